@@ -1,0 +1,69 @@
+/// The kind of network a computer sits on; it decides which links are violations.
+public enum NetworkType: String, Sendable, Codable, CaseIterable {
+    /// 单机: air-gapped; any link to anything is a violation.
+    case standalone
+    /// 涉密网: a classified LAN; only its own interfaces and prefixes are allowed.
+    case classifiedLAN = "classified-lan"
+    /// 内网: an internal (non-classified) office network.
+    case `internal`
+    /// 互联网: connected to the internet; must not process classified information.
+    case internet
+
+    public var names: Bilingual {
+        switch self {
+        case .standalone: Bilingual(zh: "单机", en: "standalone")
+        case .classifiedLAN: Bilingual(zh: "涉密网", en: "classified-lan")
+        case .internal: Bilingual(zh: "内网", en: "internal")
+        case .internet: Bilingual(zh: "互联网", en: "internet")
+        }
+    }
+
+    public func name(_ language: Language) -> String { names.text(language) }
+
+    public init?(parsing text: String) {
+        let key = text.trimmingWhitespace().lowercased().replacingOccurrences(of: "_", with: "-")
+        if let value = NetworkType(rawValue: key) { self = value; return }
+        let aliases: [String: NetworkType] = ["单机": .standalone, "air-gapped": .standalone,
+                                              "涉密网": .classifiedLAN, "lan": .classifiedLAN,
+                                              "内网": .internal, "互联网": .internet, "外网": .internet]
+        guard let value = aliases[key] else { return nil }
+        self = value
+    }
+
+    public static var acceptedNames: String {
+        allCases.map { "\($0.rawValue) (\($0.name(.zh)))" }.joined(separator: ", ")
+    }
+}
+
+/// A computer in the 涉密计算机备案表: this host (the one mediad guards) or another one that media
+/// may be bound to.
+public struct Computer: Sendable, Hashable, Codable {
+    public var assetNumber: String
+    public var name: String?
+    public var level: Level
+    public var network: NetworkType
+    /// Person id of the responsible person.
+    public var holder: String?
+    public var location: String?
+    /// Whether the location is a key area (保密要害部位).
+    public var keyArea: Bool
+    public var diskSerials: [String]
+    public var macAddresses: [String]
+    /// True for the computer this ledger's daemon guards; exactly one row may carry it.
+    public var isThisHost: Bool
+
+    public init(assetNumber: String, name: String? = nil, level: Level, network: NetworkType,
+                holder: String? = nil, location: String? = nil, keyArea: Bool = false,
+                diskSerials: [String] = [], macAddresses: [String] = [], isThisHost: Bool = false) {
+        self.assetNumber = assetNumber
+        self.name = name
+        self.level = level
+        self.network = network
+        self.holder = holder
+        self.location = location
+        self.keyArea = keyArea
+        self.diskSerials = diskSerials
+        self.macAddresses = macAddresses
+        self.isThisHost = isThisHost
+    }
+}

@@ -1,0 +1,59 @@
+extension StringProtocol {
+    func trimmingWhitespace() -> String {
+        var scalars = Substring(self).unicodeScalars[...]
+        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars))
+    }
+}
+
+/// Makes untrusted text (serials and names read from devices, cells typed by people) safe to show
+/// on a terminal or in a one-line log: control characters and invalid bytes become `\xNN`, so a
+/// hostile serial can neither move the cursor nor forge a second log line.
+public enum SafeText {
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x5C: out += "\\\\"
+            case 0..<0x20, 0x7F, 0x80..<0xA0, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069:
+                out += scalar.value < 0x100 ? "\\x" + hex2(scalar.value) : "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Raw bytes (as read from sysfs) to text: valid UTF-8 passes, every other byte is `\xNN`.
+    public static func escape(bytes: [UInt8]) -> String {
+        var out = ""
+        var index = 0
+        while index < bytes.count {
+            let length = utf8Length(bytes[index])
+            if length > 0, index + length <= bytes.count,
+               let scalar = String(validating: bytes[index..<index + length], as: UTF8.self) {
+                out += escape(scalar)
+                index += length
+            } else {
+                out += "\\x" + hex2(UInt32(bytes[index]))
+                index += 1
+            }
+        }
+        return out
+    }
+
+    private static func utf8Length(_ lead: UInt8) -> Int {
+        switch lead {
+        case 0x00...0x7F: 1
+        case 0xC2...0xDF: 2
+        case 0xE0...0xEF: 3
+        case 0xF0...0xF4: 4
+        default: 0
+        }
+    }
+
+    private static func hex2(_ value: UInt32) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return String([digits[Int(value >> 4) & 0xF], digits[Int(value) & 0xF]])
+    }
+}

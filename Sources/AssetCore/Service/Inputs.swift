@@ -1,0 +1,83 @@
+/// Everything `media register` can record. Text fields are as typed; the service validates and
+/// normalises them (USB ids, serial strength, holder, bindings).
+public struct MediumRegistration: Sendable, Hashable, Codable {
+    public var number: String?
+    public var kind: MediumKind
+    public var level: Level
+    public var holder: String
+    public var secrecyTerm: String?
+    public var user: String?
+    public var department: String?
+    public var purpose: String?
+    public var place: String?
+    public var inServiceDate: Day?
+    public var brand: String?
+    public var model: String?
+    public var vendorID: String?
+    public var productID: String?
+    public var serial: String?
+    public var capacityBytes: UInt64?
+    public var filesystemUUIDs: [String] = []
+    public var boundComputers: [String] = []
+    public var notes: String?
+    /// Accept a serial that cannot tell devices apart; needs a note saying why.
+    public var allowWeakSerial = false
+
+    public init(kind: MediumKind, level: Level, holder: String) {
+        self.kind = kind
+        self.level = level
+        self.holder = holder
+    }
+}
+
+/// A change to a medium's record. nil leaves a field as it is; an empty string clears it.
+public struct MediumChanges: Sendable, Hashable, Codable {
+    public var level: Level?
+    public var holder: String?
+    public var secrecyTerm: String?
+    public var user: String?
+    public var department: String?
+    public var purpose: String?
+    public var place: String?
+    public var inServiceDate: Day?
+    public var brand: String?
+    public var model: String?
+    public var boundComputers: [String]?
+    public var notes: String?
+    public var capacityBytes: UInt64?
+    public var filesystemUUIDs: [String]?
+
+    public init() {}
+
+    public var isEmpty: Bool { self == MediumChanges() }
+}
+
+/// `host set`: every field optional so a clerk can change one thing; the first time, asset number,
+/// level and network are required.
+public struct HostSettings: Sendable, Hashable, Codable {
+    public var assetNumber: String?
+    public var name: String?
+    public var level: Level?
+    public var network: NetworkType?
+    public var holder: String?
+    public var location: String?
+    public var keyArea: Bool?
+    public var diskSerials: [String]?
+    public var macAddresses: [String]?
+
+    public init() {}
+}
+
+public struct Reclassification: Sendable, Hashable, Codable {
+    public var number: String
+    public var level: Level
+    public var approver: String
+    public var reason: String
+
+    public init(number: String, level: Level, approver: String, reason: String) {
+        self.number = number
+        self.level = level
+        self.approver = approver
+        self.reason = reason
+    }
+}

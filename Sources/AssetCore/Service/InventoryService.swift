@@ -1,0 +1,120 @@
+import GRDB
+
+/// The one API for every command and query on the ledger. mediactl's local mode calls it directly;
+/// the daemon's socket will call it with the peer's credentials. Roles are checked here, once, so the
+/// two paths can never disagree.
+public final class InventoryService: Sendable {
+    public let store: LedgerStore
+    let clock: Clock
+
+    public init(store: LedgerStore, clock: Clock = .system) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Checks the caller's role, then serves the request.
+    public func handle(_ request: Request, caller: Caller) throws(LedgerError) -> Response {
+        guard request.permission.isGranted(to: caller.roles) else {
+            let held = caller.roles.isEmpty ? Bilingual(zh: "无", en: "none")
+                : Bilingual(zh: caller.roles.sorted().map { $0.names.zh }.joined(separator: "、"),
+                            en: caller.roles.sorted().map { $0.rawValue }.joined(separator: ", "))
+            throw LedgerError(.permission,
+                zh: "权限不足：“\(request.verb)” 需要\(request.permission.needed.zh)；用户 \(caller.actor.name) 的角色：\(held.zh)",
+                en: "permission denied: '\(request.verb)' needs \(request.permission.needed.en); user \(caller.actor.name) has: \(held.en)")
+        }
+        let context = Context(caller: caller, now: clock.now())
+        switch request {
+        case .hostShow: return try hostShow()
+        case .hostSet(let settings): return try hostSet(settings, context)
+        case .computerAdd(let computer): return try computerAdd(computer, context)
+        case .computerList: return .computers(try store.read(Ledger.computers))
+        case .personAdd(let person): return try personAdd(person, context)
+        case .personDepart(let id, let day, let ends): return try personDepart(id, on: day, declassificationEnds: ends, context)
+        case .personList: return .people(try store.read(Ledger.people))
+        case .mediaRegister(let registration): return try register(registration, context)
+        case .mediaList(let filter): return .media(try store.read { try Ledger.media($0, filter: filter) })
+        case .mediaShow(let number): return .medium(try detail(number))
+        case .mediaUpdate(let number, let changes): return try update(number, changes, context)
+        case .mediaMove(let move): return try self.move(move, context)
+        case .mediaReclassify(let change): return try reclassify(change, context)
+        case .mediaHistory(let number): return try history(number)
+        case .mediaImport(let csv): return try importMedia(csv, context)
+        case .auditVerify: return .verification(try store.read(AuditTrail.verify))
+        case .auditLog(let entity, let key): return .trail(try store.read { try AuditTrail.entries($0, entity: entity, key: key) })
+        }
+    }
+
+    /// Who and when, fixed once per request so that every row a request writes agrees.
+    struct Context {
+        let caller: Caller
+        let now: Timestamp
+        var today: Day { now.localDay }
+
+        func trail(_ action: String, _ entity: String, _ key: String, field: String? = nil,
+                   old: String? = nil, new: String? = nil) -> TrailEntry {
+            TrailEntry(at: now, actor: caller.actor, action: action, entity: entity, entityKey: key,
+                       field: field, oldValue: old, newValue: new)
+        }
+
+        func movement(_ kind: MovementKind, _ number: String) -> Movement {
+            Movement(number: number, kind: kind, at: now, actor: caller.actor)
+        }
+    }
+
+    /// Writes one trail row per field that differs between two field lists.
+    static func recordDifferences(_ db: Database, _ context: Context, action: String, entity: String, key: String,
+                                  old: [(String, String?)], new: [(String, String?)]) throws -> Int {
+        var changed = 0
+        for ((field, before), (_, after)) in zip(old, new) where before != after {
+            try AuditTrail.append(db, context.trail(action, entity, key, field: field, old: before, new: after))
+            changed += 1
+        }
+        return changed
+    }
+
+    /// Fails with a clear error unless `id` is a registered, active person cleared for `level`.
+    static func requireHolder(_ db: Database, _ id: String, for level: Level, allowDeparted: Bool = false) throws -> Person {
+        guard let person = try Ledger.person(db, id: id) else { throw LedgerError.personNotFound(id) }
+        if let departed = person.departedOn, !allowDeparted {
+            throw LedgerError(.validation,
+                zh: "\(person.name)（\(person.id)）已于 \(departed) 离岗，不能再持有或借用介质",
+                en: "\(person.name) (\(person.id)) left on \(departed) and can no longer hold or borrow media")
+        }
+        guard person.clearance.highestLevel >= level else {
+            throw LedgerError(.validation,
+                zh: "\(person.name)（\(person.id)）的涉密等级为“\(person.clearance.name(.zh))”，最高只能持有\(person.clearance.highestLevel.name(.zh))级介质，不能持有\(level.name(.zh))级介质",
+                en: "\(person.name) (\(person.id)) has \(person.clearance.rawValue) clearance, good for \(person.clearance.highestLevel.name(.en)) media at most, not \(level.name(.en))")
+        }
+        return person
+    }
+
+    static func requireComputers(_ db: Database, _ assetNumbers: [String]) throws {
+        for asset in assetNumbers where try Ledger.computer(db, assetNumber: asset) == nil {
+            throw LedgerError.computerNotFound(asset)
+        }
+    }
+
+    func detail(_ number: String) throws(LedgerError) -> MediumDetail {
+        try store.read { db in
+            guard let medium = try Ledger.medium(db, number: number) else { throw LedgerError.mediumNotFound(number) }
+            return MediumDetail(medium: medium, holder: try Ledger.person(db, id: medium.holder),
+                                borrower: try medium.borrower.flatMap { try Ledger.person(db, id: $0) },
+                                movements: try Ledger.movements(db, number: number))
+        }
+    }
+
+    func history(_ number: String) throws(LedgerError) -> Response {
+        try store.read { db in
+            guard try Ledger.medium(db, number: number) != nil else { throw LedgerError.mediumNotFound(number) }
+            return .movements(number: number, try Ledger.movements(db, number: number))
+        }
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// Trimmed text, with empty meaning "not given".
+    var cleaned: String? {
+        guard let text = self?.trimmingWhitespace(), !text.isEmpty else { return nil }
+        return text
+    }
+}

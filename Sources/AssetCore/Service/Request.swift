@@ -1,0 +1,78 @@
+/// Every command and query a user can make. The same values are served by mediactl's local mode and
+/// (later) the daemon's socket, so both check the same roles and rules.
+public enum Request: Sendable, Hashable, Codable {
+    case hostShow
+    case hostSet(HostSettings)
+    case computerAdd(Computer)
+    case computerList
+    case personAdd(Person)
+    case personDepart(id: String, on: Day, declassificationEnds: Day?)
+    case personList
+    case mediaRegister(MediumRegistration)
+    case mediaList(MediaFilter)
+    case mediaShow(number: String)
+    case mediaUpdate(number: String, changes: MediumChanges)
+    case mediaMove(LifecycleRequest)
+    case mediaReclassify(Reclassification)
+    case mediaHistory(number: String)
+    case mediaImport(csv: String)
+    case auditVerify
+    case auditLog(entity: String?, key: String?)
+
+    public var permission: Permission {
+        switch self {
+        case .hostShow, .computerList, .personList, .mediaList, .mediaShow, .mediaHistory, .auditVerify, .auditLog:
+            .read
+        case .hostSet, .computerAdd, .personAdd, .personDepart, .mediaRegister, .mediaUpdate, .mediaMove,
+             .mediaReclassify, .mediaImport:
+            .administer
+        }
+    }
+
+    /// The command as a person typed it, for permission errors and the trail.
+    public var verb: String {
+        switch self {
+        case .hostShow: "host show"
+        case .hostSet: "host set"
+        case .computerAdd: "computer add"
+        case .computerList: "computer list"
+        case .personAdd: "person add"
+        case .personDepart: "person depart"
+        case .personList: "person list"
+        case .mediaRegister: "media register"
+        case .mediaList: "media list"
+        case .mediaShow: "media show"
+        case .mediaUpdate: "media update"
+        case .mediaMove(let move): "media \(move.kind.rawValue)"
+        case .mediaReclassify: "media reclassify"
+        case .mediaHistory: "media history"
+        case .mediaImport: "media import"
+        case .auditVerify: "audit verify"
+        case .auditLog: "audit log"
+        }
+    }
+}
+
+/// A medium with what a reader needs around it: the holder's and borrower's names and its record.
+public struct MediumDetail: Sendable, Hashable, Codable {
+    public var medium: Medium
+    public var holder: Person?
+    public var borrower: Person?
+    public var movements: [Movement]
+}
+
+/// The answer to a `Request`.
+public enum Response: Sendable, Hashable, Codable {
+    case done(Bilingual)
+    case computer(Computer)
+    case computers([Computer])
+    case people([Person])
+    /// A departure, with every medium the person still holds and must hand back (清退).
+    case departed(Person, stillHeld: [Medium])
+    case medium(MediumDetail)
+    case media([Medium])
+    case movements(number: String, [Movement])
+    case imported(numbers: [String])
+    case verification(TrailVerification)
+    case trail([TrailEntry])
+}

@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+
+/// Row ↔ model mapping. Hand-written rather than Codable records so the domain types stay free of
+/// storage concerns, and so that a value that fails to decode says which row and column it was.
+enum Rows {
+    static func person(_ row: Row) throws -> Person {
+        Person(id: row["id"], name: row["name"], department: row["department"],
+               clearance: try decode(Clearance.self, row, "clearance"),
+               departedOn: try day(row, "departed_on"),
+               declassificationEnds: try day(row, "declassification_ends"))
+    }
+
+    static func arguments(_ p: Person) -> StatementArguments {
+        [p.id, p.name, p.department, p.clearance.rawValue, p.departedOn?.description, p.declassificationEnds?.description]
+    }
+
+    static func computer(_ row: Row) throws -> Computer {
+        Computer(assetNumber: row["asset_number"], name: row["name"],
+                 level: try decode(Level.self, row, "level"),
+                 network: try decode(NetworkType.self, row, "network"),
+                 holder: row["holder"], location: row["location"], keyArea: row["key_area"],
+                 diskSerials: try list(row, "disk_serials"), macAddresses: try list(row, "mac_addresses"),
+                 isThisHost: row["is_this_host"])
+    }
+
+    static func arguments(_ c: Computer) -> StatementArguments {
+        [c.assetNumber, c.name, c.level.rawValue, c.network.rawValue, c.holder, c.location, c.keyArea,
+         json(c.diskSerials), json(c.macAddresses), c.isThisHost]
+    }
+
+    static let mediumColumns = """
+        number, kind, level, secrecy_term, holder, user, department, purpose, place, in_service_date, \
+        brand, model, vendor_id, product_id, serial, capacity_bytes, filesystem_uuids, bound_computers, \
+        state, borrower, due_date, notes, registered_at
+        """
+
+    static func medium(_ row: Row) throws -> Medium {
+        var medium = Medium(number: row["number"], kind: try decode(MediumKind.self, row, "kind"),
+                            level: try decode(Level.self, row, "level"), holder: row["holder"],
+                            state: try decode(MediumState.self, row, "state"))
+        medium.secrecyTerm = row["secrecy_term"]
+        medium.user = row["user"]
+        medium.department = row["department"]
+        medium.purpose = row["purpose"]
+        medium.place = row["place"]
+        medium.inServiceDate = try day(row, "in_service_date")
+        medium.brand = row["brand"]
+        medium.model = row["model"]
+        if let vendor: String = row["vendor_id"], let product: String = row["product_id"], let serial: String = row["serial"] {
+            let capacity: Int64? = row["capacity_bytes"]
+            medium.identity = HardwareIdentity(vendorID: vendor, productID: product, serial: serial,
+                                               capacityBytes: capacity.map { UInt64(bitPattern: $0) },
+                                               filesystemUUIDs: try list(row, "filesystem_uuids"))
+        }
+        medium.boundComputers = try list(row, "bound_computers")
+        medium.borrower = row["borrower"]
+        medium.dueDate = try day(row, "due_date")
+        medium.notes = row["notes"]
+        return medium
+    }
+
+    /// The 22 columns a medium owns; `registered_at` is set once, on insert.
+    static func arguments(_ m: Medium) -> StatementArguments {
+        [m.number, m.kind.rawValue, m.level.rawValue, m.secrecyTerm, m.holder, m.user, m.department, m.purpose,
+         m.place, m.inServiceDate?.description, m.brand, m.model, m.identity?.vendorID, m.identity?.productID,
+         m.identity?.serial, m.identity?.capacityBytes.map { Int64(bitPattern: $0) },
+         json(m.identity?.filesystemUUIDs ?? []), json(m.boundComputers), m.state.rawValue, m.borrower,
+         m.dueDate?.description, m.notes]
+    }
+
+    static func movement(_ row: Row) throws -> Movement {
+        var movement = Movement(number: row["number"], kind: try decode(MovementKind.self, row, "kind"),
+                                at: try timestamp(row, "at"),
+                                actor: Actor(uid: UInt32(truncatingIfNeeded: row["actor_uid"] as Int64), name: row["actor_name"]))
+        movement.id = row["id"]
+        movement.fromState = try optional(MediumState.self, row, "from_state")
+        movement.toState = try optional(MediumState.self, row, "to_state")
+        movement.approver = row["approver"]
+        movement.handler = row["handler"]
+        movement.person = row["person"]
+        movement.dueDate = try day(row, "due_date")
+        movement.method = row["method"]
+        movement.witness = row["witness"]
+        movement.repairUnit = row["repair_unit"]
+        movement.reason = row["reason"]
+        movement.fromLevel = try optional(Level.self, row, "from_level")
+        movement.toLevel = try optional(Level.self, row, "to_level")
+        movement.note = row["note"]
+        return movement
+    }
+
+    static func arguments(_ m: Movement) -> StatementArguments {
+        [m.number, m.kind.rawValue, m.fromState?.rawValue, m.toState?.rawValue, m.at.description,
+         Int64(m.actor.uid), m.actor.name, m.approver, m.handler, m.person, m.dueDate?.description, m.method,
+         m.witness, m.repairUnit, m.reason, m.fromLevel?.rawValue, m.toLevel?.rawValue, m.note]
+    }
+
+    // MARK: - Column decoding that names what was wrong
+
+    static func decode<T: RawRepresentable>(_ type: T.Type, _ row: Row, _ column: String) throws -> T where T.RawValue == String {
+        let raw: String = row[column] ?? ""
+        guard let value = T(rawValue: raw) else { throw corrupt(column, raw) }
+        return value
+    }
+
+    static func optional<T: RawRepresentable>(_ type: T.Type, _ row: Row, _ column: String) throws -> T? where T.RawValue == String {
+        guard let raw: String = row[column] else { return nil }
+        guard let value = T(rawValue: raw) else { throw corrupt(column, raw) }
+        return value
+    }
+
+    static func day(_ row: Row, _ column: String) throws -> Day? {
+        guard let raw: String = row[column] else { return nil }
+        guard let value = Day(parsing: raw) else { throw corrupt(column, raw) }
+        return value
+    }
+
+    static func timestamp(_ row: Row, _ column: String) throws -> Timestamp {
+        let raw: String = row[column] ?? ""
+        guard let value = Timestamp(parsing: raw) else { throw corrupt(column, raw) }
+        return value
+    }
+
+    static func list(_ row: Row, _ column: String) throws -> [String] {
+        let raw: String = row[column] ?? "[]"
+        guard let value = try? JSONDecoder().decode([String].self, from: Data(raw.utf8)) else { throw corrupt(column, raw) }
+        return value
+    }
+
+    static func json(_ list: [String]) -> String {
+        (try? String(decoding: JSONEncoder().encode(list), as: UTF8.self)) ?? "[]"
+    }
+
+    static func corrupt(_ column: String, _ raw: String) -> LedgerError {
+        LedgerError(.storage, zh: "台账数据损坏：列 \(column) 的值 “\(SafeText.escape(raw))” 无法识别",
+                    en: "the ledger holds a damaged value in column \(column): '\(SafeText.escape(raw))'")
+    }
+}

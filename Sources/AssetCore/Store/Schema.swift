@@ -1,0 +1,101 @@
+import GRDB
+
+/// The ledger's schema, told as a history of named migrations. Never edit a shipped migration:
+/// add a new one, so every existing database can be brought forward.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-ledger", migrate: createLedger)
+        return migrator
+    }
+
+    private static func createLedger(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE person (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                department TEXT,
+                clearance TEXT NOT NULL,
+                departed_on TEXT,
+                declassification_ends TEXT
+            );
+            CREATE TABLE computer (
+                asset_number TEXT PRIMARY KEY NOT NULL,
+                name TEXT,
+                level TEXT NOT NULL,
+                network TEXT NOT NULL,
+                holder TEXT REFERENCES person(id),
+                location TEXT,
+                key_area INTEGER NOT NULL DEFAULT 0,
+                disk_serials TEXT NOT NULL DEFAULT '[]',
+                mac_addresses TEXT NOT NULL DEFAULT '[]',
+                is_this_host INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE UNIQUE INDEX computer_this_host ON computer(is_this_host) WHERE is_this_host = 1;
+            CREATE TABLE medium (
+                number TEXT PRIMARY KEY NOT NULL,
+                kind TEXT NOT NULL,
+                level TEXT NOT NULL,
+                secrecy_term TEXT,
+                holder TEXT NOT NULL REFERENCES person(id),
+                user TEXT,
+                department TEXT,
+                purpose TEXT,
+                place TEXT,
+                in_service_date TEXT,
+                brand TEXT,
+                model TEXT,
+                vendor_id TEXT,
+                product_id TEXT,
+                serial TEXT,
+                capacity_bytes INTEGER,
+                filesystem_uuids TEXT NOT NULL DEFAULT '[]',
+                bound_computers TEXT NOT NULL DEFAULT '[]',
+                state TEXT NOT NULL,
+                borrower TEXT REFERENCES person(id),
+                due_date TEXT,
+                notes TEXT,
+                registered_at TEXT NOT NULL
+            );
+            CREATE UNIQUE INDEX medium_identity ON medium(vendor_id, product_id, serial) WHERE serial IS NOT NULL;
+            CREATE INDEX medium_holder ON medium(holder);
+            CREATE INDEX medium_state ON medium(state);
+            CREATE TABLE movement (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                number TEXT NOT NULL REFERENCES medium(number),
+                kind TEXT NOT NULL,
+                from_state TEXT,
+                to_state TEXT,
+                at TEXT NOT NULL,
+                actor_uid INTEGER NOT NULL,
+                actor_name TEXT NOT NULL,
+                approver TEXT,
+                handler TEXT,
+                person TEXT,
+                due_date TEXT,
+                method TEXT,
+                witness TEXT,
+                repair_unit TEXT,
+                reason TEXT,
+                from_level TEXT,
+                to_level TEXT,
+                note TEXT
+            );
+            CREATE INDEX movement_number ON movement(number, id);
+            CREATE TABLE trail (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                actor_uid INTEGER NOT NULL,
+                actor_name TEXT NOT NULL,
+                action TEXT NOT NULL,
+                entity TEXT NOT NULL,
+                entity_key TEXT NOT NULL,
+                field TEXT,
+                old_value TEXT,
+                new_value TEXT,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL
+            );
+            """)
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import AssetCore
+
+@main
+struct Mediactl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mediactl",
+        abstract: "Keep the storage-media ledger (涉密存储介质台账) of a classified computer.",
+        discussion: """
+            Register this computer, its people and its storage media; move media through loans,
+            carrying out, repair, retirement and destruction; read their history; verify that the
+            admin trail has not been tampered with.
+
+            Levels (密级) may be typed in Chinese or English: 绝密/top-secret, 机密/secret,
+            秘密/confidential, 内部/internal, 非密/unclassified.
+
+            First steps:
+              mediactl --db ledger.db host set --asset-no PC-001 --level 机密 --network standalone
+              mediactl --db ledger.db person add --id P001 --name 张三 --clearance important
+              mediactl --db ledger.db media register --kind usb-stick --level secret --holder P001 \\
+                  --vendor 0781 --product 5567 --serial 4C530001230101104353
+              mediactl --db ledger.db media list
+
+            Exit status: 0 success, 64 usage error, 65 invalid value or conflict (or a failed
+            audit verify), 66 not found, 74 database error, 77 permission denied.
+            """,
+        version: MediadVersion.string,
+        subcommands: [HostCommand.self, ComputerCommand.self, PersonCommand.self, MediaCommand.self, AuditCommand.self]
+    )
+
+    @OptionGroup var globals: GlobalOptions
+}
+
+enum MediadVersion {
+    static let string = "0.1.0"
+}

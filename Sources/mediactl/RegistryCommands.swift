@@ -1,0 +1,186 @@
+import ArgumentParser
+import AssetCore
+
+struct HostCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "host",
+        abstract: "Register and show this computer (本机) in the 涉密计算机备案表.",
+        subcommands: [Set.self, Show.self])
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register this computer, or change its record.",
+            discussion: """
+                The first time, --asset-no, --level and --network are required. Later calls change only
+                the fields given. The network type decides what the guard treats as a violation:
+                standalone (单机, air-gapped), classified-lan (涉密网), internal (内网), internet (互联网).
+
+                Example: mediactl host set --asset-no PC-001 --level 机密 --network standalone --holder P001
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+        @Option(name: .customLong("asset-no"), help: "Asset number (资产编号) on the computer's label.") var assetNumber: String?
+        @Option(help: "A readable name for the computer.") var name: String?
+        @Option(help: "Classification level (密级) of the computer.") var level: String?
+        @Option(help: "Network type: standalone, classified-lan, internal or internet.") var network: String?
+        @Option(help: "Person id of the responsible person.") var holder: String?
+        @Option(help: "Where the computer stands.") var location: String?
+        @Option(name: .customLong("key-area"), help: "Whether the location is a key area (要害部位): yes or no.") var keyArea: String?
+        @Option(name: .customLong("disk-serials"), help: "Serials of the built-in disks, comma-separated.") var diskSerials: String?
+        @Option(help: "MAC addresses of the network interfaces, comma-separated.") var macs: String?
+
+        func run() throws {
+            let session = Session(globals: globals)
+            var settings = HostSettings()
+            settings.assetNumber = assetNumber
+            settings.name = name
+            settings.holder = holder
+            settings.location = location
+            if let level { settings.level = try session.parse { () throws(LedgerError) in try Parse.level(level) } }
+            if let network { settings.network = try session.parse { () throws(LedgerError) in try Parse.network(network) } }
+            if let keyArea { settings.keyArea = try parseYesNo(keyArea, option: "--key-area") }
+            if let diskSerials { settings.diskSerials = Parse.list(diskSerials) }
+            if let macs { settings.macAddresses = Parse.list(macs) }
+            guard case .computer(let host) = try session.perform(.hostSet(settings)) else { return }
+            try Render(language: session.language).computer(host, format: .table)
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show this computer's record.")
+        @OptionGroup var globals: GlobalOptions
+        @Option(help: "table or json.") var format: OutputFormat = .table
+
+        func run() throws {
+            let session = Session(globals: globals)
+            guard case .computer(let host) = try session.perform(.hostShow) else { return }
+            try Render(language: session.language).computer(host, format: format)
+        }
+    }
+}
+
+struct ComputerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "computer",
+        abstract: "Register other computers, so media can be bound to them.",
+        subcommands: [Add.self, List.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register another classified computer.",
+            discussion: "Example: mediactl computer add --asset-no PC-002 --level secret --network classified-lan")
+        @OptionGroup var globals: GlobalOptions
+        @Option(name: .customLong("asset-no"), help: "Asset number (资产编号).") var assetNumber: String
+        @Option(help: "A readable name.") var name: String?
+        @Option(help: "Classification level (密级).") var level: String
+        @Option(help: "Network type: standalone, classified-lan, internal or internet.") var network: String
+        @Option(help: "Person id of the responsible person.") var holder: String?
+        @Option(help: "Where it stands.") var location: String?
+
+        func run() throws {
+            let session = Session(globals: globals)
+            var computer = Computer(assetNumber: assetNumber,
+                                    level: try session.parse { () throws(LedgerError) in try Parse.level(level) },
+                                    network: try session.parse { () throws(LedgerError) in try Parse.network(network) })
+            computer.name = name
+            computer.holder = holder
+            computer.location = location
+            guard case .computer(let saved) = try session.perform(.computerAdd(computer)) else { return }
+            try Render(language: session.language).computer(saved, format: .table)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List registered computers (this host marked *).")
+        @OptionGroup var globals: GlobalOptions
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+        func run() throws {
+            let session = Session(globals: globals)
+            guard case .computers(let list) = try session.perform(.computerList) else { return }
+            try Render(language: session.language).computers(list, format: format)
+        }
+    }
+}
+
+struct PersonCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "person",
+        abstract: "Register the people who hold media (使用人, 管理责任人), and their departure.",
+        subcommands: [Add.self, Depart.self, List.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a person.",
+            discussion: """
+                Clearance (涉密等级) limits the media a person may hold: core (核心) up to 绝密,
+                important (重要) up to 机密, general (一般) up to 秘密, none only internal and unclassified.
+
+                Example: mediactl person add --id P001 --name 张三 --department 办公室 --clearance important
+                """)
+        @OptionGroup var globals: GlobalOptions
+        @Option(help: "Person id, unique (e.g. the staff number).") var id: String
+        @Option(help: "Full name.") var name: String
+        @Option(help: "Department (部门).") var department: String?
+        @Option(help: "Clearance: core, important, general or none (核心/重要/一般/非涉密).") var clearance: String
+
+        func run() throws {
+            let session = Session(globals: globals)
+            let person = Person(id: id, name: name, department: department,
+                                clearance: try session.parse { () throws(LedgerError) in try Parse.clearance(clearance) })
+            guard case .people(let saved) = try session.perform(.personAdd(person)), let p = saved.first else { return }
+            let r = Render(language: session.language)
+            Output.print(r.t("已登记人员 \(p.id) \(p.name)\n", "registered person \(p.id) \(p.name)\n"))
+        }
+    }
+
+    struct Depart: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record that a person left (离岗/离职).",
+            discussion: """
+                A person who leaves must first hand back every medium they hold (清退). mediactl lists
+                any that are still with them; hand each back with `mediactl media hand-back NUMBER`.
+
+                Example: mediactl person depart P001 --date 2026-12-01 --declassified-until 2027-12-01
+                """)
+        @OptionGroup var globals: GlobalOptions
+        @Argument(help: "Person id.") var id: String
+        @Option(help: "Day of departure, YYYY-MM-DD.") var date: String
+        @Option(name: .customLong("declassified-until"), help: "End of the 脱密期, YYYY-MM-DD.") var declassifiedUntil: String?
+
+        func run() throws {
+            let session = Session(globals: globals)
+            let day = try session.parse { () throws(LedgerError) in try Parse.day(date, field: Bilingual(zh: "离岗日期", en: "departure date")) }
+            let ends = try declassifiedUntil.map { text in
+                try session.parse { () throws(LedgerError) in try Parse.day(text, field: Bilingual(zh: "脱密期截止日", en: "end of declassification period")) }
+            }
+            guard case .departed(let p, let held) = try session.perform(.personDepart(id: id, on: day, declassificationEnds: ends)) else { return }
+            let r = Render(language: session.language)
+            Output.print(r.t("已登记 \(p.name)（\(p.id)）于 \(day) 离岗\n", "recorded \(p.name) (\(p.id)) as departed on \(day)\n"))
+            if !held.isEmpty {
+                Output.warning(r.t("警告：\(p.name) 仍持有 \(held.count) 件介质，须清退：\(held.map(\.number).joined(separator: ", "))",
+                                   "warning: \(p.name) still holds \(held.count) medium(s) that must be handed back: \(held.map(\.number).joined(separator: ", "))"))
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List registered people.")
+        @OptionGroup var globals: GlobalOptions
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+        func run() throws {
+            let session = Session(globals: globals)
+            guard case .people(let list) = try session.perform(.personList) else { return }
+            try Render(language: session.language).people(list, format: format)
+        }
+    }
+}
+
+func parseYesNo(_ text: String, option: String) throws -> Bool {
+    switch text.lowercased() {
+    case "yes", "y", "true", "1", "是": return true
+    case "no", "n", "false", "0", "否": return false
+    default: throw ValidationError("\(option) takes yes or no, not '\(text)'")
+    }
+}

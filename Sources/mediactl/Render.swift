@@ -1,0 +1,130 @@
+import AssetCore
+
+/// How answers look on a terminal, in the reader's language.
+struct Render {
+    let language: Language
+
+    func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
+
+    func media(_ media: [Medium], format: OutputFormat) throws {
+        switch format {
+        case .json: try Output.json(media)
+        case .csv: Output.print(MediaCSV.export(media, language: language))
+        case .table:
+            let header = [t("统一编号", "NUMBER"), t("类别", "KIND"), t("密级", "LEVEL"), t("状态", "STATE"),
+                          t("责任人", "HOLDER"), t("借用人", "BORROWER"), t("归还期限", "DUE"), t("存放位置", "PLACE"),
+                          t("序列号", "SERIAL")]
+            let rows = media.map { m in
+                [m.number, m.kind.name(language), m.level.name(language), m.state.name(language), m.holder,
+                 m.borrower ?? "", m.dueDate?.description ?? "", m.place ?? "", m.identity?.serial ?? ""]
+            }
+            Output.print(TextTable(header: header, rows: rows).render())
+            Output.print(t("共 \(media.count) 件\n", "\(media.count) medium(s)\n"))
+        }
+    }
+
+    func detail(_ d: MediumDetail, format: OutputFormat) throws {
+        if format == .json { return try Output.json(d) }
+        let m = d.medium
+        func person(_ id: String?, _ p: Person?) -> String {
+            guard let id else { return "" }
+            return p.map { "\($0.name) (\(id))" } ?? id
+        }
+        var pairs: [(String, String)] = [
+            (t("统一编号", "Number"), m.number),
+            (t("类别", "Kind"), m.kind.name(language)),
+            (t("密级", "Level"), m.level.name(language)),
+            (t("状态", "State"), m.state.name(language)),
+            (t("责任人", "Holder"), person(m.holder, d.holder)),
+        ]
+        if m.borrower != nil {
+            pairs.append((t("借用人", "Borrower"), person(m.borrower, d.borrower)))
+            pairs.append((t("归还期限", "Due"), m.dueDate?.description ?? ""))
+        }
+        let optional: [(String, String?)] = [
+            (t("使用人", "User"), m.user), (t("部门", "Department"), m.department), (t("用途", "Purpose"), m.purpose),
+            (t("存放位置", "Place"), m.place), (t("启用日期", "In service since"), m.inServiceDate?.description),
+            (t("保密期限", "Secrecy term"), m.secrecyTerm), (t("品牌", "Brand"), m.brand), (t("型号", "Model"), m.model),
+        ]
+        pairs += optional.compactMap { label, value in value.map { (label, $0) } }
+        if let id = m.identity {
+            pairs.append((t("硬件标识", "Identity"), "\(id.vendorID):\(id.productID) \(t("序列号", "serial")) \(id.serial)"))
+            if let bytes = id.capacityBytes {
+                pairs.append((t("容量", "Capacity"), "\(Capacity.describe(bytes)) (\(bytes) \(t("字节", "bytes")))"))
+            }
+            if !id.filesystemUUIDs.isEmpty { pairs.append(("UUID", id.filesystemUUIDs.joined(separator: ", "))) }
+        }
+        pairs.append((t("绑定计算机", "Bound to"), m.boundComputers.isEmpty ? t("任一符合密级的计算机", "any computer of a suitable level")
+                      : m.boundComputers.joined(separator: ", ")))
+        if let notes = m.notes { pairs.append((t("备注", "Notes"), notes)) }
+        Output.print(Fields(pairs).render())
+        if !d.movements.isEmpty {
+            Output.print("\n" + t("流转记录", "Movements") + "\n")
+            movements(d.movements)
+        }
+    }
+
+    func movements(_ list: [Movement]) {
+        let header = [t("时间", "TIME"), t("操作", "ACTION"), t("状态", "STATE"), t("人员", "PERSON"), t("审批人", "APPROVER"),
+                      t("经办人", "HANDLER"), t("详情", "DETAILS")]
+        let rows = list.map { mv -> [String] in
+            let states = [mv.fromState?.name(language), mv.toState?.name(language)].compactMap { $0 }.joined(separator: " → ")
+            var details: [String] = []
+            if let due = mv.dueDate { details.append(t("期限 ", "due ") + due.description) }
+            if let unit = mv.repairUnit { details.append(t("维修单位 ", "unit ") + unit) }
+            if let method = mv.method { details.append(t("方式 ", "method ") + method) }
+            if let witness = mv.witness { details.append(t("监销人 ", "witness ") + witness) }
+            if let from = mv.fromLevel, let to = mv.toLevel { details.append("\(from.name(language)) → \(to.name(language))") }
+            else if let to = mv.toLevel { details.append(to.name(language)) }
+            if let reason = mv.reason { details.append(t("理由 ", "reason ") + reason) }
+            if let note = mv.note { details.append(t("备注 ", "note ") + note) }
+            return [mv.at.description, mv.kind.name(language), states, mv.person ?? "", mv.approver ?? "",
+                    mv.handler ?? mv.actor.name, details.joined(separator: "; ")]
+        }
+        Output.print(TextTable(header: header, rows: rows).render())
+    }
+
+    func computer(_ c: Computer, format: OutputFormat) throws {
+        if format == .json { return try Output.json(c) }
+        var pairs: [(String, String)] = [
+            (t("资产编号", "Asset number"), c.assetNumber),
+            (t("密级", "Level"), c.level.name(language)),
+            (t("网络类型", "Network"), c.network.name(language)),
+        ]
+        if let name = c.name { pairs.append((t("名称", "Name"), name)) }
+        if let holder = c.holder { pairs.append((t("责任人", "Holder"), holder)) }
+        if let location = c.location { pairs.append((t("位置", "Location"), location)) }
+        pairs.append((t("要害部位", "Key area"), c.keyArea ? t("是", "yes") : t("否", "no")))
+        if !c.diskSerials.isEmpty { pairs.append((t("硬盘序列号", "Disk serials"), c.diskSerials.joined(separator: ", "))) }
+        if !c.macAddresses.isEmpty { pairs.append((t("网卡MAC", "MAC addresses"), c.macAddresses.joined(separator: ", "))) }
+        Output.print(Fields(pairs).render())
+    }
+
+    func computers(_ list: [Computer], format: OutputFormat) throws {
+        let header = [t("资产编号", "ASSET NO"), t("名称", "NAME"), t("密级", "LEVEL"), t("网络类型", "NETWORK"),
+                      t("责任人", "HOLDER"), t("位置", "LOCATION"), t("本机", "THIS HOST")]
+        let rows = list.map { c in
+            [c.assetNumber, c.name ?? "", c.level.name(language), c.network.name(language), c.holder ?? "",
+             c.location ?? "", c.isThisHost ? "*" : ""]
+        }
+        switch format {
+        case .json: try Output.json(list)
+        case .csv: Output.print(CSV.document(header: header, rows: rows))
+        case .table: Output.print(TextTable(header: header, rows: rows).render())
+        }
+    }
+
+    func people(_ list: [Person], format: OutputFormat) throws {
+        let header = [t("编号", "ID"), t("姓名", "NAME"), t("部门", "DEPARTMENT"), t("涉密等级", "CLEARANCE"),
+                      t("离岗日期", "DEPARTED"), t("脱密期至", "DECLASSIFIED UNTIL")]
+        let rows = list.map { p in
+            [p.id, p.name, p.department ?? "", p.clearance.name(language), p.departedOn?.description ?? "",
+             p.declassificationEnds?.description ?? ""]
+        }
+        switch format {
+        case .json: try Output.json(list)
+        case .csv: Output.print(CSV.document(header: header, rows: rows))
+        case .table: Output.print(TextTable(header: header, rows: rows).render())
+        }
+    }
+}
