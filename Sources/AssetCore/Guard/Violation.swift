@@ -1,0 +1,84 @@
+/// The violations the guard recognises (domain.md, "Violations the daemon must recognise").
+public enum ViolationType: String, Sendable, Hashable, Codable, CaseIterable {
+    /// 1. A storage device that is not in the ledger.
+    case unregisteredMedium = "unregistered-medium"
+    /// 2. A registered medium above this computer's level.
+    case levelAboveComputer = "level-above-computer"
+    /// 3. An unclassified or internal medium on a classified computer (明密分开).
+    case unclassifiedOnClassified = "unclassified-on-classified"
+    /// 3'. A classified medium on an unclassified computer.
+    case classifiedOnUnclassified = "classified-on-unclassified"
+    /// 4. A medium whose state forbids use (destroyed, lost, pending destruction, under repair, handed back).
+    case stateForbidsUse = "state-forbids-use"
+    /// 5. A medium bound to other computers.
+    case boundElsewhere = "bound-elsewhere"
+    /// 6. A medium whose hardware does not match its registration (cloned serial, other capacity).
+    case identityMismatch = "identity-mismatch"
+    /// 10. A phone or camera (MTP/PTP) or other storage-capable device that is not registered.
+    case unregisteredStorageCapable = "unregistered-storage-capable"
+    /// 11. A medium held by a person who has left.
+    case holderDeparted = "holder-departed"
+    /// A storage device with no serial: it cannot be told apart from any other.
+    case noSerial = "no-serial"
+    /// A device of a class the guard does not know: blocked and recorded.
+    case unknownDevice = "unknown-device"
+    /// 7. A device with a network or wireless function on a classified computer.
+    case networkDevice = "network-device"
+
+    public var names: Bilingual {
+        switch self {
+        case .unregisteredMedium: Bilingual(zh: "未登记存储介质", en: "unregistered storage medium")
+        case .levelAboveComputer: Bilingual(zh: "高密级介质用于低密级计算机", en: "medium above the computer's level")
+        case .unclassifiedOnClassified: Bilingual(zh: "非密介质用于涉密计算机（明密混用）", en: "unclassified medium on a classified computer")
+        case .classifiedOnUnclassified: Bilingual(zh: "涉密介质用于非涉密计算机", en: "classified medium on an unclassified computer")
+        case .stateForbidsUse: Bilingual(zh: "介质状态不允许使用", en: "medium state forbids use")
+        case .boundElsewhere: Bilingual(zh: "介质未授权在本机使用", en: "medium bound to other computers")
+        case .identityMismatch: Bilingual(zh: "介质硬件特征与登记不符", en: "hardware identity mismatch")
+        case .unregisteredStorageCapable: Bilingual(zh: "未登记的手机或具有存储功能的设备", en: "unregistered phone or storage-capable device")
+        case .holderDeparted: Bilingual(zh: "介质责任人已离岗", en: "medium held by a departed person")
+        case .noSerial: Bilingual(zh: "存储设备无序列号", en: "storage device without a serial")
+        case .unknownDevice: Bilingual(zh: "未知类型设备", en: "unknown device class")
+        case .networkDevice: Bilingual(zh: "具有联网或无线功能的设备", en: "network or wireless device")
+        }
+    }
+
+    public init?(parsing text: String) {
+        self.init(rawValue: text.trimmingWhitespace().lowercased())
+    }
+}
+
+/// One broken rule, with how bad it is and why, ready to be stored, logged and shown.
+public struct Violation: Sendable, Hashable, Codable {
+    public var type: ViolationType
+    public var severity: Severity
+    public var reason: Bilingual
+
+    public init(type: ViolationType, severity: Severity, reason: Bilingual) {
+        self.type = type
+        self.severity = severity
+        self.reason = reason
+    }
+}
+
+/// What the guard does about a device: a value, so it can be logged, stored, tested and replayed.
+public struct Verdict: Sendable, Hashable, Codable {
+    /// What is written to the device's own `authorized` file.
+    public var decision: Decision
+    /// Per-interface decisions; used when the device is allowed but some interfaces are not.
+    public var interfaces: [InterfaceDecision]
+    public var violations: [Violation]
+    /// The ledger entry the device matched, if any.
+    public var medium: Medium?
+    /// True when the mode was audit: the decision is what enforce mode would have done, and the
+    /// daemon authorizes the device anyway.
+    public var audited: Bool
+
+    public init(decision: Decision, interfaces: [InterfaceDecision] = [], violations: [Violation] = [],
+                medium: Medium? = nil, audited: Bool = false) {
+        self.decision = decision
+        self.interfaces = interfaces
+        self.violations = violations
+        self.medium = medium
+        self.audited = audited
+    }
+}
