@@ -1,0 +1,59 @@
+@testable import AssetCore
+import Foundation
+
+/// A fresh ledger in its own temporary directory, with a fixed clock and a root caller.
+struct Fixture {
+    let directory: String
+    let store: LedgerStore
+    let service: InventoryService
+    let admin = Caller(actor: Actor(uid: 0, name: "root"), roles: Set(Role.allCases))
+
+    static let now = Timestamp(parsing: "2026-11-22T10:00:00Z")!
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "mediad-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        store = try LedgerStore(path: directory + "/ledger.db")
+        service = InventoryService(store: store, clock: .fixed(Fixture.now))
+    }
+
+    var path: String { directory + "/ledger.db" }
+
+    @discardableResult
+    func run(_ request: Request, as caller: Caller? = nil) throws -> Response {
+        try service.handle(request, caller: caller ?? admin)
+    }
+
+    func person(_ id: String, _ name: String, _ clearance: Clearance = .important) throws {
+        try run(.personAdd(Person(id: id, name: name, clearance: clearance)))
+    }
+
+    /// A registered secret stick held by P001, returning its number.
+    @discardableResult
+    func stick(serial: String = "4C530001230101104353", level: Level = .secret, holder: String = "P001") throws -> String {
+        var r = MediumRegistration(kind: .usbStick, level: level, holder: holder)
+        r.vendorID = "0781"
+        r.productID = "5567"
+        r.serial = serial
+        r.capacityBytes = 15_376_318_464
+        guard case .medium(let detail) = try run(.mediaRegister(r)) else { fatalError("unexpected response") }
+        return detail.medium.number
+    }
+
+    func medium(_ number: String) throws -> Medium {
+        guard case .medium(let detail) = try run(.mediaShow(number: number)) else { fatalError("unexpected response") }
+        return detail.medium
+    }
+
+    func move(_ kind: MovementKind, _ number: String, _ fill: (inout LifecycleRequest) -> Void = { _ in }) throws {
+        var request = LifecycleRequest(kind: kind, number: number)
+        fill(&request)
+        try run(.mediaMove(request))
+    }
+}
+
+/// Runs `body` and returns the LedgerError it throws (nil when it does not throw one).
+func ledgerError(_ body: () throws -> Void) -> LedgerError? {
+    do { try body() } catch let error as LedgerError { return error } catch { return nil }
+    return nil
+}
