@@ -1,0 +1,69 @@
+# mediad — build, test, run, install.
+#   make test      installs missing apt packages, builds, runs every test
+#   make run       the real mediad in the foreground on ./var/mediad.db, audit mode
+#   make install   installs binaries, unit, config and man pages (DESTDIR and PREFIX honoured)
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SWIFT   ?= swift
+BIN      = .build/debug
+
+APT_PACKAGES = libudev-dev libsqlite3-dev pkg-config sqlite3 util-linux iproute2 \
+               umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi
+
+.PHONY: all deps build release test unit-test integration-test run clean install uninstall
+
+all: build
+
+# Install what is missing, once; retry once if dpkg's lock is held by another apt run.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "run as root (or install:$$missing)"; exit 1; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  (apt-get update -qq && apt-get install -y -qq $$missing) || \
+	  (sleep 10; apt-get update -qq && apt-get install -y -qq $$missing); \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	@if [ -x tests/integration/run.sh ]; then MEDIAD_BIN=$(BIN)/mediad MEDIACTL_BIN=$(BIN)/mediactl tests/integration/run.sh; fi
+
+unit-test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+integration-test: build
+	MEDIAD_BIN=$(BIN)/mediad MEDIACTL_BIN=$(BIN)/mediactl tests/integration/run.sh
+
+run: build
+	@mkdir -p var
+	$(BIN)/mediad --db var/mediad.db --mode audit --socket var/mediad.sock
+
+clean:
+	rm -rf .build var
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)/etc/mediad
+	install -m 0755 .build/release/mediad $(DESTDIR)$(PREFIX)/bin/mediad
+	install -m 0755 .build/release/mediactl $(DESTDIR)$(PREFIX)/bin/mediactl
+	install -m 0644 man/mediactl.1 $(DESTDIR)$(PREFIX)/share/man/man1/mediactl.1
+	@for page in man/*.8 man/*.5; do [ -f "$$page" ] || continue; \
+	  install -m 0644 "$$page" $(DESTDIR)$(PREFIX)/share/man/man$${page##*.}/$$(basename $$page); done
+	@if [ -f etc/mediad.conf ] && [ ! -f $(DESTDIR)/etc/mediad/mediad.conf ]; then \
+	  install -m 0640 etc/mediad.conf $(DESTDIR)/etc/mediad/mediad.conf; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/mediad $(DESTDIR)$(PREFIX)/bin/mediactl \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/mediactl.1 $(DESTDIR)$(PREFIX)/share/man/man8/mediad.8 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5/mediad.conf.5
+	@echo "left in place: /etc/mediad (configuration) and /var/lib/mediad (the ledger)"
