@@ -24,6 +24,10 @@ public enum ViolationType: String, Sendable, Hashable, Codable, CaseIterable {
     case unknownDevice = "unknown-device"
     /// 7. A device with a network or wireless function on a classified computer.
     case networkDevice = "network-device"
+    /// 11. A loaned or carried-out medium seen after its due date.
+    case overdue
+    /// The guard runs on a computer that is not in the ledger: it cannot know what is allowed.
+    case computerNotRegistered = "computer-not-registered"
 
     public var names: Bilingual {
         switch self {
@@ -39,6 +43,8 @@ public enum ViolationType: String, Sendable, Hashable, Codable, CaseIterable {
         case .noSerial: Bilingual(zh: "存储设备无序列号", en: "storage device without a serial")
         case .unknownDevice: Bilingual(zh: "未知类型设备", en: "unknown device class")
         case .networkDevice: Bilingual(zh: "具有联网或无线功能的设备", en: "network or wireless device")
+        case .overdue: Bilingual(zh: "介质逾期未归还", en: "medium past its due date")
+        case .computerNotRegistered: Bilingual(zh: "本机未登记", en: "this computer is not registered")
         }
     }
 

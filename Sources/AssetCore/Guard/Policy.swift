@@ -1,0 +1,145 @@
+/// What the policy needs to know beyond the device itself, gathered by the caller in one read.
+public struct PolicyFacts: Sendable, Hashable {
+    /// This computer's record; nil when it was never registered.
+    public var host: Computer?
+    /// The ledger entry whose identity (vendor, product, serial) the device carries.
+    public var medium: Medium?
+    /// The medium's responsible person.
+    public var holder: Person?
+    public var today: Day
+
+    public init(host: Computer?, medium: Medium?, holder: Person?, today: Day) {
+        self.host = host
+        self.medium = medium
+        self.holder = holder
+        self.today = today
+    }
+}
+
+/// The rules for USB devices: a pure function from a device and the facts to a verdict. No I/O and no
+/// clock of its own, so every case is a unit test.
+public enum Policy {
+    public static func decide(_ device: USBDeviceObservation, facts: PolicyFacts, config: GuardConfig) -> Verdict {
+        var verdict = judge(device, facts: facts, config: config)
+        verdict.medium = facts.medium
+        if config.mode == .audit { verdict.audited = true }
+        return verdict
+    }
+
+    private static func judge(_ device: USBDeviceObservation, facts: PolicyFacts, config: GuardConfig) -> Verdict {
+        if device.isRootHub { return Verdict(decision: .allow) }
+        if device.interfaces.isEmpty {
+            if device.deviceClass == 0x09 { return Verdict(decision: .allow) }
+            return Verdict(decision: .block, violations: [Violation(type: .unknownDevice, severity: .medium, reason: Bilingual(
+                zh: "设备 \(describe(device)) 未提供接口信息，无法判断其功能",
+                en: "device \(describe(device)) reports no interfaces; its function cannot be known"))])
+        }
+        var violations: [Violation] = []
+        var decisions: [InterfaceDecision] = []
+        for interface in device.interfaces {
+            let role = InterfaceRole.of(interface)
+            let found: [Violation]
+            switch role {
+            case .benign: found = []
+            case .storage, .recording: found = mediumViolations(device, role: role, facts: facts)
+            case .network: found = networkViolations(device, facts: facts)
+            case .unknown:
+                found = [Violation(type: .unknownDevice, severity: .medium, reason: Bilingual(
+                    zh: "设备 \(describe(device)) 的接口 \(interface.number) 类别为 \(hex(interface.interfaceClass))，不在允许范围内",
+                    en: "device \(describe(device)) interface \(interface.number) has class \(hex(interface.interfaceClass)), which is not allowed"))]
+            }
+            for violation in found where !violations.contains(where: { $0.type == violation.type }) {
+                violations.append(violation)
+            }
+            let blocking = found.first { config.action(for: $0.type) == .block }
+            decisions.append(InterfaceDecision(
+                number: interface.number, syspath: interface.syspath, decision: blocking == nil ? .allow : .block,
+                reason: blocking?.reason ?? Bilingual(zh: "允许（\(role.rawValue)）", en: "allowed (\(role.rawValue))")))
+        }
+        let decision: Decision = decisions.contains { $0.decision == .allow } ? .allow : .block
+        return Verdict(decision: decision, interfaces: decisions, violations: violations)
+    }
+
+    /// Rules 1–6, 10, 11 for an interface that stores or records.
+    static func mediumViolations(_ device: USBDeviceObservation, role: InterfaceRole, facts: PolicyFacts) -> [Violation] {
+        guard let host = facts.host else {
+            return [Violation(type: .computerNotRegistered, severity: .high, reason: Bilingual(
+                zh: "本机尚未登记（mediactl host set），所有存储设备一律阻断", en: "this computer is not registered (mediactl host set); every storage device is blocked"))]
+        }
+        guard let serial = device.serial, !serial.trimmingWhitespace().isEmpty else {
+            return [Violation(type: .noSerial, severity: .high, reason: Bilingual(
+                zh: "存储设备 \(describe(device)) 没有序列号，无法与台账对应", en: "storage device \(describe(device)) has no serial and cannot be matched to the ledger"))]
+        }
+        guard let medium = facts.medium else {
+            if role == .recording {
+                return [Violation(type: .unregisteredStorageCapable, severity: .high, reason: Bilingual(
+                    zh: "未登记的手机、相机或录音录像设备 \(describe(device))（序列号 \(serial)）", en: "unregistered phone, camera or recording device \(describe(device)) (serial \(serial))"))]
+            }
+            return [Violation(type: .unregisteredMedium, severity: .high, reason: Bilingual(
+                zh: "未登记的存储介质 \(describe(device))（序列号 \(serial)）", en: "unregistered storage medium \(describe(device)) (serial \(serial))"))]
+        }
+        var found: [Violation] = []
+        let it = Bilingual(zh: "介质 \(medium.number)（\(medium.level.name(.zh))）", en: "medium \(medium.number) (\(medium.level.name(.en)))")
+        let here = Bilingual(zh: "本机 \(host.assetNumber)（\(host.level.name(.zh))）", en: "this computer \(host.assetNumber) (\(host.level.name(.en)))")
+        if medium.state.forbidsUse {
+            let grave = medium.state == .destroyed || medium.state == .lost
+            found.append(Violation(type: .stateForbidsUse, severity: grave ? .critical : .high, reason: Bilingual(
+                zh: "\(it.zh) 状态为“\(medium.state.name(.zh))”，不应出现在任何计算机上",
+                en: "\(it.en) is \(medium.state.name(.en)) and must not appear on any computer")))
+        }
+        if medium.level.isStateSecret && !host.level.isStateSecret {
+            found.append(Violation(type: .classifiedOnUnclassified, severity: .critical, reason: Bilingual(
+                zh: "涉密\(it.zh) 接入非涉密的\(here.zh)", en: "classified \(it.en) on unclassified \(here.en)")))
+        } else if medium.level > host.level {
+            found.append(Violation(type: .levelAboveComputer, severity: .high, reason: Bilingual(
+                zh: "\(it.zh) 密级高于\(here.zh)", en: "\(it.en) is above the level of \(here.en)")))
+        }
+        if host.level.isStateSecret && !medium.level.isStateSecret {
+            found.append(Violation(type: .unclassifiedOnClassified, severity: .high, reason: Bilingual(
+                zh: "非涉密\(it.zh) 接入涉密的\(here.zh)（明密混用）", en: "unclassified \(it.en) on classified \(here.en) (明密分开)")))
+        }
+        if !medium.boundComputers.isEmpty && !medium.boundComputers.contains(host.assetNumber) {
+            found.append(Violation(type: .boundElsewhere, severity: .medium, reason: Bilingual(
+                zh: "\(it.zh) 只允许在 \(medium.boundComputers.joined(separator: "、")) 上使用",
+                en: "\(it.en) may only be used on \(medium.boundComputers.joined(separator: ", "))")))
+        }
+        if let holder = facts.holder, let departed = holder.departedOn, departed <= facts.today {
+            found.append(Violation(type: .holderDeparted, severity: .high, reason: Bilingual(
+                zh: "\(it.zh) 的责任人 \(holder.name) 已于 \(departed) 离岗，介质应已清退",
+                en: "\(it.en) is held by \(holder.name), who left on \(departed); it should have been handed back")))
+        }
+        if let mismatch = capacityMismatch(device, medium: medium) { found.append(mismatch) }
+        if (medium.state == .loaned || medium.state == .carriedOut), let due = medium.dueDate, due < facts.today {
+            found.append(Violation(type: .overdue, severity: .medium, reason: Bilingual(
+                zh: "\(it.zh) 应于 \(due) 归还，已逾期", en: "\(it.en) was due back on \(due)")))
+        }
+        return found
+    }
+
+    /// Rule 6: a registered identity on hardware of another size is a cloned serial. Checked again
+    /// when the block device appears, which may be after the first decision.
+    public static func capacityMismatch(_ device: USBDeviceObservation, medium: Medium) -> Violation? {
+        guard let registered = medium.identity?.capacityBytes else { return nil }
+        guard let seen = device.blocks.compactMap(\.capacityBytes).first(where: { $0 > 0 }), seen != registered else { return nil }
+        return Violation(type: .identityMismatch, severity: .critical, reason: Bilingual(
+            zh: "介质 \(medium.number) 的容量为 \(seen) 字节，登记为 \(registered) 字节：序列号可能被克隆",
+            en: "medium \(medium.number) has \(seen) bytes, registered with \(registered): its serial may be cloned"))
+    }
+
+    /// Rule 7: network functions on a classified or air-gapped computer.
+    static func networkViolations(_ device: USBDeviceObservation, facts: PolicyFacts) -> [Violation] {
+        if let host = facts.host, !host.level.isStateSecret, host.network != .standalone { return [] }
+        return [Violation(type: .networkDevice, severity: .high, reason: Bilingual(
+            zh: "具有联网或无线功能的设备 \(describe(device)) 接入涉密计算机", en: "network or wireless device \(describe(device)) on a classified computer"))]
+    }
+
+    static func describe(_ device: USBDeviceObservation) -> String {
+        let name = SafeText.escape([device.manufacturer, device.product].compactMap { $0 }.joined(separator: " "))
+        return "\(device.vendorID):\(device.productID)" + (name.isEmpty ? "" : " \(name)") + " @\(device.port)"
+    }
+
+    static func hex(_ value: UInt8) -> String {
+        let digits = Array("0123456789abcdef")
+        return "0x" + String([digits[Int(value >> 4)], digits[Int(value & 0xF)]])
+    }
+}
