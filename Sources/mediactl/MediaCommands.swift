@@ -50,7 +50,20 @@ struct MediaCommand: ParsableCommand {
         @Option(help: "Notes (备注).") var note: String?
         @Flag(name: .customLong("allow-weak-serial"), help: "Accept a serial that cannot tell devices apart (needs --note).")
         var allowWeakSerial = false
+        @Flag(name: .customLong("last-unregistered"),
+              help: "Take the identity of the newest storage device the guard blocked as unregistered.")
+        var lastUnregistered = false
+        @Option(help: ArgumentHelp("Take the identity of a plugged-in device: its sysfs path or its /dev node.",
+                                   valueName: "path"))
+        var device: String?
         @Option(help: "table or json.") var format: OutputFormat = .table
+
+        func validate() throws {
+            let sources = [lastUnregistered, device != nil, vendor != nil || product != nil || serial != nil].filter { $0 }
+            if sources.count > 1 {
+                throw ValidationError("give the identity one way: --last-unregistered, --device, or --vendor/--product/--serial")
+            }
+        }
 
         func run() throws {
             let s = Session(globals: globals)
@@ -74,7 +87,17 @@ struct MediaCommand: ParsableCommand {
             r.model = model
             r.notes = note
             r.allowWeakSerial = allowWeakSerial
-            guard case .medium(let detail) = try s.perform(.mediaRegister(r)) else { return }
+            if let device {
+                let found = try s.parse { () throws(LedgerError) in try DeviceProbe.identity(of: device) }
+                r.vendorID = found.vendorID
+                r.productID = found.productID
+                r.serial = found.serial ?? ""
+                r.capacityBytes = r.capacityBytes ?? found.capacityBytes
+                r.brand = r.brand ?? found.manufacturer
+                r.model = r.model ?? found.product
+            }
+            let request: Request = lastUnregistered ? .mediaRegisterLastUnregistered(r) : .mediaRegister(r)
+            guard case .medium(let detail) = try s.perform(request) else { return }
             if format == .json { return try Output.json(detail) }
             let m = detail.medium
             let render = Render(language: s.language)

@@ -25,7 +25,8 @@ struct Mediactl: ParsableCommand {
             audit verify), 66 not found, 74 database error, 77 permission denied.
             """,
         version: MediadVersion.string,
-        subcommands: [HostCommand.self, ComputerCommand.self, PersonCommand.self, MediaCommand.self, AuditCommand.self]
+        subcommands: [HostCommand.self, ComputerCommand.self, PersonCommand.self, MediaCommand.self, EventsCommand.self,
+                      ViolationsCommand.self, AuditCommand.self]
     )
 
     @OptionGroup var globals: GlobalOptions

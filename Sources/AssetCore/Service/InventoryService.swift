@@ -41,6 +41,10 @@ public final class InventoryService: Sendable {
         case .mediaImport(let csv): return try importMedia(csv, context)
         case .auditVerify: return .verification(try store.read(AuditTrail.verify))
         case .auditLog(let entity, let key): return .trail(try store.read { try AuditTrail.entries($0, entity: entity, key: key) })
+        case .mediaRegisterLastUnregistered(let registration): return try registerLastUnregistered(registration, context)
+        case .events(let since, let limit): return .events(try store.read { try GuardRows.events($0, since: since, limit: limit) })
+        case .violationsList(let filter): return .violations(try store.read { try GuardRows.violations($0, filter: filter) })
+        case .violationAck(let id, let note): return try acknowledge(id, note: note, context)
         }
     }
 

@@ -18,13 +18,21 @@ public enum Request: Sendable, Hashable, Codable {
     case mediaImport(csv: String)
     case auditVerify
     case auditLog(entity: String?, key: String?)
+    /// Register the most recent storage device the guard saw and could not match.
+    case mediaRegisterLastUnregistered(MediumRegistration)
+    case events(since: Timestamp?, limit: Int)
+    case violationsList(ViolationFilter)
+    case violationAck(id: Int64, note: String)
 
     public var permission: Permission {
         switch self {
-        case .hostShow, .computerList, .personList, .mediaList, .mediaShow, .mediaHistory, .auditVerify, .auditLog:
+        case .hostShow, .computerList, .personList, .mediaList, .mediaShow, .mediaHistory, .auditVerify, .auditLog,
+             .events, .violationsList:
             .read
+        case .violationAck:
+            .oversee
         case .hostSet, .computerAdd, .personAdd, .personDepart, .mediaRegister, .mediaUpdate, .mediaMove,
-             .mediaReclassify, .mediaImport:
+             .mediaReclassify, .mediaImport, .mediaRegisterLastUnregistered:
             .administer
         }
     }
@@ -49,6 +57,10 @@ public enum Request: Sendable, Hashable, Codable {
         case .mediaImport: "media import"
         case .auditVerify: "audit verify"
         case .auditLog: "audit log"
+        case .mediaRegisterLastUnregistered: "media register --last-unregistered"
+        case .events: "events"
+        case .violationsList: "violations list"
+        case .violationAck: "violations ack"
         }
     }
 }
@@ -75,4 +87,6 @@ public enum Response: Sendable, Hashable, Codable {
     case imported(numbers: [String])
     case verification(TrailVerification)
     case trail([TrailEntry])
+    case events([GuardEvent])
+    case violations([ViolationRecord])
 }

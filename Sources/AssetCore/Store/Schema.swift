@@ -6,6 +6,7 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-ledger", migrate: createLedger)
+        migrator.registerMigration("v2-guard-records", migrate: createGuardRecords)
         return migrator
     }
 
@@ -96,6 +97,54 @@ enum Schema {
                 prev_hash TEXT NOT NULL,
                 hash TEXT NOT NULL
             );
+            """)
+    }
+
+    /// What the guard saw and decided, and the violations it found: observations, not admin changes,
+    /// so they are not part of the admin trail.
+    private static func createGuardRecords(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE device_event (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                computer TEXT,
+                syspath TEXT,
+                port TEXT,
+                vendor_id TEXT,
+                product_id TEXT,
+                serial TEXT,
+                device TEXT,
+                decision TEXT,
+                audited INTEGER NOT NULL DEFAULT 0,
+                medium_number TEXT,
+                holder TEXT,
+                stores INTEGER NOT NULL DEFAULT 0,
+                observation TEXT,
+                note TEXT
+            );
+            CREATE INDEX device_event_at ON device_event(at);
+            CREATE TABLE violation (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                event_id INTEGER REFERENCES device_event(id),
+                at TEXT NOT NULL,
+                type TEXT NOT NULL,
+                severity TEXT NOT NULL,
+                computer TEXT,
+                medium_number TEXT,
+                person TEXT,
+                serial TEXT,
+                device TEXT,
+                outcome TEXT NOT NULL,
+                reason_zh TEXT NOT NULL,
+                reason_en TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'open',
+                acknowledged_by TEXT,
+                acknowledged_at TEXT,
+                note TEXT
+            );
+            CREATE INDEX violation_status ON violation(status, id);
+            CREATE INDEX violation_at ON violation(at);
             """)
     }
 }

@@ -1,0 +1,97 @@
+/// Kinds of guard events.
+public enum GuardEventKind: String, Sendable, Hashable, Codable {
+    /// A device appeared (or was present at start) and was decided.
+    case attach
+    /// A decided device's identity changed, or its block device appeared, and it was judged again.
+    case recheck
+    case detach
+    case guardStart = "guard-start"
+    case guardStop = "guard-stop"
+    /// The guard found a gap in its own watch (it was killed, or the machine lost power).
+    case guardGap = "guard-gap"
+}
+
+/// One thing the guard saw, as stored and listed by `mediactl events`.
+public struct GuardEvent: Sendable, Hashable, Codable {
+    public var id: Int64?
+    public var at: Timestamp
+    public var kind: GuardEventKind
+    public var computer: String?
+    public var syspath: String?
+    public var port: String?
+    public var vendorID: String?
+    public var productID: String?
+    public var serial: String?
+    /// Manufacturer and product, as the device names itself (untrusted; shown escaped).
+    public var device: String?
+    public var decision: Decision?
+    public var audited: Bool
+    public var mediumNumber: String?
+    public var holder: String?
+    /// Whether the device can store or record (what `--last-unregistered` looks for).
+    public var stores: Bool
+    public var observation: USBDeviceObservation?
+    public var note: String?
+
+    public init(at: Timestamp, kind: GuardEventKind) {
+        self.at = at
+        self.kind = kind
+        self.audited = false
+        self.stores = false
+    }
+}
+
+/// What became of a violation when it was found.
+public enum ViolationOutcome: String, Sendable, Hashable, Codable {
+    /// The device (or interface) was blocked.
+    case blocked
+    /// The configuration says log only.
+    case logged
+    /// Audit mode: it would have been blocked.
+    case audited
+}
+
+public enum ViolationStatus: String, Sendable, Hashable, Codable {
+    case open
+    case acknowledged
+}
+
+/// A stored violation: what `mediactl violations list` shows and an officer acknowledges.
+public struct ViolationRecord: Sendable, Hashable, Codable {
+    public var id: Int64?
+    public var eventID: Int64?
+    public var at: Timestamp
+    public var type: ViolationType
+    public var severity: Severity
+    public var computer: String?
+    public var mediumNumber: String?
+    public var person: String?
+    public var serial: String?
+    public var device: String?
+    public var outcome: ViolationOutcome
+    public var reason: Bilingual
+    public var status: ViolationStatus
+    public var acknowledgedBy: String?
+    public var acknowledgedAt: Timestamp?
+    public var note: String?
+
+    public init(at: Timestamp, type: ViolationType, severity: Severity, outcome: ViolationOutcome, reason: Bilingual) {
+        self.at = at
+        self.type = type
+        self.severity = severity
+        self.outcome = outcome
+        self.reason = reason
+        self.status = .open
+    }
+}
+
+/// Which violations a listing shows.
+public struct ViolationFilter: Sendable, Hashable, Codable {
+    public var openOnly: Bool
+    public var since: Timestamp?
+
+    public init(openOnly: Bool = false, since: Timestamp? = nil) {
+        self.openOnly = openOnly
+        self.since = since
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+
+/// Row mapping and queries for the guard's events and violations.
+enum GuardRows {
+    static func event(_ row: Row) throws -> GuardEvent {
+        var event = GuardEvent(at: try Rows.timestamp(row, "at"), kind: try Rows.decode(GuardEventKind.self, row, "kind"))
+        event.id = row["id"]
+        event.computer = row["computer"]
+        event.syspath = row["syspath"]
+        event.port = row["port"]
+        event.vendorID = row["vendor_id"]
+        event.productID = row["product_id"]
+        event.serial = row["serial"]
+        event.device = row["device"]
+        event.decision = try Rows.optional(Decision.self, row, "decision")
+        event.audited = row["audited"]
+        event.mediumNumber = row["medium_number"]
+        event.holder = row["holder"]
+        event.stores = row["stores"]
+        if let json: String = row["observation"] {
+            event.observation = try? JSONDecoder().decode(USBDeviceObservation.self, from: Data(json.utf8))
+        }
+        event.note = row["note"]
+        return event
+    }
+
+    static func insert(_ db: Database, event: GuardEvent) throws -> Int64 {
+        let observation = event.observation.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        try db.execute(sql: """
+            INSERT INTO device_event (at, kind, computer, syspath, port, vendor_id, product_id, serial, device, decision,
+                audited, medium_number, holder, stores, observation, note)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [event.at.description, event.kind.rawValue, event.computer, event.syspath, event.port,
+                             event.vendorID, event.productID, event.serial, event.device, event.decision?.rawValue,
+                             event.audited, event.mediumNumber, event.holder, event.stores, observation, event.note])
+        return db.lastInsertedRowID
+    }
+
+    static func violation(_ row: Row) throws -> ViolationRecord {
+        var record = ViolationRecord(at: try Rows.timestamp(row, "at"), type: try Rows.decode(ViolationType.self, row, "type"),
+                                     severity: try Rows.decode(Severity.self, row, "severity"),
+                                     outcome: try Rows.decode(ViolationOutcome.self, row, "outcome"),
+                                     reason: Bilingual(zh: row["reason_zh"], en: row["reason_en"]))
+        record.id = row["id"]
+        record.eventID = row["event_id"]
+        record.computer = row["computer"]
+        record.mediumNumber = row["medium_number"]
+        record.person = row["person"]
+        record.serial = row["serial"]
+        record.device = row["device"]
+        record.status = try Rows.decode(ViolationStatus.self, row, "status")
+        record.acknowledgedBy = row["acknowledged_by"]
+        if let at: String = row["acknowledged_at"] { record.acknowledgedAt = Timestamp(parsing: at) }
+        record.note = row["note"]
+        return record
+    }
+
+    static func insert(_ db: Database, violation v: ViolationRecord) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO violation (event_id, at, type, severity, computer, medium_number, person, serial, device, outcome,
+                reason_zh, reason_en, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [v.eventID, v.at.description, v.type.rawValue, v.severity.rawValue, v.computer, v.mediumNumber,
+                             v.person, v.serial, v.device, v.outcome.rawValue, v.reason.zh, v.reason.en, v.status.rawValue])
+        return db.lastInsertedRowID
+    }
+
+    static func events(_ db: Database, since: Timestamp?, limit: Int) throws -> [GuardEvent] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT * FROM (SELECT * FROM device_event WHERE at >= ? ORDER BY id DESC LIMIT ?) ORDER BY id
+            """, arguments: [(since ?? Timestamp(secondsSinceEpoch: 0)).description, limit])
+        return try rows.map(event)
+    }
+
+    static func violations(_ db: Database, filter: ViolationFilter) throws -> [ViolationRecord] {
+        var sql = "SELECT * FROM violation WHERE at >= ?"
+        if filter.openOnly { sql += " AND status = 'open'" }
+        return try Row.fetchAll(db, sql: sql + " ORDER BY id",
+                                arguments: [(filter.since ?? Timestamp(secondsSinceEpoch: 0)).description]).map(violation)
+    }
+}

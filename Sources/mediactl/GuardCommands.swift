@@ -1,0 +1,86 @@
+import ArgumentParser
+import AssetCore
+
+struct EventsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "What the guard saw: devices attached and detached, its verdicts, its own starts and stops.")
+    @OptionGroup var globals: GlobalOptions
+    @Option(help: "Only events at or after this time (2026-11-22 or 2026-11-22T09:30:00Z).") var since: String?
+    @Option(help: "At most this many of the newest events.") var limit: Int = 200
+    @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+    func run() throws {
+        let s = Session(globals: globals)
+        let from = try since.map { text in try s.parse { () throws(LedgerError) in try Parse.timestamp(text) } }
+        guard case .events(let events) = try s.perform(.events(since: from, limit: max(1, limit))) else { return }
+        if format == .json { return try Output.json(events) }
+        let r = Render(language: s.language)
+        let header = ["#", r.t("时间", "TIME"), r.t("事件", "EVENT"), r.t("端口", "PORT"), r.t("设备", "DEVICE"),
+                      r.t("序列号", "SERIAL"), r.t("裁决", "VERDICT"), r.t("介质", "MEDIUM"), r.t("说明", "NOTE")]
+        let rows = events.map { e -> [String] in
+            let ids = e.vendorID.map { "\($0):\(e.productID ?? "")" } ?? ""
+            var verdict = e.decision.map { $0 == .allow ? r.t("允许", "allow") : r.t("阻断", "block") } ?? ""
+            if e.audited { verdict += r.t("（审计）", " (audit)") }
+            return [String(e.id ?? 0), e.at.description, e.kind.rawValue, e.port ?? "",
+                    [ids, e.device ?? ""].filter { !$0.isEmpty }.joined(separator: " "), e.serial ?? "", verdict,
+                    e.mediumNumber ?? "", e.note ?? ""]
+        }
+        if format == .csv { return Output.print(CSV.document(header: header, rows: rows)) }
+        Output.print(TextTable(header: header, rows: rows).render())
+    }
+}
+
+struct ViolationsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "violations",
+        abstract: "Violations the guard found, and their acknowledgement by an officer.",
+        subcommands: [List.self, Ack.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List violations, newest last.")
+        @OptionGroup var globals: GlobalOptions
+        @Flag(help: "Only those not yet acknowledged.") var open = false
+        @Option(help: "Only those at or after this time.") var since: String?
+        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+
+        func run() throws {
+            let s = Session(globals: globals)
+            let from = try since.map { text in try s.parse { () throws(LedgerError) in try Parse.timestamp(text) } }
+            guard case .violations(let list) = try s.perform(.violationsList(ViolationFilter(openOnly: open, since: from))) else { return }
+            if format == .json { return try Output.json(list) }
+            let r = Render(language: s.language)
+            let header = ["#", r.t("时间", "TIME"), r.t("类型", "TYPE"), r.t("严重程度", "SEVERITY"), r.t("处理", "OUTCOME"),
+                          r.t("计算机", "COMPUTER"), r.t("介质", "MEDIUM"), r.t("人员", "PERSON"), r.t("原因", "REASON"),
+                          r.t("状态", "STATUS")]
+            let rows = list.map { v -> [String] in
+                let outcome: String = switch v.outcome {
+                case .blocked: r.t("已阻断", "blocked")
+                case .logged: r.t("仅记录", "logged")
+                case .audited: r.t("审计", "audit")
+                }
+                let status = v.status == .open ? r.t("未处置", "open")
+                    : r.t("已确认", "acknowledged") + " (\(v.acknowledgedBy ?? ""))"
+                return [String(v.id ?? 0), v.at.description, v.type.names.text(s.language), v.severity.names.text(s.language),
+                        outcome, v.computer ?? "", v.mediumNumber ?? "", v.person ?? "", v.reason.text(s.language), status]
+            }
+            if format == .csv { return Output.print(CSV.document(header: header, rows: rows)) }
+            Output.print(TextTable(header: header, rows: rows).render())
+        }
+    }
+
+    struct Ack: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Acknowledge a violation and record how it was dealt with (officer role).",
+            discussion: "Example: mediactl violations ack 12 --note \"已处置: 收回该U盘并登记\"")
+        @OptionGroup var globals: GlobalOptions
+        @Argument(help: "Violation id, as `violations list` shows it.") var id: Int64
+        @Option(help: "How it was dealt with (处置情况).") var note: String
+
+        func run() throws {
+            let s = Session(globals: globals)
+            _ = try s.perform(.violationAck(id: id, note: note))
+            Output.print(Render(language: s.language).t("违规 \(id) 已确认\n", "violation \(id) acknowledged\n"))
+        }
+    }
+}
