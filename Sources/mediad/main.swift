@@ -1,3 +1,17 @@
-// Placeholder entry point; the guard arrives with the USB guard issue.
-import AssetCore
-print("mediad: not yet implemented")
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// mediad: parse the command line, then hand over to the daemon (or to the udev diagnostic mode).
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "--observe" {
+    await ObserveMode.run(arguments: arguments)
+}
+switch DaemonOptions.parse(arguments) {
+case .exit(let message, let status):
+    let text = Array((message + "\n").utf8)
+    _ = text.withUnsafeBytes { write(status == 0 ? 1 : 2, $0.baseAddress, $0.count) }
+    exit(status)
+case .run(let options):
+    exit(await Daemon.run(options))
+}

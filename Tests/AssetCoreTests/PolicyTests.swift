@@ -1,4 +1,5 @@
 @testable import AssetCore
+import Foundation
 import Testing
 
 @Suite struct PolicyTests {
@@ -188,6 +189,14 @@ import Testing
         #expect(config.database == "/tmp/x.db" && config.mode == .audit && config.lockdown && !config.releaseOnStop)
         #expect(config.action(for: .overdue) == .block && config.action(for: .boundElsewhere) == .log)
         #expect(config.action(for: .unregisteredMedium) == .block)
+    }
+
+    @Test func theShippedExampleParsesToTheDefaults() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("etc/mediad.conf"), encoding: .utf8)
+        let config = try GuardConfig.parse(text)
+        #expect(config.mode == .enforce && config.lockdown && !config.releaseOnStop)
+        #expect(config.actions == GuardConfig.defaultActions, "every violation type is documented with its default")
     }
 
     @Test(arguments: ["mode = permissive", "lockdown = maybe", "colour = blue", "[rules]", "[actions]\nfoo = block",

@@ -62,6 +62,25 @@ public struct GuardRecorder: Sendable {
         }
     }
 
+    /// The first time a registered medium without a recorded capacity is allowed and its disk
+    /// appears, its capacity is written into the ledger (trust on first use), so a clone of its
+    /// serial on other hardware is caught from then on. Recorded in the admin trail as mediad's change.
+    public func learnCapacity(of number: String, bytes: UInt64, at: Timestamp) throws(LedgerError) {
+        try store.write { db in
+            guard var medium = try Ledger.medium(db, number: number), var identity = medium.identity,
+                  identity.capacityBytes == nil else { return }
+            identity.capacityBytes = bytes
+            medium.identity = identity
+            try Ledger.update(db, medium: medium)
+            try AuditTrail.append(db, TrailEntry(at: at, actor: Self.daemon, action: "learn-capacity", entity: "medium",
+                                                 entityKey: number, field: "capacity_bytes", oldValue: nil,
+                                                 newValue: String(bytes)))
+        }
+    }
+
+    /// How the daemon appears in the admin trail.
+    public static let daemon = Actor(uid: 0, name: "mediad")
+
     /// Guard start, stop and gaps.
     public func recordGuard(_ kind: GuardEventKind, at: Timestamp, note: String) throws(LedgerError) {
         try store.write { db in

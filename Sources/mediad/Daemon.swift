@@ -1,0 +1,100 @@
+import AssetCore
+import Dispatch
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Start-up, the event loop and shutdown: the edge around the Guard.
+enum Daemon {
+    static func run(_ options: DaemonOptions) async -> Int32 {
+        let sink = JournalSink()
+        LoggingSystem.bootstrap { JournalLogHandler(label: $0, sink: sink) }
+        let logger = Logger(label: "mediad")
+
+        let config: GuardConfig
+        do {
+            config = try options.configuration()
+        } catch {
+            // Without a readable configuration nothing is known, so the ports are closed anyway.
+            lockDown(logger)
+            logger.critical("\(error.message.en)")
+            return 78
+        }
+        if config.lockdown { lockDown(logger) }
+
+        // The monitor is open before anything is enumerated, so no device falls between the two.
+        let monitor: DeviceMonitor
+        do {
+            monitor = try DeviceMonitor()
+        } catch {
+            logger.critical("cannot listen to udev: \(error)")
+            return 71
+        }
+        if !monitor.receiveBufferSizeApplied {
+            logger.warning("the udev receive buffer could not be enlarged; bursts may overflow and trigger re-enumeration")
+        }
+        let store: LedgerStore
+        do {
+            store = try LedgerStore(path: config.database)
+        } catch {
+            logger.critical("\(error.message.en)", metadata: ["DATABASE": "\(config.database)"])
+            return 74
+        }
+        let guardian = Guard(recorder: GuardRecorder(store: store), config: config, logger: logger)
+        let stopping = SignalWatch(monitor: monitor)
+        await guardian.start()
+        for await event in monitor.events {
+            await guardian.handle(event)
+        }
+        await guardian.stop(reason: stopping.reason ?? "event stream ended")
+        return 0
+    }
+
+    static func lockDown(_ logger: Logger) {
+        for failure in SysfsAuthorizer().denyNewDevicesOnAllRootHubs() {
+            logger.critical("cannot lock down a root hub", metadata: ["ERROR": "\(failure)"])
+        }
+    }
+}
+
+/// SIGTERM and SIGINT end the event stream, so the loop can record the stop and exit cleanly.
+final class SignalWatch: @unchecked Sendable {
+    private let sources: [any DispatchSourceSignal]
+    private let lock = NSLockLike()
+    private var received: String?
+
+    var reason: String? { lock.withLock { received } }
+
+    init(monitor: DeviceMonitor) {
+        var sources: [any DispatchSourceSignal] = []
+        let queue = DispatchQueue(label: "mediad.signals")
+        for number in [SIGTERM, SIGINT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            sources.append(source)
+        }
+        self.sources = sources
+        for (source, name) in zip(sources, ["SIGTERM", "SIGINT"]) {
+            source.setEventHandler(handler: { @Sendable [weak self] in
+                self?.lock.withLock { self?.received = name }
+                monitor.stop()
+            })
+            source.resume()
+        }
+    }
+}
+
+/// A pthread mutex, so the daemon does not need Foundation's NSLock.
+final class NSLockLike: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    func withLock<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return body()
+    }
+}

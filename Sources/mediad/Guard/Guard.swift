@@ -1,0 +1,176 @@
+import AssetCore
+import Logging
+
+/// The only place decisions are made: a device is read, judged by the policy, recorded, and only
+/// then enforced. Everything that can fail on the way fails closed.
+actor Guard {
+    /// A device the guard has decided, remembered so a repeated `add` is not a new insertion and a
+    /// `change` re-decides only when the identity changed.
+    struct Decided {
+        var observation: USBDeviceObservation
+        var verdict: Verdict
+    }
+
+    let recorder: GuardRecorder
+    let config: GuardConfig
+    let reader: ObservationReader
+    let authorizer: SysfsAuthorizer
+    let clock: Clock
+    let logger: Logger
+
+    private(set) var decided: [String: Decided] = [:]
+    /// Interfaces and disks seen before their USB device was decided, held until it is.
+    var heldChildren: [String: [Uevent]] = [:]
+
+    init(recorder: GuardRecorder, config: GuardConfig, reader: ObservationReader = ObservationReader(),
+         authorizer: SysfsAuthorizer = SysfsAuthorizer(), clock: Clock = .system, logger: Logger) {
+        self.recorder = recorder
+        self.config = config
+        self.reader = reader
+        self.authorizer = authorizer
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Decides a USB device: present at start, plugged in, or changed.
+    func decide(syspath: String, kind: GuardEventKind) {
+        let device: USBDeviceObservation
+        do {
+            device = try reader.observe(syspath: syspath)
+        } catch {
+            // Gone already, or unreadable: nothing can be known, so nothing is allowed.
+            logger.warning("cannot read USB device; keeping it blocked", metadata: ["MEDIA_SYSPATH": "\(syspath)", "ERROR": "\(error)"])
+            try? authorizer.setAuthorized(false, syspath: syspath)
+            return
+        }
+        if device.isRootHub { return }
+        let now = clock.now()
+        let facts: PolicyFacts
+        do {
+            facts = try recorder.facts(for: device, today: now.localDay)
+        } catch {
+            logger.critical("ledger unreadable; blocking the device", metadata: metadata(device, nil, ["ERROR": "\(error.message.en)"]))
+            enforce(device, Verdict(decision: .block))
+            return
+        }
+        var verdict = Policy.decide(device, facts: facts, config: config)
+        do {
+            try recorder.record(device, verdict: verdict, kind: kind, facts: facts, at: now, config: config)
+        } catch {
+            // A verdict that cannot be recorded is not carried out: block, and say so loudly.
+            logger.critical("cannot record the verdict; blocking the device", metadata: metadata(device, verdict, ["ERROR": "\(error.message.en)"]))
+            verdict = Verdict(decision: .block, violations: verdict.violations, medium: verdict.medium)
+            enforce(device, verdict)
+            decided[syspath] = Decided(observation: device, verdict: verdict)
+            return
+        }
+        enforce(device, verdict)
+        decided[syspath] = Decided(observation: device, verdict: verdict)
+        log(device, verdict, kind: kind)
+        releaseHeldChildren(of: syspath)
+    }
+
+    /// Writes the verdict to sysfs. Audit mode authorizes everything (and has recorded what enforce
+    /// mode would have done). In enforce mode blocked interfaces are closed before the device opens.
+    func enforce(_ device: USBDeviceObservation, _ verdict: Verdict) {
+        if verdict.audited {
+            write(true, device.syspath)
+            return
+        }
+        guard verdict.decision == .allow else {
+            write(false, device.syspath)
+            return
+        }
+        for interface in verdict.interfaces where interface.decision == .block {
+            write(false, interface.syspath)
+        }
+        write(true, device.syspath)
+        for interface in verdict.interfaces where interface.decision == .allow {
+            write(true, interface.syspath)
+        }
+    }
+
+    func write(_ authorized: Bool, _ syspath: String) {
+        do {
+            try authorizer.setAuthorized(authorized, syspath: syspath)
+        } catch {
+            logger.error("cannot write authorized", metadata: ["MEDIA_SYSPATH": "\(syspath)", "VALUE": "\(authorized ? 1 : 0)",
+                                                                "ERROR": "\(error)"])
+        }
+    }
+
+    /// The block device of an allowed medium appeared: its capacity can now be compared with the
+    /// registration (a cloned serial on other hardware).
+    func recheckCapacity(of syspath: String) {
+        guard let known = decided[syspath], known.verdict.decision == .allow, let medium = known.verdict.medium,
+              let device = try? reader.observe(syspath: syspath) else { return }
+        if medium.identity != nil, medium.identity?.capacityBytes == nil,
+           let seen = device.blocks.compactMap(\.capacityBytes).first(where: { $0 > 0 }) {
+            learnCapacity(medium, seen, syspath: syspath)
+            return
+        }
+        guard let violation = Policy.capacityMismatch(device, medium: medium) else { return }
+        let now = clock.now()
+        var verdict = known.verdict
+        verdict.violations = [violation]
+        if config.action(for: violation.type) == .block { verdict.decision = .block }
+        verdict.interfaces = []
+        let facts = (try? recorder.facts(for: device, today: now.localDay))
+            ?? PolicyFacts(host: nil, medium: medium, holder: nil, today: now.localDay)
+        do {
+            try recorder.record(device, verdict: verdict, kind: .recheck, facts: facts, at: now, config: config)
+        } catch {
+            logger.critical("cannot record a capacity mismatch; blocking the device", metadata: metadata(device, verdict, ["ERROR": "\(error.message.en)"]))
+            verdict.decision = .block
+        }
+        if !verdict.audited && verdict.decision == .block { write(false, syspath) }
+        decided[syspath] = Decided(observation: device, verdict: verdict)
+        log(device, verdict, kind: .recheck)
+    }
+
+    private func learnCapacity(_ medium: Medium, _ bytes: UInt64, syspath: String) {
+        do {
+            try recorder.learnCapacity(of: medium.number, bytes: bytes, at: clock.now())
+            decided[syspath]?.verdict.medium?.identity?.capacityBytes = bytes
+            logger.info("learnt the capacity of a registered medium", metadata: ["MEDIA_NUMBER": "\(medium.number)",
+                                                                                  "MEDIA_CAPACITY": "\(bytes)"])
+        } catch {
+            logger.error("cannot record a medium's capacity", metadata: ["MEDIA_NUMBER": "\(medium.number)", "ERROR": "\(error.message.en)"])
+        }
+    }
+
+    func forget(_ syspath: String) {
+        heldChildren[syspath] = nil
+        guard let known = decided.removeValue(forKey: syspath) else { return }
+        do {
+            try recorder.recordDetach(known.observation, at: clock.now())
+        } catch {
+            logger.error("cannot record a detach", metadata: metadata(known.observation, nil, ["ERROR": "\(error.message.en)"]))
+        }
+        logger.info("device removed", metadata: metadata(known.observation, known.verdict, [:]))
+    }
+
+    /// One structured line per verdict; journald fields MEDIA_* let an officer filter by medium.
+    func log(_ device: USBDeviceObservation, _ verdict: Verdict, kind: GuardEventKind) {
+        let word = verdict.audited ? "audited (would \(verdict.decision.rawValue))" : verdict.decision.rawValue
+        let text = "\(kind.rawValue): \(word) \(device.vendorID):\(device.productID) at \(device.port)"
+            + (verdict.violations.isEmpty ? "" : " — " + verdict.violations.map(\.reason.en).joined(separator: "; "))
+        let level: Logger.Level = verdict.violations.isEmpty ? .info : .warning
+        logger.log(level: level, "\(SafeText.escape(text))", metadata: metadata(device, verdict, [:]))
+    }
+
+    func metadata(_ device: USBDeviceObservation, _ verdict: Verdict?, _ extra: [String: String]) -> Logger.Metadata {
+        var fields: Logger.Metadata = ["MEDIA_SYSPATH": "\(device.syspath)", "MEDIA_PORT": "\(device.port)",
+                                       "MEDIA_VENDOR": "\(device.vendorID)", "MEDIA_PRODUCT": "\(device.productID)"]
+        if let serial = device.serial { fields["MEDIA_SERIAL"] = "\(serial)" }
+        if let verdict {
+            fields["MEDIA_DECISION"] = "\(verdict.audited ? "audit" : verdict.decision.rawValue)"
+            if let number = verdict.medium?.number { fields["MEDIA_NUMBER"] = "\(number)" }
+            if !verdict.violations.isEmpty {
+                fields["MEDIA_VIOLATION"] = "\(verdict.violations.map(\.type.rawValue).joined(separator: ","))"
+            }
+        }
+        for (key, value) in extra { fields[key] = "\(value)" }
+        return fields
+    }
+}

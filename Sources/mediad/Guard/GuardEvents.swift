@@ -1,0 +1,128 @@
+import AssetCore
+import Logging
+
+/// Turning uevents into decisions: which event means what for which device.
+extension Guard {
+    func handle(_ event: DeviceEvent) {
+        switch event {
+        case .overflow:
+            logger.warning("udev events were lost (receive buffer overflow); enumerating again")
+            reconcile()
+        case .uevent(let uevent):
+            route(uevent)
+        }
+    }
+
+    private func route(_ event: Uevent) {
+        switch (event.subsystem, event.devtype) {
+        case ("usb", "usb_device"):
+            deviceEvent(event)
+        case ("usb", "usb_interface"), ("block", "disk"):
+            guard event.action == .add || event.action == .change || event.action == .bind else { return }
+            childEvent(event)
+        default:
+            return
+        }
+    }
+
+    private func deviceEvent(_ event: Uevent) {
+        let path = event.syspath
+        switch event.action {
+        case .add:
+            // A repeated add (the start-up scan and the monitor both saw it) is not a new insertion.
+            if decided[path] != nil, sameIdentity(path) { return }
+            decide(syspath: path, kind: .attach)
+        case .change:
+            // Re-decide only when the identity changed: re-judging an allowed device on every
+            // change event is how other guards deauthorize devices in use.
+            if decided[path] != nil {
+                if sameIdentity(path) { return }
+                decide(syspath: path, kind: .recheck)
+            } else {
+                decide(syspath: path, kind: .attach)
+            }
+        case .remove:
+            forget(path)
+        case .bind, .unbind, .other:
+            return
+        }
+    }
+
+    private func sameIdentity(_ path: String) -> Bool {
+        guard let known = decided[path], let now = try? reader.observe(syspath: path) else { return false }
+        return known.observation.vendorID == now.vendorID && known.observation.productID == now.productID
+            && known.observation.serial == now.serial
+    }
+
+    /// An interface or a disk: its device must be decided first; if not yet, the child waits.
+    private func childEvent(_ event: Uevent) {
+        guard let parent = USBTopology.enclosingDevice(of: event.syspath) else { return }
+        guard let known = decided[parent] else {
+            heldChildren[parent, default: []].append(event)
+            return
+        }
+        if event.subsystem == "block" {
+            recheckCapacity(of: parent)
+            return
+        }
+        // An interface the kernel created after the device was authorized: apply its decision, or
+        // judge the device again if the interface was not known when it was decided.
+        if let decision = known.verdict.interfaces.first(where: { $0.syspath == event.syspath }) {
+            if !known.verdict.audited && known.verdict.decision == .allow {
+                write(decision.decision == .allow, event.syspath)
+            }
+        } else if known.verdict.decision == .allow && !known.verdict.interfaces.isEmpty {
+            decide(syspath: parent, kind: .recheck)
+        }
+    }
+
+    func releaseHeldChildren(of parent: String) {
+        guard let held = heldChildren.removeValue(forKey: parent) else { return }
+        for child in held { route(child) }
+    }
+
+    /// Brings the guard's picture in line with sysfs: decides every present device it has not
+    /// decided, and forgets those that are gone. Used at start and after lost events.
+    func reconcile() {
+        let present: [String]
+        do {
+            present = USBTopology.parentsFirst(try USBTopology.presentDevices())
+        } catch {
+            logger.critical("cannot enumerate USB devices", metadata: ["ERROR": "\(error)"])
+            return
+        }
+        let presentSet = Set(present)
+        for gone in decided.keys where !presentSet.contains(gone) { forget(gone) }
+        for path in present where decided[path] == nil && !USBTopology.isRootHub(path) {
+            decide(syspath: path, kind: .attach)
+        }
+        // Held children whose parent never showed up are dropped; their parent, if it appears,
+        // brings them again through enumeration.
+        heldChildren = heldChildren.filter { presentSet.contains($0.key) }
+    }
+
+    /// Start-up (the root hubs are already locked down): record the start, decide everything present.
+    func start() {
+        do {
+            try recorder.recordGuard(.guardStart, at: clock.now(), note: "mediad \(DaemonVersion.string), mode \(config.mode.rawValue)")
+        } catch {
+            logger.error("cannot record the start", metadata: ["ERROR": "\(error.message.en)"])
+        }
+        reconcile()
+        logger.notice("guarding", metadata: ["DEVICES": "\(decided.count)", "MODE": "\(config.mode.rawValue)",
+                                            "LOCKDOWN": "\(config.lockdown)"])
+    }
+
+    /// Stop: record it; lockdown stays (fail closed) unless the configuration releases it.
+    func stop(reason: String) {
+        if config.releaseOnStop, let hubs = try? USBTopology.rootHubs() {
+            for hub in hubs { try? authorizer.setAuthorizedDefault(1, rootHub: hub) }
+        }
+        do {
+            try recorder.recordGuard(.guardStop, at: clock.now(), note: reason)
+        } catch {
+            logger.error("cannot record the stop", metadata: ["ERROR": "\(error.message.en)"])
+        }
+        logger.notice("stopped", metadata: ["REASON": "\(reason)", "LOCKDOWN_KEPT": "\(config.lockdown && !config.releaseOnStop)"])
+    }
+}

@@ -1,0 +1,196 @@
+import CUdev
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What udev says happened to a device.
+enum UeventAction: Sendable, Hashable {
+    case add, remove, change, bind, unbind
+    /// `move`, `online`, `offline` or anything a future kernel invents: passed on, not dropped.
+    case other(String)
+
+    init(_ text: String) {
+        switch text {
+        case "add": self = .add
+        case "remove": self = .remove
+        case "change": self = .change
+        case "bind": self = .bind
+        case "unbind": self = .unbind
+        default: self = .other(text)
+        }
+    }
+
+    var name: String {
+        switch self {
+        case .add: "add"
+        case .remove: "remove"
+        case .change: "change"
+        case .bind: "bind"
+        case .unbind: "unbind"
+        case .other(let text): text
+        }
+    }
+}
+
+/// One uevent, copied out of libudev so it can cross threads (a `udev_device` cannot).
+struct Uevent: Sendable, Hashable {
+    var action: UeventAction
+    var syspath: String
+    var subsystem: String?
+    var devtype: String?
+    var properties: [String: String]
+}
+
+/// What the monitor delivers.
+enum DeviceEvent: Sendable, Hashable {
+    case uevent(Uevent)
+    /// The socket buffer overflowed (ENOBUFS): events were lost, so whatever the caller believes
+    /// about present devices may be stale. The caller must enumerate again.
+    case overflow
+}
+
+/// A libudev monitor whose events arrive as an `AsyncStream`, without polling.
+///
+/// Create it before enumerating present devices: the socket buffers every event from the moment
+/// it is enabled, so a device plugged in during enumeration shows up in one or the other (possibly
+/// both; consumers must treat an `add` for a known device as a refresh).
+final class DeviceMonitor: Sendable {
+    /// The default filter: USB devices and interfaces, their disks, and their network links.
+    static let defaultSubsystems = ["usb", "block", "net"]
+    /// 128 MiB, as udevd's own listeners use: a burst of hot-plugs (a hub with many devices)
+    /// must not overflow while the daemon is busy deciding.
+    static let defaultReceiveBufferSize: Int32 = 128 << 20
+
+    let events: AsyncStream<DeviceEvent>
+    /// Whether libudev accepted the receive buffer size (it needs CAP_NET_ADMIN to exceed
+    /// rmem_max); the monitor still works with the smaller buffer, it only overflows sooner.
+    let receiveBufferSizeApplied: Bool
+    /// SO_RCVBUF as the kernel reports it after sizing (the kernel doubles the request).
+    let receiveBufferSize: Int32?
+
+    private let source: SourceBox
+
+    /// - Parameter source: "udev" (events after udevd's rules, with `ID_*` properties; what
+    ///   production uses and what umockdev feeds) or "kernel" (raw kernel events, no `ID_*`).
+    init(source name: String = "udev", subsystems: [String] = DeviceMonitor.defaultSubsystems,
+         receiveBufferSize: Int32 = DeviceMonitor.defaultReceiveBufferSize) throws(UdevError) {
+        let handle = try MonitorHandle(source: name, subsystems: subsystems)
+        receiveBufferSizeApplied = udev_monitor_set_receive_buffer_size(handle.monitor, receiveBufferSize) >= 0
+        try handle.enable()
+        self.receiveBufferSize = handle.socketReceiveBufferSize()
+
+        let (stream, continuation) = AsyncStream.makeStream(of: DeviceEvent.self,
+                                                            bufferingPolicy: .unbounded)
+        let queue = DispatchQueue(label: "mediad.udev-monitor")
+        let source = DispatchSource.makeReadSource(fileDescriptor: handle.fd, queue: queue)
+        // Handlers are @Sendable and built here, inside a method, never in top-level code: a
+        // closure from main.swift would be @MainActor and trap when Dispatch runs it on `queue`.
+        source.setEventHandler(handler: { @Sendable in
+            handle.drain { continuation.yield($0) }
+        })
+        source.setCancelHandler(handler: { @Sendable in
+            // Runs on `queue` after the last event handler: the only safe moment to free libudev.
+            handle.close()
+            continuation.finish()
+        })
+        let box = SourceBox(source: source)
+        continuation.onTermination = { @Sendable _ in box.source.cancel() }
+        self.events = stream
+        self.source = box
+        source.resume()
+    }
+
+    deinit { source.source.cancel() }
+
+    /// Stops delivering; the stream finishes once the queue has let go of the monitor.
+    func stop() { source.source.cancel() }
+}
+
+/// A Dispatch source is thread-safe (`cancel` may be called from any thread), but
+/// swift-corelibs-libdispatch does not mark it Sendable; this box states it once.
+private struct SourceBox: @unchecked Sendable {
+    let source: any DispatchSourceRead
+}
+
+/// The libudev monitor and its context, touched only on the monitor's serial queue after
+/// `enable()` (and before that only by the initialiser that created them).
+///
+/// `@unchecked Sendable` because of that confinement: the pointers cross into the Dispatch
+/// handlers, but Dispatch never runs two handlers of one source at once.
+private final class MonitorHandle: @unchecked Sendable {
+    private let context: UdevContext
+    let monitor: OpaquePointer
+    private(set) var fd: Int32 = -1
+    private var closed = false
+
+    init(source: String, subsystems: [String]) throws(UdevError) {
+        context = try UdevContext()
+        guard let monitor = udev_monitor_new_from_netlink(context.raw, source) else {
+            throw UdevError("udev_monitor_new_from_netlink(\(source))")
+        }
+        self.monitor = monitor
+        for subsystem in subsystems {
+            let result = udev_monitor_filter_add_match_subsystem_devtype(monitor, subsystem, nil)
+            // Throwing here still runs deinit (self is fully initialised), which unrefs.
+            if result < 0 {
+                throw UdevError("udev_monitor_filter_add_match_subsystem_devtype(\(subsystem))", code: result)
+            }
+        }
+    }
+
+    func enable() throws(UdevError) {
+        let result = udev_monitor_enable_receiving(monitor)
+        if result < 0 { throw UdevError("udev_monitor_enable_receiving", code: result) }
+        fd = udev_monitor_get_fd(monitor)
+        if fd < 0 { throw UdevError("udev_monitor_get_fd", code: fd) }
+        // libudev opens the socket non-blocking; make sure of it (a blocking recv would stall
+        // the queue forever once drained).
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0, flags & O_NONBLOCK == 0 { _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
+    }
+
+    func socketReceiveBufferSize() -> Int32? {
+        var value: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        return getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &value, &length) == 0 ? value : nil
+    }
+
+    /// Receives until the socket is empty. Level-triggered Dispatch would call again anyway, but
+    /// draining keeps bursts in one wake-up.
+    func drain(_ deliver: (DeviceEvent) -> Void) {
+        guard !closed else { return }
+        // Bounded so a socket that keeps reporting an error cannot pin the queue.
+        var errorsLeft = 64
+        while errorsLeft > 0 {
+            errno = 0
+            if let raw = udev_monitor_receive_device(monitor) {
+                let device = UdevDevice(owning: raw, context: context)
+                deliver(.uevent(Uevent(action: UeventAction(device.action ?? "change"),
+                                       syspath: device.syspath, subsystem: device.subsystem,
+                                       devtype: device.devtype, properties: device.properties)))
+                continue
+            }
+            switch errno {
+            case ENOBUFS:
+                // The kernel dropped events; the error is reported once, then reading goes on.
+                deliver(.overflow)
+                errorsLeft -= 1
+            case EINTR:
+                errorsLeft -= 1
+            default:
+                // EAGAIN: drained. Anything else (a malformed or foreign message was dropped):
+                // wait for the next readiness rather than spin.
+                return
+            }
+        }
+    }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        udev_monitor_unref(monitor)
+    }
+
+    deinit { close() }
+}

@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A sysfs read or write failed: the path and the errno text, so the audit trail can say which
+/// device refused what (e.g. "…/1-1/authorized: Permission denied").
+struct SysfsError: Error, Sendable, Equatable, CustomStringConvertible {
+    var path: String
+    var operation: String
+    var code: Int32
+
+    var description: String { "\(operation) \(path): \(UdevError.text(for: code))" }
+}
+
+/// Raw sysfs file access through open(2)/read(2)/write(2).
+///
+/// Deliberately not FileManager: under umockdev only the libc calls are redirected to the fake
+/// tree (`FileManager.enumerator` reads the real /sys), and raw bytes are needed anyway because a
+/// device chooses its own serial bytes and libudev would mangle invalid UTF-8.
+enum Sysfs {
+    /// Sysfs attributes are at most a page; descriptors a few KiB. Anything longer is not an
+    /// attribute we want, and the cap keeps a hostile or broken file from costing memory.
+    static let readLimit = 1 << 16
+
+    /// The file's bytes, or nil when it is absent or unreadable (the caller decides what a missing
+    /// attribute means).
+    static func readBytes(_ path: String, limit: Int = readLimit) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while result.count < limit {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if count == 0 { break }
+            result.append(contentsOf: chunk[0..<min(count, limit - result.count)])
+        }
+        return result
+    }
+
+    /// An attribute's bytes with exactly one trailing newline removed (the kernel appends one to
+    /// every text attribute; any other trailing byte belongs to the value).
+    static func attributeBytes(_ syspath: String, _ name: String) -> [UInt8]? {
+        guard var bytes = readBytes(syspath + "/" + name) else { return nil }
+        if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
+        return bytes
+    }
+
+    /// An attribute as text with surrounding whitespace trimmed (`bNumInterfaces` is " 1"), for
+    /// numbers and keywords. Invalid UTF-8 is repaired, which then fails any numeric parse.
+    static func attributeText(_ syspath: String, _ name: String) -> String? {
+        guard let bytes = readBytes(syspath + "/" + name) else { return nil }
+        return trimmed(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Writes `value` to an existing attribute file (O_TRUNC like `echo 0 > authorized`; sysfs
+    /// takes the whole value from one write). Never creates a file: a missing attribute means the
+    /// device is gone or does not support the operation, which the caller must learn.
+    static func write(_ value: String, to path: String) throws(SysfsError) {
+        let fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        guard fd >= 0 else { throw SysfsError(path: path, operation: "open", code: errno) }
+        defer { close(fd) }
+        let bytes = Array(value.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes {
+                Glibc.write(fd, $0.baseAddress! + written, bytes.count - written)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw SysfsError(path: path, operation: "write", code: errno)
+            }
+            if count == 0 { throw SysfsError(path: path, operation: "write", code: EIO) }
+            written += count
+        }
+    }
+
+    static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
+    static func trimmed(_ text: String) -> String {
+        var scalars = Substring(text).unicodeScalars[...]
+        while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars))
+    }
+
+    /// Parses a hex attribute (`idVendor` "0781", `bInterfaceClass` "08"). nil when malformed.
+    static func hex<T: FixedWidthInteger & UnsignedInteger>(_ text: String?, as type: T.Type = T.self) -> T? {
+        guard let text, !text.isEmpty, text.count <= 2 * MemoryLayout<T>.size + 2 else { return nil }
+        let digits = text.hasPrefix("0x") || text.hasPrefix("0X") ? String(text.dropFirst(2)) : text
+        return T(digits, radix: 16)
+    }
+
+    /// Four lower-case hex digits, the form the ledger stores IDs in.
+    static func hex4(_ value: UInt16) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    /// Two lower-case hex digits, the form bDeviceClass/bInterfaceClass are written in by the kernel.
+    static func hex2(_ value: UInt8) -> String {
+        let digits = String(value, radix: 16)
+        return digits.count < 2 ? "0" + digits : digits
+    }
+}

@@ -1,0 +1,29 @@
+"""Runs unittest modules and ends with one line "N passed, N failed" (exit 1 on any failure).
+
+Used by run.sh inside the private network namespace and under umockdev-wrapper.
+Arguments: test names as for `python3 -m unittest` (default: every test_*.py here).
+"""
+
+import os
+import sys
+import unittest
+
+
+def main(argv):
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, here)
+    loader = unittest.TestLoader()
+    if argv:
+        suite = loader.loadTestsFromNames(argv)
+    else:
+        suite = loader.discover(here, pattern="test_*.py", top_level_dir=here)
+    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    passed = result.testsRun - failed - len(result.skipped)
+    sys.stdout.flush()
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 0 if failed == 0 and result.testsRun > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
