@@ -11,7 +11,7 @@ BIN      = .build/debug
 APT_PACKAGES = libudev-dev libsqlite3-dev pkg-config sqlite3 util-linux iproute2 \
                umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi
 
-.PHONY: all deps build release test unit-test integration-test run clean install uninstall
+.PHONY: all deps build release test unit-test integration-test run demo clean install uninstall
 
 all: build
 
@@ -44,9 +44,17 @@ unit-test: deps
 integration-test: build
 	MEDIAD_BIN=$(BIN)/mediad MEDIACTL_BIN=$(BIN)/mediactl tests/integration/run.sh
 
+# A developer's run: audit mode and no lockdown, so stopping it never leaves this machine's own
+# USB ports closed; the ledger and socket stay under ./var.
 run: build
 	@mkdir -p var
-	$(BIN)/mediad --db var/mediad.db --mode audit --socket var/mediad.sock
+	@printf '%s\n' '# written by make run' 'database = var/mediad.db' 'socket = var/mediad.sock' \
+	  'mode = audit' 'lockdown = no' > var/mediad.conf
+	$(BIN)/mediad --config var/mediad.conf
+
+# The administrator's story on fake USB hardware (umockdev). DEMO_LANG=en for English.
+demo: build
+	tests/integration/demo.sh
 
 clean:
 	rm -rf .build var
