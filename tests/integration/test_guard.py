@@ -95,7 +95,8 @@ class StorageVerdicts(GuardCase):
 class AdministratorFlow(GuardCase):
     def test_plug_blocked_register_last_unregistered_replug_allowed(self):
         self.start()
-        stick = self.tb.add_stick(port="1-1", serial="AA00BB11CC22")
+        # As on a real kernel, a blocked stick is never configured, so no disk appears below it.
+        stick = self.tb.add_stick(port="1-1", serial="AA00BB11CC22", with_block=False)
         self.wait_authorized(stick.syspath, "0")
         self.wait_event(stick.syspath)
         listed = self.ctl("violations", "list", "--open").stdout
