@@ -11,6 +11,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Language of output: zh or en (default: from LANG).", valueName: "zh|en"))
     var lang: String?
 
+    @Option(name: .long, help: ArgumentHelp("mediad's control socket (default /run/mediad/mediad.sock).", valueName: "path"))
+    var socket: String?
+
     var language: Language {
         if let lang, let chosen = Language(parsing: lang) { return chosen }
         let env = ProcessInfo.processInfo.environment
@@ -36,13 +39,72 @@ struct Session {
 
     var language: Language { globals.language }
 
+    /// The ledger file for local mode (`--db` or $MEDIAD_DB); nil means: ask the running daemon.
+    var localDatabase: String? {
+        globals.db ?? ProcessInfo.processInfo.environment["MEDIAD_DB"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    var socketPath: String {
+        globals.socket ?? ProcessInfo.processInfo.environment["MEDIAD_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ControlClient.defaultPath
+    }
+
+    /// One ledger request: served by the daemon over its socket, or, with --db, by the same service
+    /// in this process. Either way the same role checks apply.
     func perform(_ request: Request) throws -> Response {
         do {
-            let path = globals.db ?? ProcessInfo.processInfo.environment["MEDIAD_DB"] ?? LedgerStore.defaultPath
-            let service = InventoryService(store: try LedgerStore(path: path))
-            let caller = SystemAccounts.currentProcess(sudoUser: ProcessInfo.processInfo.environment["SUDO_USER"])
-            return try service.handle(request, caller: caller)
-        } catch {
+            if let path = localDatabase {
+                let service = InventoryService(store: try LedgerStore(path: path))
+                let caller = SystemAccounts.currentProcess(sudoUser: ProcessInfo.processInfo.environment["SUDO_USER"])
+                return try service.handle(request, caller: caller)
+            }
+            switch try call(.ledger(request)) {
+            case .response(let response): return response
+            case .error(let error): throw error
+            default: throw LedgerError(.storage, zh: "mediad 的回复不符", en: "mediad answered something else")
+            }
+        } catch let error as LedgerError {
+            throw fail(error)
+        }
+    }
+
+    /// A call only the running daemon can answer (status, devices, allow-once).
+    func live(_ call: ControlCall) throws -> ControlReply {
+        do {
+            guard localDatabase == nil else {
+                throw LedgerError(.usage, zh: "“\(call.verb)” 需要连接运行中的 mediad，不能与 --db 同用",
+                                  en: "'\(call.verb)' asks the running mediad; it does not work with --db")
+            }
+            let reply = try self.call(call)
+            if case .error(let error) = reply { throw error }
+            return reply
+        } catch let error as LedgerError {
+            throw fail(error)
+        }
+    }
+
+    private func call(_ call: ControlCall) throws(LedgerError) -> ControlReply {
+        let client = try ControlClient(path: socketPath)
+        defer { client.close() }
+        try client.send(call)
+        guard let reply = try client.receive() else { throw ControlClient.unreachable(socketPath) }
+        return reply
+    }
+
+    /// `watch`: every reply until the daemon closes the connection.
+    func stream(_ call: ControlCall, _ body: (ControlReply) throws -> Void) throws {
+        do {
+            guard localDatabase == nil else {
+                throw LedgerError(.usage, zh: "watch 需要连接运行中的 mediad", en: "watch asks the running mediad; it does not work with --db")
+            }
+            let client = try ControlClient(path: socketPath)
+            defer { client.close() }
+            try client.send(call)
+            while let reply = try client.receive() {
+                if case .error(let error) = reply { throw error }
+                try body(reply)
+            }
+        } catch let error as LedgerError {
             throw fail(error)
         }
     }

@@ -21,11 +21,15 @@ struct Mediactl: ParsableCommand {
                   --vendor 0781 --product 5567 --serial 4C530001230101104353
               mediactl --db ledger.db media list
 
+            mediactl talks to the running mediad through its socket (/run/mediad/mediad.sock, or
+            --socket); with --db PATH it works on a ledger file directly (offline), under the same rules.
+
             Exit status: 0 success, 64 usage error, 65 invalid value or conflict (or a failed
-            audit verify), 66 not found, 74 database error, 77 permission denied.
+            audit verify), 66 not found, 69 mediad unreachable, 74 database error, 77 permission denied.
             """,
         version: MediadVersion.string,
-        subcommands: [HostCommand.self, ComputerCommand.self, PersonCommand.self, MediaCommand.self, EventsCommand.self,
+        subcommands: [StatusCommand.self, DevicesCommand.self, WatchCommand.self, AllowOnceCommand.self,
+                      HostCommand.self, ComputerCommand.self, PersonCommand.self, MediaCommand.self, EventsCommand.self,
                       ViolationsCommand.self, AuditCommand.self]
     )
 

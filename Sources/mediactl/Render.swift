@@ -127,4 +127,18 @@ struct Render {
         case .table: Output.print(TextTable(header: header, rows: rows).render())
         }
     }
+
+    func devices(_ list: [AttachedDevice]) -> String {
+        let header = [t("端口", "PORT"), t("设备", "DEVICE"), t("序列号", "SERIAL"), t("裁决", "VERDICT"), t("介质", "MEDIUM"),
+                      t("违规", "VIOLATIONS"), t("临时放行至", "ALLOWED UNTIL")]
+        let rows = list.map { d -> [String] in
+            let o = d.observation
+            let name = [o.manufacturer, o.product].compactMap { $0 }.joined(separator: " ")
+            var verdict = d.decision == .allow ? t("允许", "allow") : t("阻断", "block")
+            if d.audited { verdict += t("（审计）", " (audit)") }
+            return [o.port, "\(o.vendorID):\(o.productID) \(name)", o.serial ?? "", verdict, d.mediumNumber ?? "",
+                    d.violations.map(\.rawValue).joined(separator: ","), d.allowedUntil?.description ?? ""]
+        }
+        return TextTable(header: header, rows: rows).render()
+    }
 }

@@ -41,14 +41,44 @@ enum Daemon {
             logger.critical("\(error.message.en)", metadata: ["DATABASE": "\(config.database)"])
             return 74
         }
-        let guardian = Guard(recorder: GuardRecorder(store: store), config: config, logger: logger)
+        let broadcaster = Broadcaster()
+        let guardian = Guard(recorder: GuardRecorder(store: store), config: config, logger: logger, broadcaster: broadcaster)
         let stopping = SignalWatch(monitor: monitor)
         await guardian.start()
+        let server: ControlServer
+        do {
+            server = try ControlServer(path: config.socket, group: config.socketGroup, service: InventoryService(store: store),
+                                       guardian: guardian, broadcaster: broadcaster, roles: config.roles, logger: logger)
+        } catch {
+            logger.critical("\(error.message.en)")
+            await guardian.stop(reason: "control socket unavailable")
+            return 71
+        }
+        server.start()
+        // Ready only now: every device present at start has been decided.
+        let notifier = SystemdNotifier.fromProcessEnvironment()
+        notifier.notify("READY=1\nSTATUS=guarding, mode \(config.mode.rawValue)")
+        let watchdog = Task { await Self.watch(guardian, notifier) }
         for await event in monitor.events {
             await guardian.handle(event)
         }
+        watchdog.cancel()
+        notifier.notify("STOPPING=1")
+        server.stop()
         await guardian.stop(reason: stopping.reason ?? "event stream ended")
         return 0
+    }
+
+    /// The watchdog is fed only after a round trip through the Guard actor, so a wedged decision loop
+    /// stops the pings and systemd restarts the daemon. Without a watchdog, the same loop keeps the
+    /// heartbeat that lets a crash be measured as a gap.
+    static func watch(_ guardian: Guard, _ notifier: SystemdNotifier) async {
+        let interval = notifier.watchdogInterval.map { min($0, .seconds(15)) } ?? .seconds(15)
+        while !Task.isCancelled {
+            await guardian.heartbeat()
+            notifier.notify("WATCHDOG=1")
+            try? await Task.sleep(for: interval)
+        }
     }
 
     static func lockDown(_ logger: Logger) {

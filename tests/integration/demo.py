@@ -47,7 +47,7 @@ def main():
         tb.add_root_hub(1)
 
         say("mediad starts: root hubs locked down (authorized_default=0)")
-        daemon = tb.start([MEDIAD, "--db", db])
+        daemon = tb.start([MEDIAD, "--db", db, "--socket", os.path.join(tb.root, "mediad.sock")])
         wait_until(lambda: any("guarding" in line for line in daemon.stderr), message="mediad to start")
         print(f"   usb1/authorized_default = {tb.read_attr('/sys/devices/pci0000:00/0000:00:14.0/usb1', 'authorized_default')}")
 

@@ -76,7 +76,8 @@ class GuardCase(unittest.TestCase):
     # -- the daemon ----------------------------------------------------------------------
 
     def start(self, *extra):
-        self.daemon = self.tb.start([MEDIAD, "--db", self.db, *extra])
+        self.socket = os.path.join(self.tb.root, "mediad.sock")
+        self.daemon = self.tb.start([MEDIAD, "--db", self.db, "--socket", self.socket, *extra])
         wait_until(lambda: any("guarding" in line for line in self.daemon.stderr) or self.daemon.proc.poll() is not None,
                    message=lambda: f"mediad to finish its start-up scan; {self.daemon.describe()}")
         self.assertIsNone(self.daemon.proc.poll(), self.daemon.describe())

@@ -19,6 +19,8 @@ public struct LedgerError: Error, Sendable, Hashable, Codable, CustomStringConve
         case storage
         /// The audit trail failed verification.
         case tampered
+        /// The daemon could not be reached.
+        case unavailable
     }
 
     public var kind: Kind
@@ -43,6 +45,7 @@ public struct LedgerError: Error, Sendable, Hashable, Codable, CustomStringConve
         case .permission: 77
         case .storage: 74
         case .tampered: 65
+        case .unavailable: 69
         }
     }
 }

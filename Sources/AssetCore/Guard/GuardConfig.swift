@@ -22,6 +22,10 @@ public struct GuardConfig: Sendable, Hashable {
     /// Put `authorized_default` back to 1 when the daemon stops. Off by default: fail closed.
     public var releaseOnStop = false
     public var actions: [ViolationType: ViolationAction] = GuardConfig.defaultActions
+    /// The group that owns the control socket (mode 0660): members may connect; what they may do
+    /// is decided by their role groups.
+    public var socketGroup = "mediad"
+    public var roles = RoleMap()
 
     public init() {}
 
@@ -68,10 +72,20 @@ public struct GuardConfig: Sendable, Hashable {
                 config.mode = mode
             case "lockdown": config.lockdown = try yesNo(value, lineNumber)
             case "release-on-stop": config.releaseOnStop = try yesNo(value, lineNumber)
+            case "socket-group": config.socketGroup = value
+            case "admin-groups": config.roles.admin = try groups(value, lineNumber)
+            case "officer-groups": config.roles.officer = try groups(value, lineNumber)
+            case "auditor-groups": config.roles.auditor = try groups(value, lineNumber)
             default: throw bad(lineNumber, "unknown setting '\(key)'")
             }
         }
         return config
+    }
+
+    private static func groups(_ value: String, _ line: Int) throws(LedgerError) -> [String] {
+        let list = Parse.list(value)
+        guard !list.isEmpty else { throw bad(line, "expected group names or gids, comma-separated") }
+        return list
     }
 
     private static func yesNo(_ value: String, _ line: Int) throws(LedgerError) -> Bool {

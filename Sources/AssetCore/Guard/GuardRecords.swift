@@ -9,6 +9,10 @@ public enum GuardEventKind: String, Sendable, Hashable, Codable {
     case guardStop = "guard-stop"
     /// The guard found a gap in its own watch (it was killed, or the machine lost power).
     case guardGap = "guard-gap"
+    /// An administrator's temporary override began.
+    case allowOnce = "allow-once"
+    /// It ended: expired (the device is judged again) or the device was unplugged.
+    case allowOnceEnd = "allow-once-end"
 }
 
 /// One thing the guard saw, as stored and listed by `mediactl events`.

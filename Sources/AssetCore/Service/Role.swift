@@ -36,7 +36,7 @@ public enum Permission: String, Sendable, Codable {
         }
     }
 
-    var needed: Bilingual {
+    public var needed: Bilingual {
         switch self {
         case .read: Bilingual(zh: "管理员、保密员或审计员角色", en: "the admin, officer or auditor role")
         case .administer: Bilingual(zh: "管理员角色（mediad-admin 组）", en: "the admin role (group mediad-admin)")

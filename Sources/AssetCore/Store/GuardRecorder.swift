@@ -24,10 +24,10 @@ public struct GuardRecorder: Sendable {
     }
 
     /// Stores a verdict and its violations in one transaction, before the verdict is enforced.
-    /// Returns the event's id.
+    /// Returns the stored event.
     @discardableResult
     public func record(_ device: USBDeviceObservation, verdict: Verdict, kind: GuardEventKind, facts: PolicyFacts,
-                       at: Timestamp, config: GuardConfig) throws(LedgerError) -> Int64 {
+                       at: Timestamp, config: GuardConfig) throws(LedgerError) -> GuardEvent {
         try store.write { db in
             var event = Self.event(for: device, kind: kind, at: at, host: facts.host)
             event.decision = verdict.decision
@@ -50,15 +50,84 @@ public struct GuardRecorder: Sendable {
                 record.device = event.device
                 _ = try GuardRows.insert(db, violation: record)
             }
-            return id
+            event.id = id
+            return event
         }
     }
 
-    public func recordDetach(_ device: USBDeviceObservation, at: Timestamp) throws(LedgerError) {
+    @discardableResult
+    public func recordDetach(_ device: USBDeviceObservation, at: Timestamp) throws(LedgerError) -> GuardEvent {
         try store.write { db in
             var event = Self.event(for: device, kind: .detach, at: at, host: try Ledger.thisHost(db))
             event.observation = nil
-            _ = try GuardRows.insert(db, event: event)
+            event.id = try GuardRows.insert(db, event: event)
+            return event
+        }
+    }
+
+    /// An administrator's allow-once: the event, and a row in the admin trail naming who and why.
+    @discardableResult
+    public func recordOverride(_ device: USBDeviceObservation, kind: GuardEventKind, by actor: Actor, until: Timestamp?,
+                               note: String, at: Timestamp) throws(LedgerError) -> GuardEvent {
+        try store.write { db in
+            var event = Self.event(for: device, kind: kind, at: at, host: try Ledger.thisHost(db))
+            event.note = note
+            event.decision = kind == .allowOnce ? .allow : nil
+            event.id = try GuardRows.insert(db, event: event)
+            try AuditTrail.append(db, TrailEntry(at: at, actor: actor, action: kind.rawValue, entity: "device",
+                                                 entityKey: "\(device.vendorID):\(device.productID):\(device.serial ?? "")@\(device.port)",
+                                                 field: "authorized", oldValue: nil,
+                                                 newValue: until.map { "1 until \($0): \(note)" } ?? note))
+            return event
+        }
+    }
+
+    /// Start-up: if the previous run never recorded its stop, the time since its last sign of life is
+    /// a gap in the watch, recorded before the new start.
+    @discardableResult
+    public func recordStart(at: Timestamp, note: String) throws(LedgerError) -> [GuardEvent] {
+        try store.write { db in
+            var recorded: [GuardEvent] = []
+            let last = try String.fetchOne(db, sql: """
+                SELECT kind FROM device_event WHERE kind IN ('guard-start', 'guard-stop') ORDER BY id DESC LIMIT 1
+                """)
+            if last == GuardEventKind.guardStart.rawValue {
+                let since = try String.fetchOne(db, sql: "SELECT value FROM guard_state WHERE key = 'heartbeat'")
+                    ?? String.fetchOne(db, sql: "SELECT at FROM device_event WHERE kind = 'guard-start' ORDER BY id DESC LIMIT 1")
+                var gap = GuardEvent(at: at, kind: .guardGap)
+                gap.computer = try Ledger.thisHost(db)?.assetNumber
+                gap.note = "unguarded since \(since ?? "unknown") (last sign of life): mediad did not stop cleanly"
+                gap.id = try GuardRows.insert(db, event: gap)
+                recorded.append(gap)
+            }
+            var start = GuardEvent(at: at, kind: .guardStart)
+            start.computer = try Ledger.thisHost(db)?.assetNumber
+            start.note = note
+            start.id = try GuardRows.insert(db, event: start)
+            recorded.append(start)
+            try Self.beat(db, at)
+            return recorded
+        }
+    }
+
+    /// The guard's sign of life.
+    public func heartbeat(at: Timestamp) throws(LedgerError) {
+        try store.write { db in try Self.beat(db, at) }
+    }
+
+    private static func beat(_ db: Database, _ at: Timestamp) throws {
+        try db.execute(sql: """
+            INSERT INTO guard_state (key, value) VALUES ('heartbeat', ?1) ON CONFLICT(key) DO UPDATE SET value = ?1
+            """, arguments: [at.description])
+    }
+
+    /// What `mediactl status` counts.
+    public func counts() throws(LedgerError) -> (host: Computer?, media: Int, openViolations: Int, lastEvent: GuardEvent?) {
+        try store.read { db in
+            (try Ledger.thisHost(db),
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM medium") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM violation WHERE status = 'open'") ?? 0,
+             try Row.fetchOne(db, sql: "SELECT * FROM device_event ORDER BY id DESC LIMIT 1").map(GuardRows.event))
         }
     }
 
@@ -81,13 +150,15 @@ public struct GuardRecorder: Sendable {
     /// How the daemon appears in the admin trail.
     public static let daemon = Actor(uid: 0, name: "mediad")
 
-    /// Guard start, stop and gaps.
-    public func recordGuard(_ kind: GuardEventKind, at: Timestamp, note: String) throws(LedgerError) {
+    /// Guard stop (and other events about the guard itself).
+    @discardableResult
+    public func recordGuard(_ kind: GuardEventKind, at: Timestamp, note: String) throws(LedgerError) -> GuardEvent {
         try store.write { db in
             var event = GuardEvent(at: at, kind: kind)
             event.computer = try Ledger.thisHost(db)?.assetNumber
             event.note = note
-            _ = try GuardRows.insert(db, event: event)
+            event.id = try GuardRows.insert(db, event: event)
+            return event
         }
     }
 

@@ -7,6 +7,7 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-ledger", migrate: createLedger)
         migrator.registerMigration("v2-guard-records", migrate: createGuardRecords)
+        migrator.registerMigration("v3-guard-state", migrate: createGuardState)
         return migrator
     }
 
@@ -146,5 +147,10 @@ enum Schema {
             CREATE INDEX violation_status ON violation(status, id);
             CREATE INDEX violation_at ON violation(at);
             """)
+    }
+
+    /// The guard's last sign of life, so that after a crash the gap in its watch can be recorded.
+    private static func createGuardState(_ db: Database) throws {
+        try db.execute(sql: "CREATE TABLE guard_state (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
     }
 }

@@ -17,23 +17,34 @@ actor Guard {
     let authorizer: SysfsAuthorizer
     let clock: Clock
     let logger: Logger
+    let broadcaster: Broadcaster
+    let startedAt: Timestamp
 
     private(set) var decided: [String: Decided] = [:]
+    /// Allow-once overrides in force, by device syspath; the token tells a stale expiry from a live one.
+    var overrides: [String: (until: Timestamp, token: Int)] = [:]
+    var nextToken = 0
+    var lastHeartbeat = Timestamp(secondsSinceEpoch: 0)
     /// Interfaces and disks seen before their USB device was decided, held until it is.
     var heldChildren: [String: [Uevent]] = [:]
 
     init(recorder: GuardRecorder, config: GuardConfig, reader: ObservationReader = ObservationReader(),
-         authorizer: SysfsAuthorizer = SysfsAuthorizer(), clock: Clock = .system, logger: Logger) {
+         authorizer: SysfsAuthorizer = SysfsAuthorizer(), clock: Clock = .system, logger: Logger,
+         broadcaster: Broadcaster = Broadcaster()) {
         self.recorder = recorder
         self.config = config
         self.reader = reader
         self.authorizer = authorizer
         self.clock = clock
         self.logger = logger
+        self.broadcaster = broadcaster
+        self.startedAt = clock.now()
     }
 
     /// Decides a USB device: present at start, plugged in, or changed.
     func decide(syspath: String, kind: GuardEventKind) {
+        // A new decision ends any override: it was granted for the device as it was.
+        overrides[syspath] = nil
         let device: USBDeviceObservation
         do {
             device = try reader.observe(syspath: syspath)
@@ -55,7 +66,8 @@ actor Guard {
         }
         var verdict = Policy.decide(device, facts: facts, config: config)
         do {
-            try recorder.record(device, verdict: verdict, kind: kind, facts: facts, at: now, config: config)
+            let event = try recorder.record(device, verdict: verdict, kind: kind, facts: facts, at: now, config: config)
+            broadcaster.publish(WatchItem(event: event, violations: verdict.violations))
         } catch {
             // A verdict that cannot be recorded is not carried out: block, and say so loudly.
             logger.critical("cannot record the verdict; blocking the device", metadata: metadata(device, verdict, ["ERROR": "\(error.message.en)"]))
@@ -118,7 +130,8 @@ actor Guard {
         let facts = (try? recorder.facts(for: device, today: now.localDay))
             ?? PolicyFacts(host: nil, medium: medium, holder: nil, today: now.localDay)
         do {
-            try recorder.record(device, verdict: verdict, kind: .recheck, facts: facts, at: now, config: config)
+            let event = try recorder.record(device, verdict: verdict, kind: .recheck, facts: facts, at: now, config: config)
+            broadcaster.publish(WatchItem(event: event, violations: verdict.violations))
         } catch {
             logger.critical("cannot record a capacity mismatch; blocking the device", metadata: metadata(device, verdict, ["ERROR": "\(error.message.en)"]))
             verdict.decision = .block
@@ -141,9 +154,10 @@ actor Guard {
 
     func forget(_ syspath: String) {
         heldChildren[syspath] = nil
+        overrides[syspath] = nil
         guard let known = decided.removeValue(forKey: syspath) else { return }
         do {
-            try recorder.recordDetach(known.observation, at: clock.now())
+            broadcaster.publish(WatchItem(event: try recorder.recordDetach(known.observation, at: clock.now()), violations: []))
         } catch {
             logger.error("cannot record a detach", metadata: metadata(known.observation, nil, ["ERROR": "\(error.message.en)"]))
         }

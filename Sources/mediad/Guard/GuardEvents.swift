@@ -104,7 +104,10 @@ extension Guard {
     /// Start-up (the root hubs are already locked down): record the start, decide everything present.
     func start() {
         do {
-            try recorder.recordGuard(.guardStart, at: clock.now(), note: "mediad \(DaemonVersion.string), mode \(config.mode.rawValue)")
+            for event in try recorder.recordStart(at: clock.now(), note: "mediad \(DaemonVersion.string), mode \(config.mode.rawValue)") {
+                if event.kind == .guardGap { logger.warning("\(event.note ?? "gap in the watch")") }
+            }
+            lastHeartbeat = clock.now()
         } catch {
             logger.error("cannot record the start", metadata: ["ERROR": "\(error.message.en)"])
         }

@@ -1,0 +1,135 @@
+/// What mediactl can ask the running daemon: any ledger request, plus the live verbs only the
+/// daemon can answer.
+public enum ControlCall: Sendable, Hashable, Codable {
+    case ledger(Request)
+    case status
+    case devices
+    /// Keep the connection open and receive every event and violation as it happens.
+    case watch
+    case allowOnce(AllowOnce)
+
+    public var permission: Permission {
+        switch self {
+        case .ledger(let request): request.permission
+        case .status, .devices, .watch: .read
+        case .allowOnce: .administer
+        }
+    }
+
+    public var verb: String {
+        switch self {
+        case .ledger(let request): request.verb
+        case .status: "status"
+        case .devices: "devices"
+        case .watch: "watch"
+        case .allowOnce: "allow-once"
+        }
+    }
+}
+
+/// An administrator's temporary override: this device, for this long, for this reason.
+public struct AllowOnce: Sendable, Hashable, Codable {
+    /// A sysfs path, a port (`1-1.4`) or a serial, as `mediactl devices` shows them.
+    public var device: String
+    public var minutes: Double
+    public var reason: String
+
+    public init(device: String, minutes: Double, reason: String) {
+        self.device = device
+        self.minutes = minutes
+        self.reason = reason
+    }
+
+    /// Overrides are for minutes, not for ever: a week at most.
+    public static let longest = 7 * 24 * 60.0
+}
+
+/// One request frame.
+public struct ControlRequest: Sendable, Hashable, Codable {
+    public var version: Int
+    public var call: ControlCall
+
+    public init(call: ControlCall, version: Int = ControlProtocol.version) {
+        self.version = version
+        self.call = call
+    }
+}
+
+/// One reply frame; `watch` gets many.
+public enum ControlReply: Sendable, Hashable, Codable {
+    case response(Response)
+    case status(GuardStatus)
+    case devices([AttachedDevice])
+    case event(WatchItem)
+    case error(LedgerError)
+}
+
+public struct ControlResponse: Sendable, Hashable, Codable {
+    public var version: Int
+    public var reply: ControlReply
+
+    public init(reply: ControlReply, version: Int = ControlProtocol.version) {
+        self.version = version
+        self.reply = reply
+    }
+}
+
+/// `mediactl status`.
+public struct GuardStatus: Sendable, Hashable, Codable {
+    public var version: String
+    public var startedAt: Timestamp
+    public var uptimeSeconds: Int64
+    public var mode: GuardMode
+    public var lockdown: Bool
+    public var host: Computer?
+    public var mediaRegistered: Int
+    public var openViolations: Int
+    public var devicesAttached: Int
+    public var lastEvent: GuardEvent?
+
+    public init(version: String, startedAt: Timestamp, uptimeSeconds: Int64, mode: GuardMode, lockdown: Bool,
+                host: Computer?, mediaRegistered: Int, openViolations: Int, devicesAttached: Int, lastEvent: GuardEvent?) {
+        self.version = version
+        self.startedAt = startedAt
+        self.uptimeSeconds = uptimeSeconds
+        self.mode = mode
+        self.lockdown = lockdown
+        self.host = host
+        self.mediaRegistered = mediaRegistered
+        self.openViolations = openViolations
+        self.devicesAttached = devicesAttached
+        self.lastEvent = lastEvent
+    }
+}
+
+/// A device attached now, with the verdict it is under (`mediactl devices`).
+public struct AttachedDevice: Sendable, Hashable, Codable {
+    public var observation: USBDeviceObservation
+    public var decision: Decision
+    public var audited: Bool
+    public var mediumNumber: String?
+    public var violations: [ViolationType]
+    /// Set while an administrator's allow-once override is in force.
+    public var allowedUntil: Timestamp?
+
+    public init(observation: USBDeviceObservation, decision: Decision, audited: Bool, mediumNumber: String?,
+                violations: [ViolationType], allowedUntil: Timestamp?) {
+        self.observation = observation
+        self.decision = decision
+        self.audited = audited
+        self.mediumNumber = mediumNumber
+        self.violations = violations
+        self.allowedUntil = allowedUntil
+    }
+}
+
+/// One item of `mediactl watch`: an event and the violations found with it.
+public struct WatchItem: Sendable, Hashable, Codable {
+    public var event: GuardEvent
+    public var violations: [Violation]
+
+    public init(event: GuardEvent, violations: [Violation]) {
+        self.event = event
+        self.violations = violations
+    }
+}

@@ -1,0 +1,81 @@
+import AssetCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// mediactl's side of the control socket: one framed request, one framed reply (many, for `watch`).
+struct ControlClient {
+    static let defaultPath = "/run/mediad/mediad.sock"
+
+    let path: String
+    private let fd: Int32
+
+    init(path: String) throws(LedgerError) {
+        self.path = path
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard fd >= 0, bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw Self.unreachable(path) }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else {
+            let denied = errno == EACCES
+            Glibc.close(fd)
+            if denied {
+                throw LedgerError(.permission,
+                    zh: "无权连接 \(path)：需加入 mediad 组（及 mediad-admin/-officer/-auditor 之一）",
+                    en: "no permission to connect to \(path): join the group mediad (and one of mediad-admin, -officer, -auditor)")
+            }
+            throw Self.unreachable(path)
+        }
+    }
+
+    static func unreachable(_ path: String) -> LedgerError {
+        LedgerError(.unavailable,
+            zh: "无法连接 mediad（\(path)）：守护进程未运行？离线操作台账请用 --db PATH",
+            en: "cannot reach mediad at \(path): is it running? For offline work on a ledger file use --db PATH")
+    }
+
+    func send(_ call: ControlCall) throws(LedgerError) {
+        guard let frame = try? ControlProtocol.frame(ControlRequest(call: call)) else {
+            throw LedgerError(.usage, zh: "无法编码请求", en: "cannot encode the request")
+        }
+        var offset = 0
+        while offset < frame.count {
+            let written = frame[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard written > 0 else { throw Self.unreachable(path) }
+            offset += written
+        }
+    }
+
+    /// The next reply, or nil when the daemon closed the connection.
+    func receive() throws(LedgerError) -> ControlReply? {
+        guard let header = read(4) else { return nil }
+        guard let length = ControlProtocol.length(ofHeader: header), length <= ControlProtocol.maxReplyBytes,
+              let body = read(length),
+              let response = try? JSONDecoder().decode(ControlResponse.self, from: Data(body)) else {
+            throw LedgerError(.storage, zh: "mediad 的回复无法识别（版本不一致？）", en: "mediad's reply could not be read (a different release?)")
+        }
+        return response.reply
+    }
+
+    func close() { Glibc.close(fd) }
+
+    private func read(_ count: Int) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: count)
+        var offset = 0
+        while offset < count {
+            let got = buffer[offset...].withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if got <= 0 { return nil }
+            offset += got
+        }
+        return buffer
+    }
+}

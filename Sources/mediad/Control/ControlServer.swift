@@ -1,0 +1,239 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AssetCore
+import Dispatch
+import Logging
+
+/// The control socket: one request per connection (or a stream, for `watch`), peer credentials from
+/// the kernel, roles from the configuration, deny by default. Each connection runs on a thread of
+/// its own with a read timeout, so a slow or hostile client can hold nothing but itself.
+final class ControlServer: @unchecked Sendable {
+    static let maxConnections = 32
+    static let readTimeoutSeconds = 10
+
+    let path: String
+    let service: InventoryService
+    let guardian: Guard
+    let broadcaster: Broadcaster
+    let roles: RoleMap
+    let logger: Logger
+    private let listener: Int32
+    private let connections = DispatchSemaphore(value: ControlServer.maxConnections)
+    private let queue = DispatchQueue(label: "mediad.control", attributes: .concurrent)
+    private var acceptSource: (any DispatchSourceRead)?
+
+    init(path: String, group: String, service: InventoryService, guardian: Guard, broadcaster: Broadcaster,
+         roles: RoleMap, logger: Logger) throws(LedgerError) {
+        self.path = path
+        self.service = service
+        self.guardian = guardian
+        self.broadcaster = broadcaster
+        self.roles = roles
+        self.logger = logger
+        listener = try Self.listen(path: path, group: group, logger: logger)
+    }
+
+    deinit { close(listener) }
+
+    /// A stale socket from a killed daemon is replaced; the directory is made if missing.
+    private static func listen(path: String, group: String, logger: Logger) throws(LedgerError) -> Int32 {
+        func fail(_ what: String) -> LedgerError {
+            LedgerError(.storage, zh: "无法建立控制套接字 \(path)：\(what)（\(String(cString: strerror(errno)))）",
+                        en: "cannot create the control socket \(path): \(what) (\(String(cString: strerror(errno))))")
+        }
+        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        if !directory.isEmpty { mkdir(directory, 0o755) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw fail("path too long") }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        // A socket that still answers belongs to a running mediad: never take it over.
+        let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let answered = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        } == 0
+        close(probe)
+        if answered {
+            throw LedgerError(.conflict, zh: "另一个 mediad 正在 \(path) 上运行", en: "another mediad is already running on \(path)")
+        }
+        unlink(path)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw fail("socket") }
+        // Created 0600 and opened up to the group only after chown, so there is no moment when the
+        // socket is reachable by anyone else.
+        let oldMask = umask(0o177)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        umask(oldMask)
+        guard bound == 0 else { close(fd); throw fail("bind") }
+        if let gid = Self.groupID(group) {
+            if chown(path, 0, gid_t(gid)) != 0 { logger.warning("cannot give the control socket to its group", metadata: ["GROUP": "\(group)"]) }
+        } else {
+            logger.warning("the socket group does not exist; only root can connect", metadata: ["GROUP": "\(group)"])
+        }
+        chmod(path, 0o660)
+        guard Glibc.listen(fd, 64) == 0 else { close(fd); throw fail("listen") }
+        return fd
+    }
+
+    static func groupID(_ group: String) -> UInt32? {
+        if let number = UInt32(group) { return number }
+        guard let entry = getgrnam(group) else { return nil }
+        return UInt32(entry.pointee.gr_gid)
+    }
+
+    func start() {
+        let flags = fcntl(listener, F_GETFL)
+        _ = fcntl(listener, F_SETFL, flags | O_NONBLOCK)
+        let source = DispatchSource.makeReadSource(fileDescriptor: listener, queue: DispatchQueue(label: "mediad.accept"))
+        source.setEventHandler(handler: { @Sendable [weak self] in self?.acceptAll() })
+        source.resume()
+        acceptSource = source
+    }
+
+    func stop() {
+        acceptSource?.cancel()
+        broadcaster.closeAll()
+        unlink(path)
+    }
+
+    private func acceptAll() {
+        while true {
+            let client = accept(listener, nil, nil)
+            if client < 0 { return }
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+            // The listener is non-blocking; a client socket must not inherit that.
+            _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) & ~O_NONBLOCK)
+            guard connections.wait(timeout: .now()) == .success else {
+                // Full: refuse at once rather than queue without bound.
+                send(client, .error(LedgerError(.storage, zh: "mediad 连接数已满，请稍后重试", en: "mediad is busy (too many connections); try again")))
+                close(client)
+                continue
+            }
+            queue.async { [self] in
+                defer { connections.signal() }
+                serve(client)
+                closeGracefully(client)
+            }
+        }
+    }
+
+    private func serve(_ fd: Int32) {
+        var timeout = timeval(tv_sec: Self.readTimeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard let peer = PeerCredentials.of(socket: fd) else { return }
+        guard let header = readExactly(fd, 4), let length = ControlProtocol.length(ofHeader: header) else {
+            send(fd, .error(LedgerError(.usage, zh: "请求不完整", en: "truncated request")))
+            return
+        }
+        guard length <= ControlProtocol.maxRequestBytes else {
+            send(fd, .error(LedgerError(.usage, zh: "请求过大（\(length) 字节）", en: "request too large (\(length) bytes)")))
+            return
+        }
+        guard let body = readExactly(fd, length) else {
+            send(fd, .error(LedgerError(.usage, zh: "请求不完整", en: "truncated request")))
+            return
+        }
+        let request: ControlRequest
+        switch ControlProtocol.decodeRequest(body) {
+        case .failure(let error): send(fd, .error(error)); return
+        case .success(let decoded): request = decoded
+        }
+        let caller = peer.caller(roles: roles)
+        guard request.call.permission.isGranted(to: caller.roles) else {
+            logger.notice("control request denied", metadata: ["UID": "\(peer.uid)", "VERB": "\(request.call.verb)"])
+            send(fd, .error(LedgerError(.permission,
+                zh: "权限不足：“\(request.call.verb)” 需要\(request.call.permission.needed.zh)；用户 \(caller.actor.name) 无此角色",
+                en: "permission denied: '\(request.call.verb)' needs \(request.call.permission.needed.en); user \(caller.actor.name) does not hold it")))
+            return
+        }
+        switch request.call {
+        case .ledger(let ledgerRequest):
+            do {
+                send(fd, .response(try service.handle(ledgerRequest, caller: caller)))
+            } catch {
+                send(fd, .error(error))
+            }
+        case .status:
+            let guardian = self.guardian, service = self.service
+            send(fd, .status(blocking { await guardian.status(service: service) }))
+        case .devices:
+            let guardian = self.guardian
+            send(fd, .devices(blocking { await guardian.attachedDevices() }))
+        case .allowOnce(let request):
+            let guardian = self.guardian
+            switch blocking({ await guardian.allowOnce(request, by: caller) }) {
+            case .success(let device): send(fd, .devices([device]))
+            case .failure(let error): send(fd, .error(error))
+            }
+        case .watch:
+            let subscription = broadcaster.subscribe()
+            defer { subscription.cancel() }
+            while let item = subscription.next() {
+                guard send(fd, .event(item)) else { return }
+            }
+        }
+    }
+
+    /// Closing with unread input makes the kernel reset the connection, and the client may lose the
+    /// reply (an error about an oversized request, say). Half-close, drain a bounded amount, close.
+    private func closeGracefully(_ fd: Int32) {
+        shutdown(fd, Int32(SHUT_WR))
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var drained = 0
+        while drained < 4 << 20 {
+            let got = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if got <= 0 { break }
+            drained += got
+        }
+        close(fd)
+    }
+
+    @discardableResult
+    private func send(_ fd: Int32, _ reply: ControlReply) -> Bool {
+        guard let bytes = try? ControlProtocol.frame(ControlResponse(reply: reply)) else { return false }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if written <= 0 { return false }
+            offset += written
+        }
+        return true
+    }
+
+    private func readExactly(_ fd: Int32, _ count: Int) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: count)
+        var offset = 0
+        while offset < count {
+            let got = buffer[offset...].withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if got <= 0 { return nil }
+            offset += got
+        }
+        return buffer
+    }
+
+    /// Waits, on this connection's thread, for work done on the Guard actor.
+    private func blocking<T: Sendable>(_ operation: @escaping @Sendable () async -> T) -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            box.value = await operation()
+            done.signal()
+        }
+        done.wait()
+        return box.value!
+    }
+}
+
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
+}

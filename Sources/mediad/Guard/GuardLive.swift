@@ -1,0 +1,95 @@
+import AssetCore
+import Logging
+
+/// What the control socket asks of the running guard: its status, the devices attached now, and an
+/// administrator's temporary override.
+extension Guard {
+    func status(service: InventoryService) -> GuardStatus {
+        let now = clock.now()
+        let counts = try? recorder.counts()
+        return GuardStatus(version: DaemonVersion.string, startedAt: startedAt,
+                           uptimeSeconds: now.secondsSinceEpoch - startedAt.secondsSinceEpoch, mode: config.mode,
+                           lockdown: config.lockdown, host: counts?.host, mediaRegistered: counts?.media ?? 0,
+                           openViolations: counts?.openViolations ?? 0, devicesAttached: decided.count,
+                           lastEvent: counts?.lastEvent)
+    }
+
+    func attachedDevices() -> [AttachedDevice] {
+        decided.values.sorted { $0.observation.port < $1.observation.port }.map(attached)
+    }
+
+    private func attached(_ known: Decided) -> AttachedDevice {
+        let override = overrides[known.observation.syspath]
+        return AttachedDevice(observation: known.observation, decision: override == nil ? known.verdict.decision : .allow,
+                              audited: known.verdict.audited, mediumNumber: known.verdict.medium?.number,
+                              violations: known.verdict.violations.map(\.type), allowedUntil: override?.until)
+    }
+
+    /// USBGuard's users asked for exactly this: a time-limited allow, recorded with who and why,
+    /// that ends when it expires or the device is unplugged (a re-plug is judged afresh).
+    func allowOnce(_ request: AllowOnce, by caller: Caller) -> Result<AttachedDevice, LedgerError> {
+        guard request.minutes > 0, request.minutes <= AllowOnce.longest else {
+            return .failure(LedgerError(.validation, zh: "--minutes 应在 0 到 \(Int(AllowOnce.longest)) 之间",
+                                        en: "--minutes must be more than 0 and at most \(Int(AllowOnce.longest))"))
+        }
+        let reason = String(request.reason.drop(while: { $0.isWhitespace }).reversed().drop(while: { $0.isWhitespace }).reversed())
+        guard !reason.isEmpty else {
+            return .failure(LedgerError(.usage, zh: "临时放行需要用 --reason 说明理由", en: "allow-once needs a --reason"))
+        }
+        let matches = decided.values.filter {
+            $0.observation.syspath == request.device || $0.observation.port == request.device || $0.observation.serial == request.device
+        }
+        guard matches.count == 1, let known = matches.first else {
+            let what = matches.isEmpty ? Bilingual(zh: "没有接入的设备与 “\(request.device)” 相符", en: "no attached device matches '\(request.device)'")
+                : Bilingual(zh: "“\(request.device)” 与多个设备相符，请用端口或 sysfs 路径", en: "'\(request.device)' matches several devices; use the port or the sysfs path")
+            return .failure(LedgerError(matches.isEmpty ? .notFound : .validation, zh: what.zh + "；`mediactl devices` 列出接入设备",
+                                        en: what.en + "; `mediactl devices` lists them"))
+        }
+        let device = known.observation
+        let now = clock.now()
+        let until = Timestamp(secondsSinceEpoch: now.secondsSinceEpoch + Int64((request.minutes * 60).rounded(.up)))
+        do {
+            let event = try recorder.recordOverride(device, kind: .allowOnce, by: caller.actor, until: until, note: reason, at: now)
+            broadcaster.publish(WatchItem(event: event, violations: []))
+        } catch {
+            return .failure(error)
+        }
+        for interface in device.interfaces { write(true, interface.syspath) }
+        write(true, device.syspath)
+        nextToken += 1
+        let token = nextToken
+        overrides[device.syspath] = (until, token)
+        logger.warning("allow-once granted", metadata: metadata(device, known.verdict, ["BY": caller.actor.name, "UNTIL": until.description,
+                                                                                        "REASON": reason]))
+        let seconds = request.minutes * 60
+        Task { [weak self] in
+            try? await Task.sleep(for: .seconds(seconds))
+            await self?.expireOverride(device.syspath, token: token)
+        }
+        return .success(attached(decided[device.syspath] ?? known))
+    }
+
+    /// The override's time is up: the device is judged again as if just plugged in.
+    func expireOverride(_ syspath: String, token: Int) {
+        guard let override = overrides[syspath], override.token == token, let known = decided[syspath] else { return }
+        overrides[syspath] = nil
+        if let event = try? recorder.recordOverride(known.observation, kind: .allowOnceEnd, by: GuardRecorder.daemon,
+                                                    until: nil, note: "expired at \(override.until)", at: clock.now()) {
+            broadcaster.publish(WatchItem(event: event, violations: []))
+        }
+        decide(syspath: syspath, kind: .recheck)
+    }
+
+    /// Called from the watchdog loop: answering at all proves the decision loop is alive; the
+    /// ledger gets a sign of life every 15 seconds so a crash leaves a measurable gap.
+    func heartbeat() {
+        let now = clock.now()
+        guard now.secondsSinceEpoch - lastHeartbeat.secondsSinceEpoch >= 15 else { return }
+        lastHeartbeat = now
+        do {
+            try recorder.heartbeat(at: now)
+        } catch {
+            logger.error("cannot record a heartbeat", metadata: ["ERROR": "\(error.message.en)"])
+        }
+    }
+}

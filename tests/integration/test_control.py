@@ -1,0 +1,233 @@
+"""mediactl ↔ mediad over the control socket: roles, protocol abuse, readiness, watchdog, gaps,
+allow-once. The real daemon under umockdev; callers of other uids through setpriv."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+
+from guardbed import LOCKED, MEDIACTL, MEDIAD, GuardCase
+from harness import wait_until
+
+SOCKET_GID, ADMIN_GID, OFFICER_GID, AUDITOR_GID = 4200, 4201, 4202, 4203
+USERS = {
+    "root": None,
+    "admin": (4301, [SOCKET_GID, ADMIN_GID]),
+    "officer": (4302, [SOCKET_GID, OFFICER_GID]),
+    "auditor": (4303, [SOCKET_GID, AUDITOR_GID]),
+    "other": (4304, [SOCKET_GID]),
+}
+READ, ADMIN, OVERSEE = ("root", "admin", "officer", "auditor"), ("root", "admin"), ("root", "officer")
+
+
+class SocketCase(GuardCase):
+    """The daemon with a role configuration and its socket where every test user can reach it."""
+
+    def start(self, *extra, env=None):
+        self.sockdir = tempfile.mkdtemp(prefix="mediad-sock-", dir="/tmp")
+        os.chmod(self.sockdir, 0o755)
+        self.addCleanup(shutil.rmtree, self.sockdir, True)
+        self.socket = os.path.join(self.sockdir, "mediad.sock")
+        config = os.path.join(self.tb.root, "mediad.conf")
+        with open(config, "w") as handle:
+            handle.write(f"socket-group = {SOCKET_GID}\nadmin-groups = {ADMIN_GID}\n"
+                         f"officer-groups = {OFFICER_GID}\nauditor-groups = {AUDITOR_GID}\n")
+        self.daemon = self.tb.start([MEDIAD, "--config", config, "--db", self.db, "--socket", self.socket, *extra], env=env)
+        wait_until(lambda: os.path.exists(self.socket) or self.daemon.proc.poll() is not None,
+                   message=lambda: f"the control socket; {self.daemon.describe()}")
+        self.assertIsNone(self.daemon.proc.poll(), self.daemon.describe())
+        return self.daemon
+
+    def as_user(self, who, *args, timeout=20):
+        prefix = []
+        if USERS[who]:
+            uid, groups = USERS[who]
+            prefix = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--groups=" + ",".join(map(str, groups))]
+        return subprocess.run(prefix + [MEDIACTL, "--socket", self.socket, "--lang", "en", *args],
+                              capture_output=True, text=True, timeout=timeout)
+
+    def raw(self, payload, read=True):
+        """Sends bytes as they are; returns the decoded reply, or None."""
+        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        client.settimeout(15)
+        client.connect(self.socket)
+        client.sendall(payload)
+        client.shutdown(socket.SHUT_WR)
+        data = b""
+        while read:
+            chunk = client.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        client.close()
+        if len(data) < 4:
+            return None
+        (length,) = struct.unpack(">I", data[:4])
+        return json.loads(data[4:4 + length])
+
+
+class RoleMatrix(SocketCase):
+    def test_every_verb_for_every_role(self):
+        self.register()
+        stick = self.tb.add_stick(port="1-1", serial="AA00BB11CC22")
+        self.start()
+        self.wait_event(stick.syspath)
+        verbs = [
+            (("status",), READ), (("devices",), READ), (("events",), READ), (("violations", "list"), READ),
+            (("media", "list"), READ), (("media", "show", "U-2026-0001"), READ), (("media", "history", "U-2026-0001"), READ),
+            (("person", "list"), READ), (("host", "show"), READ), (("computer", "list"), READ),
+            (("audit", "verify"), READ), (("audit", "log"), READ),
+            (("person", "add", "--id", "P9", "--name", "王五", "--clearance", "general"), ADMIN),
+            (("media", "update", "U-2026-0001", "--place", "柜1"), ADMIN),
+            (("media", "register", "--kind", "optical", "--level", "secret", "--holder", "P001"), ADMIN),
+            (("host", "set", "--location", "301"), ADMIN),
+            (("computer", "add", "--asset-no", "PC-9", "--level", "secret", "--network", "standalone"), ADMIN),
+            (("allow-once", "1-1", "--minutes", "5", "--reason", "test"), ADMIN),
+            (("violations", "ack", "999", "--note", "x"), OVERSEE),
+        ]
+        table = []
+        for args, allowed in verbs:
+            for who in USERS:
+                result = self.as_user(who, *args)
+                denied = result.returncode == 77
+                table.append((" ".join(args[:2]), who, "denied" if denied else "allowed"))
+                self.assertEqual(denied, who not in allowed,
+                                 f"{who} {' '.join(args)} → {result.returncode}: {result.stderr.strip()}")
+                if denied:
+                    self.assertIn("permission denied", result.stderr)
+        # Mutations carry the caller's uid into the admin trail.
+        self.assertEqual(self.as_user("admin", "person", "add", "--id", "P10", "--name", "赵六", "--clearance", "none").returncode, 0)
+        trail = self.as_user("auditor", "audit", "log", "--person", "P10").stdout
+        self.assertIn("(4301)", trail)
+        with open(os.environ.get("MEDIAD_ROLE_MATRIX", "/dev/null"), "w") as out:
+            for row in table:
+                out.write("\t".join(row) + "\n")
+
+    def test_a_user_outside_the_socket_group_cannot_connect(self):
+        self.start()
+        result = subprocess.run(["setpriv", "--reuid=4305", "--regid=4305", "--clear-groups", MEDIACTL,
+                                 "--socket", self.socket, "status"], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 77, result.stderr)
+        self.assertEqual(os.stat(self.socket).st_mode & 0o777, 0o660)
+        self.assertEqual(os.stat(self.socket).st_gid, SOCKET_GID)
+
+
+class ProtocolAbuse(SocketCase):
+    def test_bad_requests_get_errors_and_the_daemon_keeps_answering(self):
+        self.start()
+        cases = {
+            "oversized": struct.pack(">I", 0x7FFFFFF0) + b"{}",
+            "truncated": struct.pack(">I", 100) + b'{"version":1',
+            "not json": struct.pack(">I", 9) + b"not json!",
+            "unknown version": self.frame({"version": 99, "call": {"status": {}}}),
+            "unknown call": self.frame({"version": 1, "call": {"format-disk": {}}}),
+            "short header": b"\x00\x01",
+        }
+        for name, payload in cases.items():
+            reply = self.raw(payload)
+            self.assertIsNotNone(reply, name)
+            self.assertIn("error", reply["reply"], f"{name}: {reply}")
+        self.assertIn("99", json.dumps(self.raw(cases["unknown version"]), ensure_ascii=False))
+        # A client that connects and says nothing costs only its own connection.
+        idle = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        idle.connect(self.socket)
+        status = self.as_user("root", "status")
+        idle.close()
+        self.assertEqual(status.returncode, 0, status.stderr)
+        self.assertIsNone(self.daemon.proc.poll())
+
+    @staticmethod
+    def frame(obj):
+        body = json.dumps(obj).encode()
+        return struct.pack(">I", len(body)) + body
+
+
+class Lifecycle(SocketCase):
+    def test_ready_only_after_present_devices_are_decided_and_watchdog_pings(self):
+        sticks = [self.tb.add_stick(port=f"1-{n}", serial=f"PRESENT{n:05d}", with_block=False) for n in range(1, 21)]
+        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        path = os.path.join(self.tb.root, "notify.sock")
+        notify.bind(path)
+        notify.settimeout(15)
+        self.start(env={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "400000"})
+        messages = []
+        while not any("READY=1" in m for m in messages):
+            messages.append(notify.recv(4096).decode())
+        decided = self.query("SELECT COUNT(*) FROM device_event WHERE kind = 'attach'")[0][0]
+        self.assertEqual(decided, 20, "READY=1 came before every present device was decided")
+        self.assertTrue(all(self.authorized(s.syspath) == "0" for s in sticks))
+        pings = 0
+        while pings < 3:
+            if "WATCHDOG=1" in notify.recv(4096).decode():
+                pings += 1
+        notify.close()
+
+    def test_kill_and_restart_records_the_gap_and_decides_again(self):
+        stick = self.tb.add_stick(port="1-1", serial="AA00BB11CC22", with_block=False)
+        daemon = self.start()
+        self.wait_authorized(stick.syspath, "0")
+        daemon.proc.send_signal(signal.SIGKILL)
+        daemon.proc.wait()
+        # While it was dead someone re-enabled the stick; the lockdown itself is still in place.
+        self.tb.set_attr(stick.syspath, "authorized", "1\n")
+        self.start()
+        self.wait_authorized(stick.syspath, "0")
+        gaps = self.query("SELECT note FROM device_event WHERE kind = 'guard-gap'")
+        self.assertEqual(len(gaps), 1)
+        self.assertIn("did not stop cleanly", gaps[0][0])
+        kinds = [k for (k,) in self.query("SELECT kind FROM device_event WHERE kind LIKE 'guard-%' ORDER BY id")]
+        self.assertEqual(kinds, ["guard-start", "guard-gap", "guard-start"])
+        self.assertIn("guard-gap", self.as_user("root", "events").stdout)
+
+    def test_allow_once_expires_and_reblocks(self):
+        self.start()
+        stick = self.tb.add_stick(port="1-1", serial="AA00BB11CC22", with_block=False)
+        self.wait_authorized(stick.syspath, "0")
+        result = self.as_user("admin", "allow-once", "1-1", "--minutes", "0.03", "--reason", "会议材料，李四批准")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.wait_authorized(stick.syspath, "1")
+        devices = self.as_user("auditor", "devices").stdout
+        self.assertIn("allow", devices)
+        self.wait_authorized(stick.syspath, "0")
+        kinds = [k for (k,) in self.query("SELECT kind FROM device_event WHERE syspath = ? ORDER BY id", stick.syspath)]
+        self.assertEqual(kinds, ["attach", "allow-once", "allow-once-end", "recheck"])
+        self.assertIn("会议材料", self.as_user("auditor", "audit", "log").stdout)
+
+    def test_allow_once_ends_when_the_device_is_unplugged(self):
+        self.start()
+        stick = self.tb.add_stick(port="1-1", serial="AA00BB11CC22", with_block=False)
+        self.wait_authorized(stick.syspath, "0")
+        self.assertEqual(self.as_user("root", "allow-once", "AA00BB11CC22", "--minutes", "60", "--reason", "x").returncode, 0)
+        self.wait_authorized(stick.syspath, "1")
+        self.tb.remove(stick.syspath)
+        self.wait_event(stick.syspath, "detach")
+        again = self.tb.add_stick(port="1-1", serial="AA00BB11CC22", with_block=False, extra_attributes={"authorized": "1\n"})
+        self.wait_authorized(again.syspath, "0")
+
+    def test_watch_streams_events_as_json_lines(self):
+        self.start()
+        watcher = subprocess.Popen([MEDIACTL, "--socket", self.socket, "watch", "--format", "json"],
+                                   stdout=subprocess.PIPE, text=True)
+        self.addCleanup(watcher.kill)
+        # The watcher is subscribed once the daemon has accepted it; a device event then reaches it.
+        stick = None
+        line = None
+        deadline = time.monotonic() + 15
+        while line is None and time.monotonic() < deadline:
+            if stick is None:
+                wait_until(lambda: self.as_user("root", "status").returncode == 0)
+                stick = self.tb.add_stick(port="1-1", serial="AA00BB11CC22", with_block=False)
+            line = watcher.stdout.readline()
+        item = json.loads(line)
+        self.assertEqual(item["event"]["kind"], "attach")
+        self.assertEqual(item["violations"][0]["type"], "unregistered-medium")
+
+    def test_mediactl_without_a_daemon_says_so(self):
+        result = subprocess.run([MEDIACTL, "--socket", "/nonexistent/mediad.sock", "status"], capture_output=True, text=True)
+        self.assertEqual(result.returncode, 69)
+        self.assertIn("--db", result.stderr)
