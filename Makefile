@@ -7,9 +7,13 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 SWIFT   ?= swift
 BIN      = .build/debug
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+# What `make install` installs from: the release build, unless INSTALL_FROM names another (tests).
+INSTALL_FROM ?= .build/release
+GROUPS   = mediad mediad-admin mediad-officer mediad-auditor
 
 APT_PACKAGES = libudev-dev libsqlite3-dev pkg-config sqlite3 util-linux iproute2 \
-               umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi
+               umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi usbguard
 
 .PHONY: all deps build release test unit-test integration-test run demo clean install uninstall
 
@@ -59,19 +63,32 @@ demo: build
 clean:
 	rm -rf .build var
 
-install: release
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8 \
-	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)/etc/mediad
-	install -m 0755 .build/release/mediad $(DESTDIR)$(PREFIX)/bin/mediad
-	install -m 0755 .build/release/mediactl $(DESTDIR)$(PREFIX)/bin/mediactl
+install: $(if $(filter .build/release,$(INSTALL_FROM)),release)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(UNITDIR) $(DESTDIR)/etc/mediad \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 0755 $(INSTALL_FROM)/mediad $(DESTDIR)$(PREFIX)/bin/mediad
+	install -m 0755 $(INSTALL_FROM)/mediactl $(DESTDIR)$(PREFIX)/bin/mediactl
+	sed 's|@BINDIR@|$(PREFIX)/bin|' systemd/mediad.service.in > $(DESTDIR)$(UNITDIR)/mediad.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/mediad.service
 	install -m 0644 man/mediactl.1 $(DESTDIR)$(PREFIX)/share/man/man1/mediactl.1
-	@for page in man/*.8 man/*.5; do [ -f "$$page" ] || continue; \
-	  install -m 0644 "$$page" $(DESTDIR)$(PREFIX)/share/man/man$${page##*.}/$$(basename $$page); done
-	@if [ -f etc/mediad.conf ] && [ ! -f $(DESTDIR)/etc/mediad/mediad.conf ]; then \
-	  install -m 0640 etc/mediad.conf $(DESTDIR)/etc/mediad/mediad.conf; fi
+	install -m 0644 man/mediad.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/mediad.conf.5
+	install -m 0644 man/mediad.8 $(DESTDIR)$(PREFIX)/share/man/man8/mediad.8
+	$(INSTALL_FROM)/mediactl --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mediactl
+	$(INSTALL_FROM)/mediactl --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_mediactl
+	$(INSTALL_FROM)/mediactl --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/mediactl.fish
+	@# An edited configuration is never overwritten.
+	@if [ ! -f $(DESTDIR)/etc/mediad/mediad.conf ]; then install -m 0640 etc/mediad.conf $(DESTDIR)/etc/mediad/mediad.conf; \
+	  else echo "kept the existing /etc/mediad/mediad.conf"; fi
+	@# Groups only on the live system, not into a staging DESTDIR.
+	@if [ -z "$(DESTDIR)" ]; then for g in $(GROUPS); do getent group $$g >/dev/null || groupadd --system $$g; done; \
+	  systemctl daemon-reload 2>/dev/null || true; \
+	  echo "next: systemctl enable --now mediad; add people to the groups: $(GROUPS)"; fi
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/mediad $(DESTDIR)$(PREFIX)/bin/mediactl \
-	  $(DESTDIR)$(PREFIX)/share/man/man1/mediactl.1 $(DESTDIR)$(PREFIX)/share/man/man8/mediad.8 \
-	  $(DESTDIR)$(PREFIX)/share/man/man5/mediad.conf.5
-	@echo "left in place: /etc/mediad (configuration) and /var/lib/mediad (the ledger)"
+	rm -f $(DESTDIR)$(PREFIX)/bin/mediad $(DESTDIR)$(PREFIX)/bin/mediactl $(DESTDIR)$(UNITDIR)/mediad.service \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/mediactl.1 $(DESTDIR)$(PREFIX)/share/man/man5/mediad.conf.5 \
+	  $(DESTDIR)$(PREFIX)/share/man/man8/mediad.8 $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mediactl \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_mediactl $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/mediactl.fish
+	@echo "left in place: /etc/mediad (configuration), /var/lib/mediad (the ledger) and the mediad groups"

@@ -73,7 +73,11 @@ final class ControlServer: @unchecked Sendable {
         umask(oldMask)
         guard bound == 0 else { close(fd); throw fail("bind") }
         if let gid = Self.groupID(group) {
-            if chown(path, 0, gid_t(gid)) != 0 { logger.warning("cannot give the control socket to its group", metadata: ["GROUP": "\(group)"]) }
+            // Under systemd the unit's Group= already made it so; chown only when it did not.
+            var info = stat()
+            if stat(path, &info) == 0, UInt32(info.st_gid) != gid, chown(path, uid_t.max, gid_t(gid)) != 0 {
+                logger.warning("cannot give the control socket to its group", metadata: ["GROUP": "\(group)"])
+            }
         } else {
             logger.warning("the socket group does not exist; only root can connect", metadata: ["GROUP": "\(group)"])
         }
