@@ -88,6 +88,19 @@ class RoleMatrix(SocketCase):
             (("host", "set", "--location", "301"), ADMIN),
             (("computer", "add", "--asset-no", "PC-9", "--level", "secret", "--network", "standalone"), ADMIN),
             (("allow-once", "1-1", "--minutes", "5", "--reason", "test"), ADMIN),
+            (("person", "depart", "P404", "--date", "2026-12-01"), ADMIN),
+            (("media", "checkout", "U-2026-0001", "--to", "P002", "--due", "2099-01-01"), ADMIN),
+            (("media", "return", "U-2026-0001"), ADMIN),
+            (("media", "repair", "U-2026-0001", "--approver", "李四", "--unit", "维修单位"), ADMIN),
+            (("media", "retire", "U-2026-0009", "--approver", "李四"), ADMIN),
+            (("media", "destroy", "U-2026-0009", "--approver", "李四", "--method", "shred", "--witness", "王五"), ADMIN),
+            (("media", "lost", "U-2026-0009", "--reported-by", "P001"), ADMIN),
+            (("media", "found", "U-2026-0009"), ADMIN),
+            (("media", "hand-back", "U-2026-0009"), ADMIN),
+            (("media", "reissue", "U-2026-0009", "--holder", "P001"), ADMIN),
+            (("media", "reclassify", "U-2026-0009", "--level", "秘密", "--approver", "李四", "--reason", "x"), ADMIN),
+            (("media", "import", self.csv()), ADMIN),
+            (("media", "register", "--last-unregistered", "--kind", "usb-stick", "--level", "secret", "--holder", "P001"), ADMIN),
             (("violations", "ack", "999", "--note", "x"), OVERSEE),
         ]
         table = []
@@ -107,6 +120,13 @@ class RoleMatrix(SocketCase):
         with open(os.environ.get("MEDIAD_ROLE_MATRIX", "/dev/null"), "w") as out:
             for row in table:
                 out.write("\t".join(row) + "\n")
+
+    def csv(self):
+        path = os.path.join(self.sockdir, "import.csv")
+        with open(path, "w") as handle:
+            handle.write("统一编号,类别,密级,责任人\nGP-1,光盘,秘密,P001\n")
+        os.chmod(path, 0o644)
+        return path
 
     def test_a_user_outside_the_socket_group_cannot_connect(self):
         self.start()
