@@ -28,6 +28,10 @@ struct HostCommand: ParsableCommand {
         @Option(name: .customLong("key-area"), help: "Whether the location is a key area (要害部位): yes or no.") var keyArea: String?
         @Option(name: .customLong("disk-serials"), help: "Serials of the built-in disks, comma-separated.") var diskSerials: String?
         @Option(help: "MAC addresses of the network interfaces, comma-separated.") var macs: String?
+        @Option(name: .customLong("allow-if"),
+                help: "Classified LAN: interfaces (names or MACs) that may carry the LAN, comma-separated.") var allowIf: String?
+        @Option(name: .customLong("lan-prefix"),
+                help: "Classified LAN: the LAN's prefixes, e.g. 10.8.0.0/16, comma-separated.") var lanPrefix: String?
 
         func run() throws {
             let session = Session(globals: globals)
@@ -41,6 +45,8 @@ struct HostCommand: ParsableCommand {
             if let keyArea { settings.keyArea = try parseYesNo(keyArea, option: "--key-area") }
             if let diskSerials { settings.diskSerials = Parse.list(diskSerials) }
             if let macs { settings.macAddresses = Parse.list(macs) }
+            if let allowIf { settings.allowedInterfaces = Parse.list(allowIf) }
+            if let lanPrefix { settings.lanPrefixes = Parse.list(lanPrefix) }
             guard case .computer(let host) = try session.perform(.hostSet(settings)) else { return }
             try Render(language: session.language).computer(host, format: .table)
         }

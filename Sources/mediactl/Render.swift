@@ -97,6 +97,8 @@ struct Render {
         pairs.append((t("要害部位", "Key area"), c.keyArea ? t("是", "yes") : t("否", "no")))
         if !c.diskSerials.isEmpty { pairs.append((t("硬盘序列号", "Disk serials"), c.diskSerials.joined(separator: ", "))) }
         if !c.macAddresses.isEmpty { pairs.append((t("网卡MAC", "MAC addresses"), c.macAddresses.joined(separator: ", "))) }
+        if !c.allowedInterfaces.isEmpty { pairs.append((t("允许的网络接口", "Allowed interfaces"), c.allowedInterfaces.joined(separator: ", "))) }
+        if !c.lanPrefixes.isEmpty { pairs.append((t("局域网地址段", "LAN prefixes"), c.lanPrefixes.joined(separator: ", "))) }
         Output.print(Fields(pairs).render())
     }
 

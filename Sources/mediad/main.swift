@@ -7,6 +7,9 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "--observe" {
     await ObserveMode.run(arguments: arguments)
 }
+if arguments.first == "--observe-links" {
+    await LinkObserveMode.run(arguments: arguments)
+}
 switch DaemonOptions.parse(arguments) {
 case .exit(let message, let status):
     let text = Array((message + "\n").utf8)

@@ -28,6 +28,12 @@ public enum ViolationType: String, Sendable, Hashable, Codable, CaseIterable {
     case overdue
     /// The guard runs on a computer that is not in the ledger: it cannot know what is allowed.
     case computerNotRegistered = "computer-not-registered"
+    /// 8. 违规外联: a link, carrier, address or route where none may be (see `LinkViolationType`).
+    case unauthorizedLink = "unauthorized-link"
+    /// 9. 一机两用: on the classified LAN and another network at once.
+    case dualHomed = "dual-homed"
+    /// 7. A Wi-Fi, WWAN, Bluetooth or tethering link on a classified computer.
+    case wirelessDevice = "wireless-device"
 
     public var names: Bilingual {
         switch self {
@@ -45,11 +51,19 @@ public enum ViolationType: String, Sendable, Hashable, Codable, CaseIterable {
         case .networkDevice: Bilingual(zh: "具有联网或无线功能的设备", en: "network or wireless device")
         case .overdue: Bilingual(zh: "介质逾期未归还", en: "medium past its due date")
         case .computerNotRegistered: Bilingual(zh: "本机未登记", en: "this computer is not registered")
+        case .unauthorizedLink: LinkViolationType.unauthorizedLink.names
+        case .dualHomed: LinkViolationType.dualHomed.names
+        case .wirelessDevice: LinkViolationType.wirelessDevice.names
         }
     }
 
     public init?(parsing text: String) {
         self.init(rawValue: text.trimmingWhitespace().lowercased())
+    }
+
+    /// The same violation in the one namespace records and configuration use.
+    public init(_ link: LinkViolationType) {
+        self.init(rawValue: link.rawValue)!
     }
 }
 

@@ -49,6 +49,10 @@ public struct Computer: Sendable, Hashable, Codable {
     public var keyArea: Bool
     public var diskSerials: [String]
     public var macAddresses: [String]
+    /// On a classified-LAN computer: the interfaces (names or MAC addresses) that may carry the LAN.
+    public var allowedInterfaces: [String] = []
+    /// On a classified-LAN computer: the LAN's prefixes (CIDR); addresses and routes elsewhere are violations.
+    public var lanPrefixes: [String] = []
     /// True for the computer this ledger's daemon guards; exactly one row may carry it.
     public var isThisHost: Bool
 

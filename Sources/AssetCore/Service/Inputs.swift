@@ -64,6 +64,8 @@ public struct HostSettings: Sendable, Hashable, Codable {
     public var keyArea: Bool?
     public var diskSerials: [String]?
     public var macAddresses: [String]?
+    public var allowedInterfaces: [String]?
+    public var lanPrefixes: [String]?
 
     public init() {}
 }

@@ -79,6 +79,7 @@ extension InventoryService {
             }
             let before = current.map(Self.fields) ?? []
             Self.apply(settings, to: &host)
+            try Self.validateNetwork(host)
             if let holder = host.holder { _ = try Self.requireHolder(db, holder, for: .unclassified) }
             try Ledger.save(db, computer: host)
             if current == nil {
@@ -120,12 +121,25 @@ extension InventoryService {
         if let keyArea = settings.keyArea { host.keyArea = keyArea }
         if let disks = settings.diskSerials { host.diskSerials = disks }
         if let macs = settings.macAddresses { host.macAddresses = macs.map { $0.lowercased() } }
+        if let interfaces = settings.allowedInterfaces { host.allowedInterfaces = interfaces }
+        if let prefixes = settings.lanPrefixes { host.lanPrefixes = prefixes }
+    }
+
+    /// Allowed interfaces and LAN prefixes must parse now, not fail in the daemon later.
+    static func validateNetwork(_ host: Computer) throws(LedgerError) {
+        do {
+            for item in host.allowedInterfaces { _ = try InterfaceMatch(parsing: item) }
+            for item in host.lanPrefixes { _ = try IPPrefix(parsing: item) }
+        } catch {
+            throw error.ledgerError
+        }
     }
 
     static func fields(_ c: Computer) -> [(String, String?)] {
         [("name", c.name), ("level", c.level.rawValue), ("network", c.network.rawValue), ("holder", c.holder),
          ("location", c.location), ("key_area", c.keyArea ? "yes" : "no"),
-         ("disk_serials", c.diskSerials.joined(separator: ";")), ("mac_addresses", c.macAddresses.joined(separator: ";"))]
+         ("disk_serials", c.diskSerials.joined(separator: ";")), ("mac_addresses", c.macAddresses.joined(separator: ";")),
+         ("allowed_interfaces", c.allowedInterfaces.joined(separator: ";")), ("lan_prefixes", c.lanPrefixes.joined(separator: ";"))]
     }
 
     /// Identifiers clerks type and print on labels: no spaces or control characters, at most 64.

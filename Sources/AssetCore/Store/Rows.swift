@@ -16,17 +16,20 @@ enum Rows {
     }
 
     static func computer(_ row: Row) throws -> Computer {
-        Computer(assetNumber: row["asset_number"], name: row["name"],
-                 level: try decode(Level.self, row, "level"),
-                 network: try decode(NetworkType.self, row, "network"),
-                 holder: row["holder"], location: row["location"], keyArea: row["key_area"],
-                 diskSerials: try list(row, "disk_serials"), macAddresses: try list(row, "mac_addresses"),
-                 isThisHost: row["is_this_host"])
+        var computer = Computer(assetNumber: row["asset_number"], name: row["name"],
+                                level: try decode(Level.self, row, "level"),
+                                network: try decode(NetworkType.self, row, "network"),
+                                holder: row["holder"], location: row["location"], keyArea: row["key_area"],
+                                diskSerials: try list(row, "disk_serials"), macAddresses: try list(row, "mac_addresses"),
+                                isThisHost: row["is_this_host"])
+        computer.allowedInterfaces = try list(row, "allowed_interfaces")
+        computer.lanPrefixes = try list(row, "lan_prefixes")
+        return computer
     }
 
     static func arguments(_ c: Computer) -> StatementArguments {
         [c.assetNumber, c.name, c.level.rawValue, c.network.rawValue, c.holder, c.location, c.keyArea,
-         json(c.diskSerials), json(c.macAddresses), c.isThisHost]
+         json(c.diskSerials), json(c.macAddresses), c.isThisHost, json(c.allowedInterfaces), json(c.lanPrefixes)]
     }
 
     static let mediumColumns = """

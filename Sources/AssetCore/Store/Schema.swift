@@ -8,6 +8,7 @@ enum Schema {
         migrator.registerMigration("v1-ledger", migrate: createLedger)
         migrator.registerMigration("v2-guard-records", migrate: createGuardRecords)
         migrator.registerMigration("v3-guard-state", migrate: createGuardState)
+        migrator.registerMigration("v4-network-profile", migrate: addNetworkProfile)
         return migrator
     }
 
@@ -152,5 +153,13 @@ enum Schema {
     /// The guard's last sign of life, so that after a crash the gap in its watch can be recorded.
     private static func createGuardState(_ db: Database) throws {
         try db.execute(sql: "CREATE TABLE guard_state (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+    }
+
+    /// A classified-LAN computer's allowed interfaces and LAN prefixes, for the network guard.
+    private static func addNetworkProfile(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE computer ADD COLUMN allowed_interfaces TEXT NOT NULL DEFAULT '[]';
+            ALTER TABLE computer ADD COLUMN lan_prefixes TEXT NOT NULL DEFAULT '[]';
+            """)
     }
 }

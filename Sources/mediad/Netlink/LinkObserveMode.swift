@@ -1,0 +1,208 @@
+import AssetCore
+import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `mediad --observe-links [--network T] [--classified yes|no] [--allow-if X]… [--lan-prefix P]… [--cut]`:
+/// a diagnostic that prints what the network guard would see and decide, one JSON object per
+/// line, flushed per line, until SIGTERM or SIGINT. Options: `LinkObserveOptions`.
+///
+/// It runs the whole link pipeline (monitor opened before the dump, table, identities, policy,
+/// enforcer) so the integration tests can check it inside a network namespace without the guard.
+/// Lines:
+/// - `{"event":"present","link":{…},"verdict":{…},"severity":…}` per link at start (after the dump);
+/// - `{"event":"ready","links":N,"receiveBufferSize":…}`;
+/// - `{"event":"change","link":{…},"verdict":{…},"severity":…}` per change of a link, or of its
+///   verdict (a link can become dual-homed because another link changed);
+/// - `{"event":"deleted","ifindex":N,"name":…}`;
+/// - with `--cut`, `{"event":"cut","ifindex":…,"name":…,"setDown":…,"usbDeauthorized":…,"latencyMicros":…}`
+///   after acting (latency from the netlink message's arrival to the kernel's acknowledgement),
+///   or `{"event":"cut-failed",…,"error":…}`;
+/// - `{"event":"overflow"}` (or `"unreadable"`) before the re-dump's changes.
+enum LinkObserveMode {
+    struct Line: Encodable {
+        var event: String
+        var link: LinkObservation?
+        var verdict: LinkVerdict?
+        var severity: Severity?
+        var ifindex: Int?
+        var name: String?
+        var links: Int?
+        var receiveBufferSize: Int32?
+        var setDown: Bool?
+        var usbDeauthorized: String?
+        var latencyMicros: Int?
+        var error: String?
+    }
+
+    /// Netlink and udev events, merged into one sequence so one task owns all state.
+    enum Input: Sendable {
+        case netlink(LinkMonitorEvent)
+        case udev(DeviceEvent)
+    }
+
+    static func run(arguments: [String]) async -> Never {
+        let options: LinkObserveOptions
+        do { options = try LinkObserveOptions.parse(arguments) } catch { JSONLines.fail(error.description) }
+        let signals = JSONLines.installSignalHandlers()
+        let watch: LinkWatch
+        do { watch = try LinkWatch(receiveBufferSize: options.receiveBufferSize) } catch {
+            JSONLines.fail("cannot open rtnetlink: \(error)")
+        }
+        // Identity only: without udevd (or umockdev) this source stays silent, which is fine.
+        let udev: DeviceMonitor?
+        do { udev = try DeviceMonitor(subsystems: ["net"]) } catch {
+            JSONLines.warn("no udev monitor for net devices (\(error)); identities are read when links appear")
+            udev = nil
+        }
+        let observer = LinkObserver(watch: watch, options: options)
+
+        let present: [LinkObservation]
+        do { present = try watch.start() } catch { JSONLines.fail("cannot dump links: \(error)") }
+        observer.judge(present.map { .changed($0, previous: nil) }, event: "present", receivedAt: nil)
+        JSONLines.emit(Line(event: "ready", links: present.count, receiveBufferSize: watch.monitor.receiveBufferSize))
+
+        for await input in merged(watch.events, udev?.events) {
+            observer.handle(input)
+        }
+        withExtendedLifetime((signals, udev)) {}
+        JSONLines.fail("rtnetlink monitor stopped")
+    }
+
+    private static func merged(_ netlink: AsyncStream<LinkMonitorEvent>, _ udev: AsyncStream<DeviceEvent>?) -> AsyncStream<Input> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .unbounded)
+        let netlinkTask = Task {
+            for await event in netlink { continuation.yield(.netlink(event)) }
+            continuation.finish()
+        }
+        let udevTask = Task {
+            guard let udev else { return }
+            for await event in udev { continuation.yield(.udev(event)) }
+        }
+        continuation.onTermination = { @Sendable _ in
+            netlinkTask.cancel()
+            udevTask.cancel()
+        }
+        return stream
+    }
+}
+
+/// The state of one `--observe-links` run: the watch, the verdicts printed so far, the enforcer.
+private final class LinkObserver {
+    let watch: LinkWatch
+    let options: LinkObserveOptions
+    let enforcer: LinkEnforcer
+    private var verdicts: [Int: LinkVerdict] = [:]
+
+    init(watch: LinkWatch, options: LinkObserveOptions) {
+        self.watch = watch
+        self.options = options
+        enforcer = LinkEnforcer(client: watch.client)
+    }
+
+    func handle(_ input: LinkObserveMode.Input) {
+        switch input {
+        case .netlink(let event):
+            var receivedAt: ContinuousClock.Instant?
+            switch event {
+            case .messages(_, let instant): receivedAt = instant
+            case .overflow: JSONLines.emit(LinkObserveMode.Line(event: "overflow"))
+            case .unreadable(let reason): JSONLines.emit(LinkObserveMode.Line(event: "unreadable", error: reason))
+            }
+            let step = watch.handle(event)
+            if let error = step.error { JSONLines.warn("netlink: \(error)") }
+            judge(step.updates, event: "change", receivedAt: receivedAt)
+        case .udev(.uevent(let uevent)):
+            guard uevent.action != .remove else { return }
+            let name = uevent.properties["INTERFACE"] ?? USBTopology.sysname(uevent.syspath)
+            judge(watch.refreshIdentity(name: name), event: "change", receivedAt: nil)
+        case .udev(.overflow):
+            for link in watch.current { judge(watch.refreshIdentity(name: link.name), event: "change", receivedAt: nil) }
+        }
+    }
+
+    /// Prints the updates and re-judges every link, since one link's change can change another's
+    /// verdict (the second network that makes the first one dual-homed); cuts with `--cut`.
+    func judge(_ updates: [LinkUpdate], event: String, receivedAt: ContinuousClock.Instant?) {
+        var changed: [Int: LinkObservation] = [:]
+        for update in updates {
+            switch update {
+            case .changed(let link, _): changed[link.ifindex] = link
+            case .deleted(let ifindex, let last):
+                verdicts[ifindex] = nil
+                JSONLines.emit(LinkObserveMode.Line(event: "deleted", ifindex: ifindex, name: last?.name))
+            }
+        }
+        let all = watch.current
+        let mode: GuardMode = options.cut ? .enforce : .audit
+        for link in all {
+            let verdict = LinkPolicy.decide(link, profile: options.profile, allLinks: all, mode: mode)
+            guard changed[link.ifindex] != nil || verdicts[link.ifindex] != verdict else { continue }
+            verdicts[link.ifindex] = verdict
+            JSONLines.emit(LinkObserveMode.Line(event: event, link: link, verdict: verdict, severity: verdict.severity))
+            if verdict.enforcesCut { cut(link, receivedAt: receivedAt) }
+        }
+    }
+
+    private func cut(_ link: LinkObservation, receivedAt: ContinuousClock.Instant?) {
+        let result = enforcer.cut(link)
+        guard result.setDown || result.usbDeauthorized != nil || !result.succeeded else { return }
+        let latency = receivedAt.map { instant -> Int in
+            let elapsed = ContinuousClock.now - instant
+            return Int(elapsed.components.seconds) * 1_000_000 + Int(elapsed.components.attoseconds / 1_000_000_000_000)
+        }
+        JSONLines.emit(LinkObserveMode.Line(
+            event: result.succeeded ? "cut" : "cut-failed", ifindex: link.ifindex, name: link.name, setDown: result.setDown,
+            usbDeauthorized: result.usbDeauthorized, latencyMicros: latency,
+            error: result.failures.isEmpty ? nil : result.failures.joined(separator: "; ")))
+    }
+}
+
+/// One JSON object per line on stdout, written with write(2): unbuffered, so every line is out
+/// when `emit` returns, and no access to C's global `stdout`, which strict concurrency rejects.
+enum JSONLines {
+    static func emit(_ value: some Encodable) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return warn("cannot encode a line") }
+        writeAll(STDOUT_FILENO, Array(data) + [UInt8(ascii: "\n")])
+    }
+
+    static func warn(_ message: String) {
+        writeAll(STDERR_FILENO, Array(("mediad: " + message + "\n").utf8))
+    }
+
+    static func fail(_ message: String) -> Never {
+        warn(message)
+        exit(EXIT_FAILURE)
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if count < 0, errno == EINTR { continue }
+            if count <= 0 { exit(EXIT_FAILURE) }   // stdout closed: nobody is listening
+            offset += count
+        }
+    }
+
+    /// SIGTERM/SIGINT end the process with status 0. Built in this method and marked @Sendable:
+    /// written in main.swift's top-level code they would be @MainActor and trap when Dispatch runs
+    /// them off the main thread.
+    static func installSignalHandlers() -> [any DispatchSourceSignal] {
+        [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler(handler: { @Sendable in exit(EXIT_SUCCESS) })
+            source.resume()
+            return source
+        }
+    }
+}
