@@ -28,7 +28,7 @@ struct Mediactl: ParsableCommand {
             audit verify), 66 not found, 69 mediad unreachable, 74 database error, 77 permission denied.
             """,
         version: MediadVersion.string,
-        subcommands: [StatusCommand.self, DevicesCommand.self, WatchCommand.self, AllowOnceCommand.self,
+        subcommands: [StatusCommand.self, DevicesCommand.self, LinksCommand.self, WatchCommand.self, AllowOnceCommand.self,
                       HostCommand.self, ComputerCommand.self, PersonCommand.self, MediaCommand.self, EventsCommand.self,
                       ViolationsCommand.self, AuditCommand.self]
     )

@@ -41,8 +41,17 @@ enum Daemon {
             logger.critical("\(error.message.en)", metadata: ["DATABASE": "\(config.database)"])
             return 74
         }
+        // rtnetlink, subscribed before the dump in start(), like udev before enumeration.
+        var linkWatch: LinkWatch? = nil
+        do {
+            linkWatch = try LinkWatch()
+        } catch {
+            logger.critical("cannot listen to rtnetlink: network links are NOT guarded", metadata: ["ERROR": "\(error)"])
+        }
+        let linkEvents = linkWatch?.events
         let broadcaster = Broadcaster()
-        let guardian = Guard(recorder: GuardRecorder(store: store), config: config, logger: logger, broadcaster: broadcaster)
+        let guardian = Guard(recorder: GuardRecorder(store: store), config: config, logger: logger, broadcaster: broadcaster,
+                             links: linkWatch)
         let stopping = SignalWatch(monitor: monitor)
         await guardian.start()
         let server: ControlServer
@@ -59,10 +68,15 @@ enum Daemon {
         let notifier = SystemdNotifier.fromProcessEnvironment()
         notifier.notify("READY=1\nSTATUS=guarding, mode \(config.mode.rawValue)")
         let watchdog = Task { await Self.watch(guardian, notifier) }
+        let linkLoop = Task {
+            guard let linkEvents else { return }
+            for await event in linkEvents { await guardian.linkEvent(event) }
+        }
         for await event in monitor.events {
             await guardian.handle(event)
         }
         watchdog.cancel()
+        linkLoop.cancel()
         notifier.notify("STOPPING=1")
         server.stop()
         await guardian.stop(reason: stopping.reason ?? "event stream ended")

@@ -13,6 +13,10 @@ public enum GuardEventKind: String, Sendable, Hashable, Codable {
     case allowOnce = "allow-once"
     /// It ended: expired (the device is judged again) or the device was unplugged.
     case allowOnceEnd = "allow-once-end"
+    /// A network link was judged: it appeared, or gained carrier, an address or a route.
+    case link
+    /// A network link that had been judged is gone.
+    case linkGone = "link-gone"
 }
 
 /// One thing the guard saw, as stored and listed by `mediactl events`.

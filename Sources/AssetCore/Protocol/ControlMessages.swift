@@ -7,11 +7,12 @@ public enum ControlCall: Sendable, Hashable, Codable {
     /// Keep the connection open and receive every event and violation as it happens.
     case watch
     case allowOnce(AllowOnce)
+    case links
 
     public var permission: Permission {
         switch self {
         case .ledger(let request): request.permission
-        case .status, .devices, .watch: .read
+        case .status, .devices, .watch, .links: .read
         case .allowOnce: .administer
         }
     }
@@ -23,6 +24,7 @@ public enum ControlCall: Sendable, Hashable, Codable {
         case .devices: "devices"
         case .watch: "watch"
         case .allowOnce: "allow-once"
+        case .links: "links"
         }
     }
 }
@@ -61,7 +63,19 @@ public enum ControlReply: Sendable, Hashable, Codable {
     case status(GuardStatus)
     case devices([AttachedDevice])
     case event(WatchItem)
+    case links([LinkState])
     case error(LedgerError)
+}
+
+/// One network interface now, and the verdict it is under (nil when it was never judged).
+public struct LinkState: Sendable, Hashable, Codable {
+    public var link: LinkObservation
+    public var verdict: LinkVerdict?
+
+    public init(link: LinkObservation, verdict: LinkVerdict?) {
+        self.link = link
+        self.verdict = verdict
+    }
 }
 
 public struct ControlResponse: Sendable, Hashable, Codable {

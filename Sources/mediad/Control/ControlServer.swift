@@ -171,6 +171,9 @@ final class ControlServer: @unchecked Sendable {
         case .devices:
             let guardian = self.guardian
             send(fd, .devices(blocking { await guardian.attachedDevices() }))
+        case .links:
+            let guardian = self.guardian
+            send(fd, .links(blocking { await guardian.linkStates() }))
         case .allowOnce(let request):
             let guardian = self.guardian
             switch blocking({ await guardian.allowOnce(request, by: caller) }) {

@@ -25,12 +25,17 @@ actor Guard {
     var overrides: [String: (until: Timestamp, token: Int)] = [:]
     var nextToken = 0
     var lastHeartbeat = Timestamp(secondsSinceEpoch: 0)
+    /// The network-link source (nil when rtnetlink could not be opened) and the verdict each link is under.
+    let links: LinkWatch?
+    var linkVerdicts: [Int: LinkVerdict] = [:]
+    /// When the netlink message being handled reached mediad (for the cut latency in the log).
+    var receivedAt: ContinuousClock.Instant?
     /// Interfaces and disks seen before their USB device was decided, held until it is.
     var heldChildren: [String: [Uevent]] = [:]
 
     init(recorder: GuardRecorder, config: GuardConfig, reader: ObservationReader = ObservationReader(),
          authorizer: SysfsAuthorizer = SysfsAuthorizer(), clock: Clock = .system, logger: Logger,
-         broadcaster: Broadcaster = Broadcaster()) {
+         broadcaster: Broadcaster = Broadcaster(), links: sending LinkWatch? = nil) {
         self.recorder = recorder
         self.config = config
         self.reader = reader
@@ -38,6 +43,7 @@ actor Guard {
         self.clock = clock
         self.logger = logger
         self.broadcaster = broadcaster
+        self.links = links
         self.startedAt = clock.now()
     }
 

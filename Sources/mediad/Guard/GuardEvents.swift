@@ -20,6 +20,8 @@ extension Guard {
         case ("usb", "usb_interface"), ("block", "disk"):
             guard event.action == .add || event.action == .change || event.action == .bind else { return }
             childEvent(event)
+        case ("net", _):
+            netDeviceEvent(event)
         default:
             return
         }
@@ -112,6 +114,7 @@ extension Guard {
             logger.error("cannot record the start", metadata: ["ERROR": "\(error.message.en)"])
         }
         reconcile()
+        startLinks()
         logger.notice("guarding", metadata: ["DEVICES": "\(decided.count)", "MODE": "\(config.mode.rawValue)",
                                             "LOCKDOWN": "\(config.lockdown)"])
     }

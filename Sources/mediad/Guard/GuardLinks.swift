@@ -1,0 +1,126 @@
+import AssetCore
+import Logging
+
+/// The network guard: every change rtnetlink or udev reports is folded into the link table, and
+/// every link is judged again (one link's change can make another dual-homed). A verdict is
+/// recorded when it gets worse, before the link is cut.
+extension Guard {
+    func startLinks() {
+        guard let links else {
+            logger.critical("rtnetlink is unavailable: network links are NOT guarded")
+            return
+        }
+        do {
+            _ = try links.start()
+        } catch {
+            logger.critical("cannot read the network links; they are not guarded until the next change", metadata: ["ERROR": "\(error)"])
+            return
+        }
+        judgeLinks(atStart: true)
+    }
+
+    func linkEvent(_ event: LinkMonitorEvent) {
+        guard let links else { return }
+        let step = links.handle(event)
+        if let error = step.error {
+            logger.error("a network re-dump failed; it is retried with the next event", metadata: ["ERROR": "\(error)"])
+        }
+        if case .messages(_, let receivedAt) = event { self.receivedAt = receivedAt }
+        linksChanged(step.updates)
+        self.receivedAt = nil
+    }
+
+    /// udev's `net` events carry the identity (the USB device behind an interface), which sysfs may
+    /// not have had complete when rtnetlink announced the link.
+    func netDeviceEvent(_ event: Uevent) {
+        guard let links, event.action == .add || event.action == .change || event.action == .other("move") else { return }
+        let name = event.properties["INTERFACE"] ?? String(event.syspath.split(separator: "/").last ?? "")
+        guard !name.isEmpty else { return }
+        linksChanged(links.refreshIdentity(name: name))
+    }
+
+    private func linksChanged(_ updates: [LinkUpdate]) {
+        guard !updates.isEmpty else { return }
+        for case .deleted(let ifindex, let last) in updates {
+            guard let previous = linkVerdicts.removeValue(forKey: ifindex), !previous.violations.isEmpty, let last else { continue }
+            do {
+                let event = try recorder.recordLink(last, verdict: previous, kind: .linkGone, action: nil, host: try? recorder.host(),
+                                                    at: clock.now(), config: config)
+                broadcaster.publish(WatchItem(event: event, violations: []))
+            } catch {
+                logger.error("cannot record a link's removal", metadata: ["LINK": "\(last.name)", "ERROR": "\(error.message.en)"])
+            }
+        }
+        judgeLinks(atStart: false)
+    }
+
+    func judgeLinks(atStart: Bool) {
+        guard let links else { return }
+        let all = links.current
+        let host = try? recorder.host()
+        let profile = NetworkProfile(host: host)
+        for link in all {
+            let verdict = LinkPolicy.decide(link, profile: profile, allLinks: all, config: config)
+            let previous = linkVerdicts[link.ifindex]
+            linkVerdicts[link.ifindex] = verdict
+            let usbOpen = link.usb.map { authorizer.isAuthorized(syspath: $0.syspath) != false } ?? false
+            let mustCut = verdict.enforcesCut && (link.up || usbOpen)
+            guard mustCut || Self.worse(verdict, than: previous) else { continue }
+            var action: String? = nil
+            if mustCut {
+                action = "cut: set \(link.name) down" + (link.usb.map { " and deauthorize USB device \($0.syspath)" } ?? "")
+            } else if verdict.audited && verdict.decision == .cut {
+                action = "audit: would cut \(link.name)"
+            }
+            do {
+                let event = try recorder.recordLink(link, verdict: verdict, kind: .link, action: action, host: host,
+                                                    at: clock.now(), config: config)
+                broadcaster.publish(WatchItem(event: event, violations: verdict.violations.map(Violation.init)))
+            } catch {
+                // Not recorded is no reason to leave the link up.
+                logger.critical("cannot record a link verdict; cutting anyway", metadata: ["LINK": "\(link.name)", "ERROR": "\(error.message.en)"])
+            }
+            log(link, verdict, action: action)
+            if mustCut {
+                let result = LinkEnforcer(client: links.client, authorizer: authorizer).cut(link)
+                if !result.succeeded {
+                    logger.critical("cutting a link failed", metadata: ["LINK": "\(link.name)", "ERROR": "\(result.failures.joined(separator: "; "))"])
+                } else if let receivedAt {
+                    // From the kernel's notification reaching mediad to the kernel acknowledging the
+                    // link down, including the ledger write before the cut.
+                    let elapsed = ContinuousClock.now - receivedAt
+                    let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+                    logger.notice("link cut", metadata: ["MEDIA_LINK": "\(link.name)", "CUT_LATENCY_US": "\(micros)"])
+                }
+            }
+        }
+    }
+
+    /// Worth a record: a new kind of violation, or more severe than what was recorded.
+    static func worse(_ verdict: LinkVerdict, than previous: LinkVerdict?) -> Bool {
+        guard !verdict.violations.isEmpty else { return false }
+        guard let previous else { return true }
+        let before = Set(previous.violations.map(\.type))
+        if verdict.violations.contains(where: { !before.contains($0.type) }) { return true }
+        return (verdict.severity ?? .low) > (previous.severity ?? .low)
+    }
+
+    private func log(_ link: LinkObservation, _ verdict: LinkVerdict, action: String?) {
+        var fields: Logger.Metadata = ["MEDIA_LINK": "\(link.name)", "MEDIA_LINK_KIND": "\(link.kind.rawValue)",
+                                       "MEDIA_EVIDENCE": "\(verdict.evidence.rawValue)",
+                                       "MEDIA_VIOLATION": "\(verdict.violations.map(\.type.rawValue).joined(separator: ","))"]
+        if let usb = link.usb {
+            fields["MEDIA_VENDOR"] = "\(usb.vendorID)"
+            fields["MEDIA_PRODUCT"] = "\(usb.productID)"
+            if let serial = usb.serial { fields["MEDIA_SERIAL"] = "\(serial)" }
+        }
+        let text = "link \(link.name): " + verdict.violations.map(\.reason.en).joined(separator: "; ") + (action.map { " — \($0)" } ?? "")
+        logger.warning("\(SafeText.escape(text))", metadata: fields)
+    }
+
+    /// `mediactl links`: every interface with its kind, identity, state and verdict.
+    func linkStates() -> [LinkState] {
+        guard let links else { return [] }
+        return links.current.map { LinkState(link: $0, verdict: linkVerdicts[$0.ifindex]) }
+    }
+}
