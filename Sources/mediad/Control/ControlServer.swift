@@ -44,19 +44,10 @@ final class ControlServer: @unchecked Sendable {
         }
         let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         if !directory.isEmpty { mkdir(directory, 0o755) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw fail("path too long") }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
+        guard UnixSocketAddress.with(path, { _, _ in true }) != nil else { throw fail("path too long") }
         // A socket that still answers belongs to a running mediad: never take it over.
         let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        let answered = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        } == 0
+        let answered = UnixSocketAddress.with(path) { connect(probe, $0, $1) } == 0
         close(probe)
         if answered {
             throw LedgerError(.conflict, zh: "另一个 mediad 正在 \(path) 上运行", en: "another mediad is already running on \(path)")
@@ -67,9 +58,7 @@ final class ControlServer: @unchecked Sendable {
         // Created 0600 and opened up to the group only after chown, so there is no moment when the
         // socket is reachable by anyone else.
         let oldMask = umask(0o177)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let bound = UnixSocketAddress.with(path) { bind(fd, $0, $1) }
         umask(oldMask)
         guard bound == 0 else { close(fd); throw fail("bind") }
         if let gid = Self.groupID(group) {
