@@ -87,8 +87,8 @@ struct AllowOnceCommand: ParsableCommand {
         commandName: "allow-once",
         abstract: "Let a blocked device work for a limited time (administrator; recorded with who and why).",
         discussion: """
-            The device is re-blocked when the time is up, and the override ends if it is unplugged: plugged
-            in again, it is judged afresh. DEVICE is a port (1-1.4), a sysfs path or a serial, as
+            The device is re-blocked when the time is up, and the override ends if it is unplugged: plugged \
+            in again, it is judged afresh. DEVICE is a port (1-1.4), a sysfs path or a serial, as \
             `mediactl devices` shows them.
 
             Example: mediactl allow-once 1-1 --minutes 30 --reason "临时拷贝会议材料，经李四批准"

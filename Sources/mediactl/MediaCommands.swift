@@ -7,8 +7,8 @@ struct MediaCommand: ParsableCommand {
         commandName: "media",
         abstract: "Register storage media and keep their ledger (台账).",
         discussion: """
-            Lifecycle (状态): in-service 在用 → loaned 借出 / carried-out 携带外出 / under-repair 维修 →
-            back in service; retire → pending-destruction 待销毁 → destroy → destroyed 已销毁 (final).
+            Lifecycle (状态): in-service 在用 → loaned 借出 / carried-out 携带外出 / under-repair 维修 → \
+            back in service; retire → pending-destruction 待销毁 → destroy → destroyed 已销毁 (final). \
             Any medium can be reported lost 遗失; a leaving person's media are handed back 清退.
             """,
         subcommands: [Register.self, List.self, Show.self, Update.self, Reclassify.self, History.self, Import.self,
@@ -19,14 +19,15 @@ struct MediaCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a medium and give it its unified number (统一编号).",
             discussion: """
-                USB sticks and disks need their hardware identity (--vendor, --product, --serial; lsusb -v
-                shows them), which is how the guard recognises them. A serial that cannot tell devices
-                apart (empty, all zeros, a known placeholder) is refused unless --allow-weak-serial is
+                USB sticks and disks need their hardware identity (--vendor, --product, --serial; lsusb -v \
+                shows them), which is how the guard recognises them. A serial that cannot tell devices \
+                apart (empty, all zeros, a known placeholder) is refused unless --allow-weak-serial is \
                 given with a --note. Without --number, one is made per kind and year: U-2026-0001.
 
                 Example:
                   mediactl media register --kind usb-stick --level secret --holder P001 \\
-                      --vendor 0781 --product 5567 --serial 4C530001230101104353 --capacity 15376318464
+                      --vendor 0781 --product 5567 --serial 4C530001230101104353 \\
+                      --capacity 15376318464
                 """)
         @OptionGroup var globals: GlobalOptions
         @Option(help: "Kind: usb-stick, usb-disk, memory-card, optical, floppy, hard-disk, other.") var kind: String
@@ -110,8 +111,8 @@ struct MediaCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List media, optionally filtered.",
             discussion: """
-                --format csv writes UTF-8 with a BOM (opens cleanly in WPS and Excel), headers in the
-                chosen language; the same file can be edited and brought back with `media import`.
+                --format csv writes UTF-8 with a BOM (opens cleanly in WPS and Excel), headers in the \
+                chosen language; the same file can be edited and brought back with `media import`. \
                 --format json writes an array of media; keys are documented in mediactl(1).
                 """)
         @OptionGroup var globals: GlobalOptions
@@ -149,7 +150,7 @@ struct MediaCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a medium's record (an empty value clears a field).",
             discussion: """
-                The level can only be raised here: lowering it is a reclassification (不得降低密级), done with
+                The level can only be raised here: lowering it is a reclassification (不得降低密级), done with \
                 `media reclassify` and an approver. Every change is written to the admin trail.
 
                 Example: mediactl media update U-2026-0001 --place 密码柜3
@@ -234,9 +235,9 @@ struct MediaCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register many media from a CSV file, all or nothing.",
             discussion: """
-                The columns are those `media list --format csv` writes, with headers in Chinese or English
-                and in any order; kind, level and holder are required. Every bad row is reported with its
-                line number, and nothing is written unless every row is good. A weak serial is accepted
+                The columns are those `media list --format csv` writes, with headers in Chinese or English \
+                and in any order; kind, level and holder are required. Every bad row is reported with its \
+                line number, and nothing is written unless every row is good. A weak serial is accepted \
                 only when the row's notes cell says why.
                 """)
         @OptionGroup var globals: GlobalOptions

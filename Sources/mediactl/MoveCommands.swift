@@ -32,10 +32,12 @@ extension MediaCommand {
         static let configuration = CommandConfiguration(
             abstract: "Lend a medium (借出), or with --carry-out let it be carried outside (携带外出).",
             discussion: """
-                A loan needs the borrower and a due date; carrying out also needs the approving leader.
+                A loan needs the borrower and a due date; carrying out also needs the approving leader. \
                 The borrower must be active and cleared for the medium's level.
 
-                Example: mediactl media checkout U-2026-0001 --to P002 --approver 李四 --due 2026-12-10 --carry-out
+                Example:
+                  mediactl media checkout U-2026-0001 --to P002 --approver 李四 \\
+                      --due 2026-12-10 --carry-out
                 """)
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Unified number (统一编号).") var number: String
@@ -101,7 +103,9 @@ extension MediaCommand {
             abstract: "Record a retired medium's destruction (销毁): method, approver, witness.",
             discussion: """
                 Only a medium pending destruction can be destroyed; destroyed is final.
-                Example: mediactl media destroy U-2026-0001 --approver 李四 --method shred --witness 王五
+                Example:
+                  mediactl media destroy U-2026-0001 --approver 李四 --method shred \\
+                      --witness 王五
                 """)
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Unified number (统一编号).") var number: String

@@ -15,7 +15,9 @@ struct HostCommand: ParsableCommand {
                 the fields given. The network type decides what the guard treats as a violation:
                 standalone (单机, air-gapped), classified-lan (涉密网), internal (内网), internet (互联网).
 
-                Example: mediactl host set --asset-no PC-001 --level 机密 --network standalone --holder P001
+                Example:
+                  mediactl host set --asset-no PC-001 --level 机密 --network standalone \\
+                      --holder P001
                 """)
 
         @OptionGroup var globals: GlobalOptions
@@ -119,10 +121,12 @@ struct PersonCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a person.",
             discussion: """
-                Clearance (涉密等级) limits the media a person may hold: core (核心) up to 绝密,
+                Clearance (涉密等级) limits the media a person may hold: core (核心) up to 绝密, \
                 important (重要) up to 机密, general (一般) up to 秘密, none only internal and unclassified.
 
-                Example: mediactl person add --id P001 --name 张三 --department 办公室 --clearance important
+                Example:
+                  mediactl person add --id P001 --name 张三 --department 办公室 \\
+                      --clearance important
                 """)
         @OptionGroup var globals: GlobalOptions
         @Option(help: "Person id, unique (e.g. the staff number).") var id: String
@@ -144,10 +148,12 @@ struct PersonCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record that a person left (离岗/离职).",
             discussion: """
-                A person who leaves must first hand back every medium they hold (清退). mediactl lists
+                A person who leaves must first hand back every medium they hold (清退). mediactl lists \
                 any that are still with them; hand each back with `mediactl media hand-back NUMBER`.
 
-                Example: mediactl person depart P001 --date 2026-12-01 --declassified-until 2027-12-01
+                Example:
+                  mediactl person depart P001 --date 2026-12-01 \\
+                      --declassified-until 2027-12-01
                 """)
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Person id.") var id: String
