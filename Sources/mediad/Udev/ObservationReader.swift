@@ -1,4 +1,7 @@
 import AssetCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Why no observation could be built. Both mean "nothing to decide about": the device left before
 /// it was read, or the path was not a USB device at all.
@@ -111,14 +114,14 @@ struct ObservationReader: Sendable {
     }
 
     static func interfaces(of device: UdevDevice) -> [USBInterfaceInfo] {
+        // The device's own directory holds its interfaces (`1-1:1.0`): one readdir, instead of a
+        // libudev enumeration that builds a device object for every directory below the device.
+        let prefix = device.sysname + ":"
         var result: [USBInterfaceInfo] = []
-        for path in descendants(of: device, subsystem: "usb") {
-            // Only direct children: interfaces of a hub's downstream devices belong to those devices.
-            guard parentPath(path) == device.syspath,
-                  let child = device.context.device(syspath: path), child.devtype == "usb_interface"
-            else { continue }
+        for name in entries(device.syspath) where name.hasPrefix(prefix) {
+            let path = device.syspath + "/" + name
             let number = Sysfs.hex(Sysfs.attributeText(path, "bInterfaceNumber"), as: UInt8.self).map(Int.init)
-                ?? interfaceNumber(fromName: child.sysname) ?? -1
+                ?? interfaceNumber(fromName: name) ?? -1
             result.append(USBInterfaceInfo(
                 number: number,
                 syspath: path,
@@ -129,9 +132,30 @@ struct ObservationReader: Sendable {
         return result.sorted { ($0.number, $0.syspath) < ($1.number, $1.syspath) }
     }
 
+    /// Names in a sysfs directory, through opendir/readdir (which umockdev redirects).
+    static func entries(_ path: String) -> [String] {
+        guard let directory = opendir(path) else { return [] }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
     /// Whole disks (`block`/`disk`, not partitions) that belong to this device and not to a
     /// device further down (a stick behind a hub belongs to the stick, not the hub).
     static func blocks(below device: UdevDevice) -> [BlockInfo] {
+        // A disk hangs below a SCSI host below one of the device's interfaces: no host, no disk, and
+        // no enumeration (a device just plugged in under lockdown has no driver bound yet).
+        let prefix = device.sysname + ":"
+        let hasHost = entries(device.syspath).contains { name in
+            name.hasPrefix(prefix) && entries(device.syspath + "/" + name).contains { $0.hasPrefix("host") }
+        }
+        guard hasHost else { return [] }
         var result: [BlockInfo] = []
         for path in descendants(of: device, subsystem: "block") {
             guard let disk = device.context.device(syspath: path), disk.devtype == "disk",
