@@ -15,7 +15,7 @@ GROUPS   = mediad mediad-admin mediad-officer mediad-auditor
 APT_PACKAGES = libudev-dev libsqlite3-dev pkg-config sqlite3 util-linux iproute2 \
                umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi usbguard
 
-.PHONY: all deps build release test unit-test integration-test run demo clean install uninstall
+.PHONY: all deps build release test unit-test integration-test run demo clean install uninstall bench
 
 all: build
 
@@ -92,3 +92,11 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/share/man/man8/mediad.8 $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mediactl \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_mediactl $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/mediactl.fish
 	@echo "left in place: /etc/mediad (configuration), /var/lib/mediad (the ledger) and the mediad groups"
+
+# Benchmarks (as root): mediad against USBGuard under umockdev, decision latency, burst, reports,
+# footprint, start-up; release builds in their own scratch path; writes BENCHMARKS.md. ~15 minutes.
+bench: deps
+	$(SWIFT) build -c release --scratch-path .build-bench --product mediad
+	$(SWIFT) build -c release --scratch-path .build-bench --product mediactl
+	$(SWIFT) build -c release --scratch-path .build-bench --product mediad-bench
+	bench/run.sh

@@ -43,6 +43,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "mediad-bench", dependencies: ["AssetCore"]),
         .testTarget(
             name: "AssetCoreTests",
             dependencies: ["AssetCore"]

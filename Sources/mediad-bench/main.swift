@@ -1,0 +1,292 @@
+// mediad-bench: the in-process benchmarks of BENCHMARKS.md (sections 2 and 4), on the real AssetCore
+// code paths. Ledgers are filled with SQL in one transaction (fast); what is timed is what mediad
+// and mediactl run.
+//
+//   mediad-bench decision --dir DIR [--media 1000,100000,1000000] [--samples 2000] [--runs 5]
+//   mediad-bench ledger --db FILE --rows N          a ledger with N media and N violations
+//   mediad-bench reports --db FILE [--runs 5]       listings through InventoryService + rendering
+//
+// Results are one JSON object on stdout.
+
+import AssetCore
+import Foundation
+import GRDB
+
+// MARK: - small helpers
+
+func now() -> UInt64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    guard !sorted.isEmpty else { return .nan }
+    let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
+    return sorted[min(max(rank, 0), sorted.count - 1)]
+}
+
+func median(_ values: [Double]) -> Double {
+    let s = values.sorted()
+    guard !s.isEmpty else { return .nan }
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+func spread(_ values: [Double]) -> [String: Any] {
+    ["median": median(values), "min": values.min() ?? .nan, "max": values.max() ?? .nan, "runs": values.count,
+     "values": values]
+}
+
+func emit(_ object: Any) {
+    let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    FileHandle.standardOutput.write(data + Data("\n".utf8))
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("mediad-bench: \(message)\n".utf8))
+    exit(64)
+}
+
+struct Arguments {
+    var values: [String: String] = [:]
+    let command: String
+
+    init(_ argv: [String]) {
+        guard argv.count >= 2 else { fail("usage: mediad-bench decision|ledger|reports [--option value]...") }
+        command = argv[1]
+        var index = 2
+        while index < argv.count {
+            let key = argv[index]
+            guard key.hasPrefix("--"), index + 1 < argv.count else { fail("bad argument \(key)") }
+            values[String(key.dropFirst(2))] = argv[index + 1]
+            index += 2
+        }
+    }
+
+    func string(_ key: String, _ fallback: String? = nil) -> String {
+        guard let value = values[key] ?? fallback else { fail("--\(key) is required") }
+        return value
+    }
+
+    func int(_ key: String, _ fallback: Int) -> Int { values[key].flatMap { Int($0) } ?? fallback }
+}
+
+let vendor = "0781", product = "5567"
+func serial(_ i: Int) -> String { "BENCH" + String(i).leftPadded(to: 9) }
+
+extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
+}
+
+// MARK: - ledgers
+
+/// A fresh ledger at `path`: schema by `LedgerStore(path:)` (the real migrations), then this computer,
+/// two people, `media` registered sticks and `violations` violation rows, in one transaction each.
+func makeLedger(path: String, media: Int, violations: Int) throws {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    _ = try LedgerStore(path: path)
+    let queue = try DatabaseQueue(path: path)
+    try queue.write { db in
+        try db.execute(sql: """
+            INSERT INTO person (id, name, department, clearance) VALUES ('P001', '张三', '办公室', 'core'), ('P002', '李四', '保密办', 'important');
+            INSERT INTO computer (asset_number, name, level, network, holder, is_this_host) VALUES ('PC-001', 'bench', 'secret', 'standalone', 'P001', 1);
+            """)
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO medium (number, kind, level, holder, place, in_service_date, brand, model, vendor_id, product_id,
+                serial, capacity_bytes, filesystem_uuids, bound_computers, state, registered_at)
+            VALUES (?, 'usb-stick', ?, ?, ?, '2026-01-05', 'SanDisk', 'Cruzer Blade', ?, ?, ?, 15376318464, '[]', '[]', 'in-service',
+                '2026-01-05T08:00:00Z')
+            """)
+        let levels = ["secret", "confidential", "internal"]
+        for i in 0..<media {
+            try insert.execute(arguments: ["U-2026-" + String(i + 1).leftPadded(to: 7), levels[i % 3], i % 5 == 0 ? "P002" : "P001",
+                                           "密码柜\(i % 40)", vendor, product, serial(i)])
+        }
+    }
+    try queue.write { db in
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO violation (at, type, severity, computer, serial, device, outcome, reason_zh, reason_en, status)
+            VALUES (?, 'unregistered-medium', 'high', 'PC-001', ?, 'SanDisk Cruzer Blade', 'blocked', ?, ?, ?)
+            """)
+        for i in 0..<violations {
+            let at = Timestamp(secondsSinceEpoch: 1_767_225_600 + Int64(i) * 30)
+            let s = "UNREG" + String(i).leftPadded(to: 9)
+            try insert.execute(arguments: [at.description, s,
+                                           "未登记的存储介质 0781:5567 SanDisk Cruzer Blade @1-\(i % 12 + 1)（序列号 \(s)）",
+                                           "unregistered storage medium 0781:5567 SanDisk Cruzer Blade @1-\(i % 12 + 1) (serial \(s))",
+                                           i % 4 == 0 ? "acknowledged" : "open"])
+        }
+    }
+    try queue.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+}
+
+// MARK: - section 2: decision latency
+
+/// What the daemon does per device once it has read sysfs: facts (one read transaction), the policy,
+/// the record (one write transaction). Devices alternate between registered (allowed) and
+/// unregistered (blocked, with a violation row).
+func decisionBench(_ args: Arguments) throws {
+    let dir = args.string("dir")
+    let sizes = args.string("media", "1000,100000,1000000").split(separator: ",").compactMap { Int($0) }
+    let samples = args.int("samples", 2000)
+    let runs = args.int("runs", 5)
+    let warmup = 200
+    var results: [String: Any] = [:]
+    for size in sizes {
+        let path = dir + "/decision-\(size).db"
+        let built = now()
+        try makeLedger(path: path, media: size, violations: 0)
+        let buildSeconds = Double(now() - built) / 1e9
+        let store = try LedgerStore(path: path)
+        let recorder = GuardRecorder(store: store)
+        let config = GuardConfig()
+        var rng = SystemRandomNumberGenerator()
+        var p50s: [Double] = [], p99s: [Double] = [], maxes: [Double] = []
+        var parts: [String: [Double]] = ["facts": [], "policy": [], "record": []]
+        var allowedCount = 0, blockedCount = 0
+        for _ in 0..<runs {
+            var devices: [USBDeviceObservation] = []
+            for n in 0..<(warmup + samples) {
+                let registered = n % 2 == 0
+                let s = registered ? serial(Int.random(in: 0..<size, using: &rng)) : "UNREG" + String(n).leftPadded(to: 9)
+                let port = "1-\(n % 12 + 1)"
+                let syspath = "/sys/devices/pci0000:00/0000:00:14.0/usb1/\(port)"
+                devices.append(USBDeviceObservation(
+                    syspath: syspath, port: port, vendorID: vendor, productID: product, serial: s,
+                    manufacturer: "SanDisk", product: "Cruzer Blade", bcdDevice: "0100", deviceClass: 0,
+                    interfaces: [USBInterfaceInfo(number: 0, syspath: syspath + "/\(port):1.0", interfaceClass: 8, subclass: 6, protocolCode: 0x50)],
+                    connectType: "hotplug"))
+            }
+            var totals: [Double] = []
+            var f: [Double] = [], p: [Double] = [], r: [Double] = []
+            for (n, device) in devices.enumerated() {
+                let clock = Clock.system.now()
+                let t0 = now()
+                let facts = try recorder.facts(for: device, today: clock.localDay)
+                let t1 = now()
+                let verdict = Policy.decide(device, facts: facts, config: config)
+                let t2 = now()
+                try recorder.record(device, verdict: verdict, kind: .attach, facts: facts, at: clock, config: config)
+                let t3 = now()
+                guard n >= warmup else { continue }
+                if verdict.decision == .allow { allowedCount += 1 } else { blockedCount += 1 }
+                totals.append(Double(t3 - t0) / 1e6)
+                f.append(Double(t1 - t0) / 1e6)
+                p.append(Double(t2 - t1) / 1e6)
+                r.append(Double(t3 - t2) / 1e6)
+            }
+            totals.sort()
+            p50s.append(percentile(totals, 50))
+            p99s.append(percentile(totals, 99))
+            maxes.append(totals.last ?? .nan)
+            parts["facts"]!.append(percentile(f.sorted(), 50))
+            parts["policy"]!.append(percentile(p.sorted(), 50))
+            parts["record"]!.append(percentile(r.sorted(), 50))
+        }
+        results[String(size)] = ["p50_ms": spread(p50s), "p99_ms": spread(p99s), "max_ms": spread(maxes),
+                                 "samples_per_run": samples, "allowed": allowedCount, "blocked": blockedCount,
+                                 "ledger_build_seconds": buildSeconds,
+                                 "p50_parts_ms": parts.mapValues { median($0) }]
+        FileHandle.standardError.write(Data("decision \(size): p50 \(median(p50s)) ms, p99 \(median(p99s)) ms\n".utf8))
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+    emit(results)
+}
+
+// MARK: - section 4: reports
+
+/// mediactl's renderings, as its commands build them (Sources/mediactl: Render.media, ViolationsCommand).
+func mediaTable(_ media: [Medium]) -> String {
+    let header = ["NUMBER", "KIND", "LEVEL", "STATE", "HOLDER", "BORROWER", "DUE", "PLACE", "SERIAL"]
+    let rows = media.map { m in
+        [m.number, m.kind.name(.en), m.level.name(.en), m.state.name(.en), m.holder, m.borrower ?? "",
+         m.dueDate?.description ?? "", m.place ?? "", m.identity?.serial ?? ""]
+    }
+    return TextTable(header: header, rows: rows).render() + "\(media.count) medium(s)\n"
+}
+
+func violationRows(_ list: [ViolationRecord]) -> (header: [String], rows: [[String]]) {
+    let header = ["#", "TIME", "TYPE", "SEVERITY", "OUTCOME", "COMPUTER", "MEDIUM", "PERSON", "REASON", "STATUS"]
+    let rows = list.map { v -> [String] in
+        let outcome: String = switch v.outcome {
+        case .blocked: "blocked"
+        case .logged: "logged"
+        case .audited: "audit"
+        }
+        let status = v.status == .open ? "open" : "acknowledged (\(v.acknowledgedBy ?? ""))"
+        return [String(v.id ?? 0), v.at.description, v.type.names.text(.en), v.severity.names.text(.en), outcome,
+                v.computer ?? "", v.mediumNumber ?? "", v.person ?? "", v.reason.text(.en), status]
+    }
+    return (header, rows)
+}
+
+func reportsBench(_ args: Arguments) throws {
+    let path = args.string("db")
+    let runs = args.int("runs", 5)
+    let service = InventoryService(store: try LedgerStore(path: path))
+    let root = Caller(actor: Actor(uid: 0, name: "root"), roles: Set(Role.allCases))
+    let sink = FileHandle(forWritingAtPath: "/dev/null")!
+    typealias Report = (name: String, body: () throws -> (rows: Int, fetched: UInt64, text: String))
+    let reports: [Report] = [
+        ("media-csv", {
+            guard case .media(let media) = try service.handle(.mediaList(MediaFilter()), caller: root) else { fail("media") }
+            let t = now()
+            return (media.count, t, MediaCSV.export(media, language: .en))
+        }),
+        ("media-table", {
+            guard case .media(let media) = try service.handle(.mediaList(MediaFilter()), caller: root) else { fail("media") }
+            let t = now()
+            return (media.count, t, mediaTable(media))
+        }),
+        ("violations-csv", {
+            guard case .violations(let list) = try service.handle(.violationsList(ViolationFilter()), caller: root) else { fail("violations") }
+            let t = now()
+            let (header, rows) = violationRows(list)
+            return (list.count, t, CSV.document(header: header, rows: rows))
+        }),
+        ("violations-table", {
+            guard case .violations(let list) = try service.handle(.violationsList(ViolationFilter()), caller: root) else { fail("violations") }
+            let t = now()
+            let (header, rows) = violationRows(list)
+            return (list.count, t, TextTable(header: header, rows: rows).render())
+        }),
+    ]
+    var results: [String: Any] = [:]
+    for report in reports {
+        var first: [Double] = [], last: [Double] = [], fetch: [Double] = []
+        var rows = 0
+        for _ in 0..<runs {
+            let t0 = now()
+            let (count, fetched, text) = try report.body()
+            // The whole text exists before its first byte can be written: first byte = text built.
+            let t1 = now()
+            sink.write(Data(text.utf8))
+            let t2 = now()
+            rows = count
+            fetch.append(Double(fetched - t0) / 1e9)
+            first.append(Double(t1 - t0) / 1e9)
+            last.append(Double(t2 - t0) / 1e9)
+        }
+        results[report.name] = ["rows": rows, "fetch_s": spread(fetch), "first_byte_s": spread(first), "last_byte_s": spread(last)]
+        FileHandle.standardError.write(Data("\(report.name): \(rows) rows, last byte \(median(last)) s\n".utf8))
+    }
+    emit(results)
+}
+
+// MARK: - main
+
+let arguments = Arguments(CommandLine.arguments)
+do {
+    switch arguments.command {
+    case "decision": try decisionBench(arguments)
+    case "ledger":
+        let rows = arguments.int("rows", 1_000_000)
+        let t = now()
+        try makeLedger(path: arguments.string("db"), media: rows, violations: arguments.int("violations", rows))
+        emit(["rows": rows, "seconds": Double(now() - t) / 1e9])
+    case "reports": try reportsBench(arguments)
+    default: fail("unknown command \(arguments.command)")
+    }
+} catch {
+    fail("\(error)")
+}
