@@ -55,11 +55,9 @@ public struct Caller: Sendable, Hashable, Codable {
         self.roles = roles
     }
 
-    /// Maps an account to its roles: root holds every role (it owns the database file anyway); other
-    /// users hold the roles of the `mediad-*` groups they belong to, and nothing else. No group, no role:
-    /// deny by default.
+    /// The roles of an account under the default group names (see `RoleMap`, the one place the
+    /// rule lives): root holds every role, others those of their `mediad-*` groups, no group no role.
     public static func roles(uid: UInt32, groupNames: [String]) -> Set<Role> {
-        if uid == 0 { return Set(Role.allCases) }
-        return Set(Role.allCases.filter { groupNames.contains($0.group) })
+        RoleMap().roles(uid: uid, groups: Set(groupNames))
     }
 }

@@ -18,11 +18,12 @@ public struct RoleMap: Sendable, Hashable {
     /// Root holds every role; anyone else holds the roles whose groups they are in; no group, no role.
     /// `groupName` resolves a gid (the kernel gives gids, the configuration may name groups).
     public func roles(uid: UInt32, groupIDs: [UInt32], groupName: (UInt32) -> String?) -> Set<Role> {
+        roles(uid: uid, groups: Set(groupIDs.compactMap(groupName) + groupIDs.map(String.init)))
+    }
+
+    /// The same rule over group names and gids written as text.
+    public func roles(uid: UInt32, groups: Set<String>) -> Set<Role> {
         if uid == 0 { return Set(Role.allCases) }
-        let names = Set(groupIDs.compactMap(groupName))
-        let numbers = Set(groupIDs.map(String.init))
-        return Set(Role.allCases.filter { role in
-            groups(for: role).contains { numbers.contains($0) || names.contains($0) }
-        })
+        return Set(Role.allCases.filter { role in self.groups(for: role).contains(where: groups.contains) })
     }
 }

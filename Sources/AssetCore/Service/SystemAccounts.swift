@@ -4,9 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Turns operating-system credentials into a `Caller`. The credentials come from the kernel
-/// (the process's own ids in local mode, SO_PEERCRED on the socket), never from anything the caller
-/// says about itself.
+/// Account and group names, and the `Caller` of this process (mediactl's local mode). The
+/// credentials come from the kernel, never from anything the caller says about itself; the
+/// daemon's socket peers are resolved by `PeerCredentials` in mediad.
 public enum SystemAccounts {
     /// The account name of `uid`, or `uid:N` when the account has no entry.
     public static func userName(uid: UInt32) -> String {
@@ -27,25 +27,6 @@ public enum SystemAccounts {
         return String(cString: name)
     }
 
-    /// Every group `uid` belongs to per the group database (for a socket peer).
-    public static func groupIDs(uid: UInt32, primary gid: UInt32) -> [UInt32] {
-        let name = userName(uid: uid)
-        guard !name.hasPrefix("uid:") else { return [gid] }
-        var count: Int32 = 64
-        var groups = [gid_t](repeating: 0, count: Int(count))
-        if getgrouplist(name, gid_t(gid), &groups, &count) == -1 {
-            groups = [gid_t](repeating: 0, count: Int(count))
-            guard getgrouplist(name, gid_t(gid), &groups, &count) != -1 else { return [gid] }
-        }
-        return groups.prefix(Int(count)).map { UInt32($0) }
-    }
-
-    /// The caller for a peer known by uid and gid (the control socket's case).
-    public static func caller(uid: UInt32, gid: UInt32) -> Caller {
-        let names = groupIDs(uid: uid, primary: gid).compactMap(groupName(gid:))
-        return Caller(actor: Actor(uid: uid, name: userName(uid: uid)), roles: Caller.roles(uid: uid, groupNames: names))
-    }
-
     /// The caller for this process (mediactl's local mode): its real uid and its current groups.
     /// Under sudo the invoking user's name is kept beside root's, so the trail names a person.
     public static func currentProcess(sudoUser: String?) -> Caller {
@@ -61,7 +42,7 @@ public enum SystemAccounts {
         if uid == 0, let sudoUser, !sudoUser.isEmpty, sudoUser != "root" {
             name += " (sudo: \(SafeText.escape(sudoUser)))"
         }
-        let roles = Caller.roles(uid: uid, groupNames: gids.compactMap(groupName(gid:)))
+        let roles = RoleMap().roles(uid: uid, groupIDs: gids, groupName: groupName(gid:))
         return Caller(actor: Actor(uid: uid, name: name), roles: roles)
     }
 }

@@ -44,22 +44,22 @@ enum ObserveMode {
     static func run(arguments: [String]) async -> Never {
         var authorizeValue: Bool?
         if let value = option("--authorize-all", in: arguments) {
-            guard value == "0" || value == "1" else { fail("--authorize-all needs 0 or 1") }
+            guard value == "0" || value == "1" else { JSONLines.fail("--authorize-all needs 0 or 1") }
             authorizeValue = value == "1"
         }
         let source = option("--udev-source", in: arguments) ?? "udev"
-        guard source == "udev" || source == "kernel" else { fail("--udev-source is udev or kernel") }
+        guard source == "udev" || source == "kernel" else { JSONLines.fail("--udev-source is udev or kernel") }
         var bufferSize = DeviceMonitor.defaultReceiveBufferSize
         if let text = option("--receive-buffer", in: arguments) {
-            guard let value = Int32(text), value > 0 else { fail("--receive-buffer needs a byte count") }
+            guard let value = Int32(text), value > 0 else { JSONLines.fail("--receive-buffer needs a byte count") }
             bufferSize = value
         }
-        let signals = installSignalHandlers()
+        let signals = JSONLines.installSignalHandlers()
         let monitor: DeviceMonitor
         do {
             monitor = try DeviceMonitor(source: source, receiveBufferSize: bufferSize)
         } catch {
-            fail("cannot open the udev monitor: \(error)")
+            JSONLines.fail("cannot open the udev monitor: \(error)")
         }
 
         let reader = ObservationReader()
@@ -68,18 +68,18 @@ enum ObserveMode {
         for path in presentDevices() {
             if let authorizeValue { enforce(authorizeValue, path: path, authorizer: authorizer) }
             if let line = observationJSON(path, reader: reader) {
-                emit(line)
+                JSONLines.emit(line)
                 count += 1
             }
         }
-        emit(Line(event: "ready", devices: count, receiveBufferSize: monitor.receiveBufferSize,
+        JSONLines.emit(Line(event: "ready", devices: count, receiveBufferSize: monitor.receiveBufferSize,
                   receiveBufferSizeApplied: monitor.receiveBufferSizeApplied))
 
         for await event in monitor.events {
             handle(event, reader: reader, authorizer: authorizer, authorizeValue: authorizeValue)
         }
         withExtendedLifetime(signals) {}   // the handlers must outlive the loop
-        fail("udev monitor stopped")
+        JSONLines.fail("udev monitor stopped")
     }
 
     /// The word after `name`, "" when `name` is last, nil when absent.
@@ -91,9 +91,9 @@ enum ObserveMode {
     private static func handle(_ event: DeviceEvent, reader: ObservationReader,
                                authorizer: SysfsAuthorizer, authorizeValue: Bool?) {
         guard case .uevent(let uevent) = event else {
-            emit(Line(event: "overflow"))
+            JSONLines.emit(Line(event: "overflow"))
             for path in presentDevices() {
-                emit(Line(event: "enumerate", syspath: path, device: path,
+                JSONLines.emit(Line(event: "enumerate", syspath: path, device: path,
                           observation: try? reader.observe(syspath: path)))
             }
             return
@@ -104,7 +104,7 @@ enum ObserveMode {
             // Gone from sysfs: only the path can say which device it belonged to.
             guard let device = USBTopology.enclosingDevice(byName: uevent.syspath) else { return }
             line.device = device
-            emit(line)
+            JSONLines.emit(line)
             return
         }
         guard let device = USBTopology.enclosingDevice(of: uevent.syspath)
@@ -118,7 +118,7 @@ enum ObserveMode {
         } catch {
             line.error = error.description
         }
-        emit(line)
+        JSONLines.emit(line)
     }
 
     private static func enforce(_ value: Bool, path: String, authorizer: SysfsAuthorizer) {
@@ -129,62 +129,21 @@ enum ObserveMode {
                 try authorizer.setAuthorized(value, syspath: path)
             }
         } catch {
-            warn("enforcement failed: \(error)")
+            JSONLines.warn("enforcement failed: \(error)")
         }
     }
 
     private static func presentDevices() -> [String] {
         do { return try USBTopology.presentDevices() } catch {
-            warn("enumeration failed: \(error)")
+            JSONLines.warn("enumeration failed: \(error)")
             return []
         }
     }
 
     private static func observationJSON(_ path: String, reader: ObservationReader) -> USBDeviceObservation? {
         do { return try reader.observe(syspath: path) } catch {
-            warn("cannot observe \(path): \(error)")
+            JSONLines.warn("cannot observe \(path): \(error)")
             return nil
-        }
-    }
-
-    private static func emit(_ value: some Encodable) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return warn("cannot encode a line") }
-        writeAll(STDOUT_FILENO, Array(data) + [UInt8(ascii: "\n")])
-    }
-
-    /// write(2) straight to the descriptor: unbuffered, so every line is out when emit returns,
-    /// and no access to C's global `stdout`, which strict concurrency rejects.
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if count < 0, errno == EINTR { continue }
-            if count <= 0 { exit(EXIT_FAILURE) }   // stdout closed: nobody is listening
-            offset += count
-        }
-    }
-
-    private static func warn(_ message: String) {
-        writeAll(STDERR_FILENO, Array(("mediad: " + message + "\n").utf8))
-    }
-
-    private static func fail(_ message: String) -> Never {
-        warn(message)
-        exit(EXIT_FAILURE)
-    }
-
-    /// SIGTERM/SIGINT end the process with status 0. The handlers are built in this method and
-    /// marked @Sendable: written in main.swift's top-level code they would be @MainActor and trap
-    /// when Dispatch runs them off the main thread.
-    private static func installSignalHandlers() -> [any DispatchSourceSignal] {
-        [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler(handler: { @Sendable in exit(EXIT_SUCCESS) })
-            source.resume()
-            return source
         }
     }
 }
