@@ -126,6 +126,18 @@ public enum Policy {
             en: "medium \(medium.number) has \(seen) bytes, registered with \(registered): its serial may be cloned"))
     }
 
+    /// The verdict once an allowed medium's disk has appeared: nil while its capacity matches the
+    /// registration; otherwise the previous verdict with the mismatch, blocking when the
+    /// configuration says so.
+    public static func recheck(_ device: USBDeviceObservation, previous: Verdict, config: GuardConfig) -> Verdict? {
+        guard let medium = previous.medium, let violation = capacityMismatch(device, medium: medium) else { return nil }
+        var verdict = previous
+        verdict.violations = [violation]
+        verdict.interfaces = []
+        if config.action(for: violation.type) == .block { verdict.decision = .block }
+        return verdict
+    }
+
     /// Rule 7: network functions on a classified or air-gapped computer.
     static func networkViolations(_ device: USBDeviceObservation, facts: PolicyFacts) -> [Violation] {
         if let host = facts.host, !host.level.isStateSecret, host.network != .standalone { return [] }

@@ -127,12 +127,8 @@ actor Guard {
             learnCapacity(medium, seen, syspath: syspath)
             return
         }
-        guard let violation = Policy.capacityMismatch(device, medium: medium) else { return }
+        guard var verdict = Policy.recheck(device, previous: known.verdict, config: config) else { return }
         let now = clock.now()
-        var verdict = known.verdict
-        verdict.violations = [violation]
-        if config.action(for: violation.type) == .block { verdict.decision = .block }
-        verdict.interfaces = []
         let facts = (try? recorder.facts(for: device, today: now.localDay))
             ?? PolicyFacts(host: nil, medium: medium, holder: nil, today: now.localDay)
         do {
