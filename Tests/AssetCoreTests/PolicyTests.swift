@@ -171,6 +171,11 @@ import Testing
         #expect(interfaces.first?.interfaceClass == 8 && interfaces.first?.subclass == 6 && interfaces.first?.protocolCode == 0x50)
         #expect(USBDescriptors.interfaces(from: [0x09, 0x04, 0x00]).isEmpty, "truncated input is safe")
         #expect(USBDescriptors.interfaces(from: [0x00, 0x04, 0x00, 0x00]).isEmpty, "zero length is safe")
+        // The same bytes' device descriptor: SanDisk 0781:5567, bcdDevice 1.00, class per interface.
+        #expect(USBDescriptors.device(from: bytes) == USBDescriptors.Device(deviceClass: 0, vendorID: 0x0781,
+                                                                             productID: 0x5567, bcdDevice: 0x0100))
+        #expect(USBDescriptors.device(from: Array(bytes.prefix(17))) == nil, "a cut device descriptor is not read")
+        #expect(USBDescriptors.device(from: Array(bytes.dropFirst(18))) == nil, "a configuration is not a device")
     }
 }
 

@@ -12,6 +12,23 @@ public enum USBDescriptors {
         public var protocolCode: UInt8
     }
 
+    /// The fields of the 18-byte device descriptor a decision uses.
+    public struct Device: Sendable, Hashable {
+        public var deviceClass: UInt8
+        public var vendorID: UInt16
+        public var productID: UInt16
+        public var bcdDevice: UInt16
+    }
+
+    /// The device descriptor at the start of `descriptors`, nil unless it is a whole one
+    /// (bLength 18, bDescriptorType 1). The kernel derives `idVendor`, `idProduct`, `bcdDevice` and
+    /// `bDeviceClass` from these very bytes, so one read answers four attribute reads.
+    public static func device(from bytes: [UInt8]) -> Device? {
+        guard bytes.count >= 18, bytes[0] == 18, bytes[1] == 0x01 else { return nil }
+        func word(_ at: Int) -> UInt16 { UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8 }
+        return Device(deviceClass: bytes[4], vendorID: word(8), productID: word(10), bcdDevice: word(12))
+    }
+
     /// Interfaces of every configuration, alternate settings folded (first seen wins).
     public static func interfaces(from bytes: [UInt8]) -> [Interface] {
         var result: [Interface] = []

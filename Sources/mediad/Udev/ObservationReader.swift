@@ -37,33 +37,65 @@ enum ObservationError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Device-supplied text (serial, manufacturer, product, filesystem label/UUID/type) is read as raw
 /// bytes and passed through `SafeText.escape(bytes:)`, the same canonical form the ledger stores.
 ///
-/// Sendable and stateless: each read uses a fresh libudev context, so values are never served
-/// from a cache filled before a `change` event.
+/// Sendable and stateless: every value is read from sysfs at the moment of the call, so nothing is
+/// served from a cache filled before a `change` event.
+///
+/// Few file operations per device, because a guard's speed under a burst is its count of sysfs
+/// accesses: `uevent` (is it a `usb_device`?), `descriptors` (vendor, product, bcdDevice, class and
+/// the declared interfaces, the bytes the kernel derives those attributes from), the three strings,
+/// `port/connect_type`, and one `readdir` of the device's directory. The attributes are read one by
+/// one only when `descriptors` is missing or not a device descriptor; libudev only when a SCSI host
+/// below the device says a disk may exist.
 struct ObservationReader: Sendable {
     init() {}
 
     func observe(syspath: String) throws(ObservationError) -> USBDeviceObservation {
-        let context: UdevContext
-        do { context = try UdevContext() } catch { throw .udev(error) }
-        guard let device = context.device(syspath: syspath) else { throw .deviceGone(syspath) }
-        guard device.isUSBDevice else { throw .notAUSBDevice(syspath) }
-        let path = device.syspath
+        let path = Self.canonical(syspath)
+        // The uevent file exists for every device directory; its DEVTYPE is what libudev's devtype
+        // reads too. A `usb_device` devtype exists only in the usb subsystem.
+        guard let uevent = Sysfs.readBytes(path + "/uevent") else { throw .deviceGone(syspath) }
+        guard Self.devtype(uevent: uevent) == "usb_device" else { throw .notAUSBDevice(syspath) }
+        let name = String(path[path.index(after: path.lastIndex(of: "/") ?? path.startIndex)...])
+        let descriptors = Sysfs.readBytes(path + "/descriptors")
+        let declared = descriptors.flatMap(USBDescriptors.device(from:))
+        let children = Self.entries(path).filter { $0.hasPrefix(name + ":") }
 
         return USBDeviceObservation(
             syspath: path,
-            port: device.sysname,
-            vendorID: Sysfs.hex(Sysfs.attributeText(path, "idVendor"), as: UInt16.self).map(Sysfs.hex4) ?? "",
-            productID: Sysfs.hex(Sysfs.attributeText(path, "idProduct"), as: UInt16.self).map(Sysfs.hex4) ?? "",
+            port: name,
+            vendorID: declared.map { Sysfs.hex4($0.vendorID) }
+                ?? Sysfs.hex(Sysfs.attributeText(path, "idVendor"), as: UInt16.self).map(Sysfs.hex4) ?? "",
+            productID: declared.map { Sysfs.hex4($0.productID) }
+                ?? Sysfs.hex(Sysfs.attributeText(path, "idProduct"), as: UInt16.self).map(Sysfs.hex4) ?? "",
             serial: Self.escapedText(path, "serial"),
             manufacturer: Self.escapedText(path, "manufacturer"),
             product: Self.escapedText(path, "product"),
-            bcdDevice: Sysfs.hex(Sysfs.attributeText(path, "bcdDevice"), as: UInt16.self).map(Sysfs.hex4),
-            deviceClass: Sysfs.hex(Sysfs.attributeText(path, "bDeviceClass")) ?? 0xFF,
-            interfaces: Self.merge(Self.interfaces(of: device), Self.declaredInterfaces(path, name: device.sysname)),
+            bcdDevice: declared.map { Sysfs.hex4($0.bcdDevice) }
+                ?? Sysfs.hex(Sysfs.attributeText(path, "bcdDevice"), as: UInt16.self).map(Sysfs.hex4),
+            deviceClass: declared?.deviceClass ?? Sysfs.hex(Sysfs.attributeText(path, "bDeviceClass")) ?? 0xFF,
+            interfaces: Self.merge(Self.interfaces(path, children: children),
+                                   Self.declaredInterfaces(path, name: name, descriptors: descriptors)),
             connectType: Sysfs.attributeText(path, "port/connect_type").map { SafeText.escape($0) },
-            blocks: Self.blocks(below: device)
+            blocks: Self.blocks(below: path, children: children)
         )
     }
+
+    /// A syspath as libudev would name it: no trailing slash.
+    static func canonical(_ path: String) -> String {
+        var path = Substring(path)
+        while path.count > 1, path.hasSuffix("/") { path = path.dropLast() }
+        return String(path)
+    }
+
+    /// The `DEVTYPE=` line of a `uevent` file.
+    static func devtype(uevent: [UInt8]) -> String? {
+        for line in uevent.split(separator: UInt8(ascii: "\n")) where line.starts(with: Self.devtypeKey) {
+            return String(decoding: line.dropFirst(Self.devtypeKey.count), as: UTF8.self)
+        }
+        return nil
+    }
+
+    private static let devtypeKey = Array("DEVTYPE=".utf8)
 
     /// The observation of the `usb_device` enclosing `syspath` (itself, or the device above an
     /// interface, disk or network link): what an event on a child should re-read.
@@ -85,12 +117,13 @@ struct ObservationReader: Sendable {
     /// lockdown on, a new device is not configured, so the kernel has created no interface devices
     /// yet: these are the only interfaces the decision can be made on. Their syspaths are the names
     /// the kernel will give them (`1-1:1.0`), so a later interface event finds its decision.
-    static func declaredInterfaces(_ path: String, name: String) -> [USBInterfaceInfo] {
-        guard let bytes = Sysfs.attributeBytes(path, "descriptors") else { return [] }
-        let all = USBDescriptors.interfaces(from: bytes)
-        let active = Sysfs.attributeText(path, "bConfigurationValue").flatMap { Int($0) }
-        let configuration = active.flatMap { wanted in all.contains { $0.configuration == wanted } ? wanted : nil }
-            ?? all.first?.configuration ?? 1
+    static func declaredInterfaces(_ path: String, name: String, descriptors: [UInt8]?) -> [USBInterfaceInfo] {
+        guard let descriptors else { return [] }
+        let all = USBDescriptors.interfaces(from: descriptors)
+        let configurations = Set(all.map(\.configuration))
+        // The active configuration matters only when the device declares more than one.
+        let active = configurations.count > 1 ? Sysfs.attributeText(path, "bConfigurationValue").flatMap { Int($0) } : nil
+        let configuration = active.flatMap { configurations.contains($0) ? $0 : nil } ?? all.first?.configuration ?? 1
         return all.filter { $0.configuration == configuration }.map {
             USBInterfaceInfo(number: $0.number, syspath: "\(path)/\(name):\(configuration).\($0.number)",
                              interfaceClass: $0.interfaceClass, subclass: $0.subclass, protocolCode: $0.protocolCode)
@@ -113,21 +146,19 @@ struct ObservationReader: Sendable {
         return result.sorted { ($0.number, $0.syspath) < ($1.number, $1.syspath) }
     }
 
-    static func interfaces(of device: UdevDevice) -> [USBInterfaceInfo] {
-        // The device's own directory holds its interfaces (`1-1:1.0`): one readdir, instead of a
-        // libudev enumeration that builds a device object for every directory below the device.
-        let prefix = device.sysname + ":"
+    /// Interface devices that exist (`1-1:1.0`, from the device directory's listing), by number.
+    static func interfaces(_ path: String, children: [String]) -> [USBInterfaceInfo] {
         var result: [USBInterfaceInfo] = []
-        for name in entries(device.syspath) where name.hasPrefix(prefix) {
-            let path = device.syspath + "/" + name
-            let number = Sysfs.hex(Sysfs.attributeText(path, "bInterfaceNumber"), as: UInt8.self).map(Int.init)
+        for name in children {
+            let child = path + "/" + name
+            let number = Sysfs.hex(Sysfs.attributeText(child, "bInterfaceNumber"), as: UInt8.self).map(Int.init)
                 ?? interfaceNumber(fromName: name) ?? -1
             result.append(USBInterfaceInfo(
                 number: number,
-                syspath: path,
-                interfaceClass: Sysfs.hex(Sysfs.attributeText(path, "bInterfaceClass")) ?? 0xFF,
-                subclass: Sysfs.hex(Sysfs.attributeText(path, "bInterfaceSubClass")) ?? 0xFF,
-                protocolCode: Sysfs.hex(Sysfs.attributeText(path, "bInterfaceProtocol")) ?? 0xFF))
+                syspath: child,
+                interfaceClass: Sysfs.hex(Sysfs.attributeText(child, "bInterfaceClass")) ?? 0xFF,
+                subclass: Sysfs.hex(Sysfs.attributeText(child, "bInterfaceSubClass")) ?? 0xFF,
+                protocolCode: Sysfs.hex(Sysfs.attributeText(child, "bInterfaceProtocol")) ?? 0xFF))
         }
         return result.sorted { ($0.number, $0.syspath) < ($1.number, $1.syspath) }
     }
@@ -148,14 +179,11 @@ struct ObservationReader: Sendable {
 
     /// Whole disks (`block`/`disk`, not partitions) that belong to this device and not to a
     /// device further down (a stick behind a hub belongs to the stick, not the hub).
-    static func blocks(below device: UdevDevice) -> [BlockInfo] {
+    static func blocks(below path: String, children: [String]) -> [BlockInfo] {
         // A disk hangs below a SCSI host below one of the device's interfaces: no host, no disk, and
         // no enumeration (a device just plugged in under lockdown has no driver bound yet).
-        let prefix = device.sysname + ":"
-        let hasHost = entries(device.syspath).contains { name in
-            name.hasPrefix(prefix) && entries(device.syspath + "/" + name).contains { $0.hasPrefix("host") }
-        }
-        guard hasHost else { return [] }
+        let hasHost = children.contains { name in entries(path + "/" + name).contains { $0.hasPrefix("host") } }
+        guard hasHost, let context = try? UdevContext(), let device = context.device(syspath: path) else { return [] }
         var result: [BlockInfo] = []
         for path in descendants(of: device, subsystem: "block") {
             guard let disk = device.context.device(syspath: path), disk.devtype == "disk",
