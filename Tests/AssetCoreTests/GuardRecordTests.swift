@@ -42,6 +42,48 @@ import Testing
         #expect(events.last?.mediumNumber == detail.medium.number)
     }
 
+    /// A stick at another port, so a group can hold several.
+    func stick(_ serial: String, port: String) -> USBDeviceObservation {
+        var device = PolicyTests.stick(serial: serial)
+        device.syspath = "/sys/devices/pci0000:00/0000:00:14.0/usb1/" + port
+        device.port = port
+        device.interfaces = device.interfaces.map { var i = $0; i.syspath = device.syspath + "/\(port):1.0"; return i }
+        return device
+    }
+
+    @Test func aGroupIsJudgedAndRecordedTogether() throws {
+        let (f, recorder) = try setUp()
+        let number = try f.stick(serial: "REG0001")
+        let judged = try recorder.judge([(stick("REG0001", port: "1-1"), .attach), (stick("UNREG0002", port: "1-2"), .attach)],
+                                        at: Fixture.now, config: GuardConfig())
+        #expect(judged.map(\.verdict.decision) == [.allow, .block])
+        #expect(judged.map(\.device.port) == ["1-1", "1-2"], "the group keeps its order")
+        #expect(judged.first?.verdict.medium?.number == number)
+        guard case .events(let events) = try f.run(.events(since: nil, limit: 10)) else { return }
+        #expect(Set(events.map { "\($0.port ?? "") \($0.decision?.rawValue ?? "") \($0.mediumNumber ?? "-")" })
+                == ["1-1 allow \(number)", "1-2 block -"])
+        guard case .violations(let open) = try f.run(.violationsList(ViolationFilter(openOnly: true))) else { return }
+        #expect(open.map(\.type) == [.unregisteredMedium] && open.first?.serial == "UNREG0002")
+    }
+
+    @Test func aGroupTheLedgerRefusesLeavesNoRecordAtAll() throws {
+        let (f, recorder) = try setUp()
+        // The second device's event is refused, as a full disk would refuse it: the first device's
+        // record must go too, because the caller will block both.
+        try f.store.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER refuse BEFORE INSERT ON device_event WHEN NEW.serial = 'REFUSED'
+                BEGIN SELECT RAISE(ABORT, 'refused'); END
+                """)
+        }
+        #expect(ledgerError { _ = try recorder.judge([(stick("FIRST", port: "1-1"), .attach), (stick("REFUSED", port: "1-2"), .attach)],
+                                                 at: Fixture.now, config: GuardConfig()) } != nil)
+        guard case .events(let events) = try f.run(.events(since: nil, limit: 10)) else { return }
+        #expect(events.isEmpty)
+        guard case .violations(let all) = try f.run(.violationsList(ViolationFilter())) else { return }
+        #expect(all.isEmpty)
+    }
+
     @Test func officersAcknowledgeWithANote() throws {
         let (f, recorder) = try setUp()
         try observe(recorder, PolicyTests.stick())

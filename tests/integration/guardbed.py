@@ -60,6 +60,14 @@ class GuardCase(unittest.TestCase):
         finally:
             connection.close()
 
+    def execute(self, sql):
+        connection = sqlite3.connect(self.db, timeout=10)
+        try:
+            connection.execute(sql)
+            connection.commit()
+        finally:
+            connection.close()
+
     def violations(self, serial=None):
         if serial is None:
             return self.query("SELECT type, severity, outcome, status FROM violation ORDER BY id")

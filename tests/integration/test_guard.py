@@ -68,6 +68,24 @@ class StorageVerdicts(GuardCase):
         self.wait_event(stick.syspath, "recheck")
         self.assertEqual(self.violations(), [("identity-mismatch", "critical", "blocked", "open")])
 
+    def test_a_verdict_the_ledger_cannot_store_is_not_carried_out(self):
+        number = self.register()
+        self.start()
+        # From now on the ledger refuses every new event, as a full disk or a failing file would.
+        self.execute("CREATE TRIGGER refuse BEFORE INSERT ON device_event BEGIN SELECT RAISE(ABORT, 'refused'); END")
+        stick = self.tb.add_stick(port="1-1", extra_attributes=LOCKED)
+        wait_until(lambda: any("cannot record the verdict" in line for line in self.daemon.stderr),
+                   message=lambda: f"mediad to report the refused record; {self.daemon.describe()}")
+        self.assertEqual(self.authorized(stick.syspath), "0", "a registered stick whose verdict was not stored stays blocked")
+        self.assertEqual(self.events(stick.syspath), [])
+        # Once the ledger takes records again, the next insertion is recorded, then allowed.
+        self.execute("DROP TRIGGER refuse")
+        self.tb.remove(stick.syspath)
+        self.wait_event(stick.syspath, "detach")
+        again = self.tb.add_stick(port="1-1", extra_attributes=LOCKED)
+        self.wait_authorized(again.syspath, "1")
+        self.assertEqual(self.events(again.syspath), [("detach", None, None), ("attach", "allow", number)])
+
     def test_composite_keyboard_storage_is_split_per_interface(self):
         self.start()
         device = self.tb.add_composite_keyboard_storage(port="1-3", extra_attributes=LOCKED)

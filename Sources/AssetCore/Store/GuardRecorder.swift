@@ -12,15 +12,16 @@ public struct GuardRecorder: Sendable {
 
     /// Everything `Policy.decide` needs about a device, in one read transaction.
     public func facts(for device: USBDeviceObservation, today: Day) throws(LedgerError) -> PolicyFacts {
-        try store.read { db in
-            let host = try Ledger.thisHost(db)
-            var medium: Medium? = nil
-            if let serial = device.serial {
-                medium = try Ledger.medium(db, vendorID: device.vendorID, productID: device.productID, serial: serial)
-            }
-            let holder = try medium.flatMap { try Ledger.person(db, id: $0.holder) }
-            return PolicyFacts(host: host, medium: medium, holder: holder, today: today)
+        try store.read { db in try Self.facts(db, for: device, host: try Ledger.thisHost(db), today: today) }
+    }
+
+    static func facts(_ db: Database, for device: USBDeviceObservation, host: Computer?, today: Day) throws -> PolicyFacts {
+        var medium: Medium? = nil
+        if let serial = device.serial {
+            medium = try Ledger.medium(db, vendorID: device.vendorID, productID: device.productID, serial: serial)
         }
+        let holder = try medium.flatMap { try Ledger.person(db, id: $0.holder) }
+        return PolicyFacts(host: host, medium: medium, holder: holder, today: today)
     }
 
     /// Stores a verdict and its violations in one transaction, before the verdict is enforced.
@@ -29,30 +30,35 @@ public struct GuardRecorder: Sendable {
     public func record(_ device: USBDeviceObservation, verdict: Verdict, kind: GuardEventKind, facts: PolicyFacts,
                        at: Timestamp, config: GuardConfig) throws(LedgerError) -> GuardEvent {
         try store.write { db in
-            var event = Self.event(for: device, kind: kind, at: at, host: facts.host)
-            event.decision = verdict.decision
-            event.audited = verdict.audited
-            event.mediumNumber = verdict.medium?.number
-            event.holder = verdict.medium?.holder
-            event.stores = device.interfaces.contains { [.storage, .recording].contains(InterfaceRole.of($0)) }
-            event.observation = device
-            let id = try GuardRows.insert(db, event: event)
-            for violation in verdict.violations {
-                var record = ViolationRecord(at: at, type: violation.type, severity: violation.severity,
-                                             outcome: verdict.audited ? .audited
-                                                 : config.action(for: violation.type) == .block ? .blocked : .logged,
-                                             reason: violation.reason)
-                record.eventID = id
-                record.computer = facts.host?.assetNumber
-                record.mediumNumber = verdict.medium?.number
-                record.person = verdict.medium.map { $0.borrower ?? $0.holder }
-                record.serial = device.serial
-                record.device = event.device
-                _ = try GuardRows.insert(db, violation: record)
-            }
-            event.id = id
-            return event
+            try Self.insert(db, device, verdict: verdict, kind: kind, facts: facts, at: at, config: config)
         }
+    }
+
+    static func insert(_ db: Database, _ device: USBDeviceObservation, verdict: Verdict, kind: GuardEventKind,
+                       facts: PolicyFacts, at: Timestamp, config: GuardConfig) throws -> GuardEvent {
+        var event = Self.event(for: device, kind: kind, at: at, host: facts.host)
+        event.decision = verdict.decision
+        event.audited = verdict.audited
+        event.mediumNumber = verdict.medium?.number
+        event.holder = verdict.medium?.holder
+        event.stores = device.interfaces.contains { [.storage, .recording].contains(InterfaceRole.of($0)) }
+        event.observation = device
+        let id = try GuardRows.insert(db, event: event)
+        for violation in verdict.violations {
+            var record = ViolationRecord(at: at, type: violation.type, severity: violation.severity,
+                                         outcome: verdict.audited ? .audited
+                                             : config.action(for: violation.type) == .block ? .blocked : .logged,
+                                         reason: violation.reason)
+            record.eventID = id
+            record.computer = facts.host?.assetNumber
+            record.mediumNumber = verdict.medium?.number
+            record.person = verdict.medium.map { $0.borrower ?? $0.holder }
+            record.serial = device.serial
+            record.device = event.device
+            _ = try GuardRows.insert(db, violation: record)
+        }
+        event.id = id
+        return event
     }
 
     @discardableResult

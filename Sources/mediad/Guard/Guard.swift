@@ -49,43 +49,63 @@ actor Guard {
 
     /// Decides a USB device: present at start, plugged in, or changed.
     func decide(syspath: String, kind: GuardEventKind) {
-        // A new decision ends any override: it was granted for the device as it was.
-        overrides[syspath] = nil
-        let device: USBDeviceObservation
-        do {
-            device = try reader.observe(syspath: syspath)
-        } catch {
-            // Gone already, or unreadable: nothing can be known, so nothing is allowed.
-            logger.warning("cannot read USB device; keeping it blocked", metadata: ["MEDIA_SYSPATH": "\(syspath)", "ERROR": "\(error)"])
-            try? authorizer.setAuthorized(false, syspath: syspath)
-            return
+        decide([(syspath, kind)])
+    }
+
+    /// The most devices judged in one ledger transaction: enough to amortise the commit over a
+    /// burst, few enough that the first device of a 10,000-device burst is not kept waiting for
+    /// the last one's sysfs reads.
+    static let groupLimit = 64
+
+    /// Decides a group of USB devices: each is read, then all are judged and recorded in one
+    /// ledger transaction, and only then enforced, in the order given (parents before children).
+    /// If the ledger cannot take the records, every device of the group is blocked.
+    func decide(_ requests: [(syspath: String, kind: GuardEventKind)]) {
+        var observed: [(device: USBDeviceObservation, kind: GuardEventKind)] = []
+        observed.reserveCapacity(requests.count)
+        for (syspath, kind) in requests {
+            // A new decision ends any override: it was granted for the device as it was.
+            overrides[syspath] = nil
+            do {
+                let device = try reader.observe(syspath: syspath)
+                if !device.isRootHub { observed.append((device, kind)) }
+            } catch {
+                // Gone already, or unreadable: nothing can be known, so nothing is allowed.
+                logger.warning("cannot read USB device; keeping it blocked", metadata: ["MEDIA_SYSPATH": "\(syspath)", "ERROR": "\(error)"])
+                try? authorizer.setAuthorized(false, syspath: syspath)
+            }
         }
-        if device.isRootHub { return }
-        let now = clock.now()
-        let facts: PolicyFacts
-        do {
-            facts = try recorder.facts(for: device, today: now.localDay)
-        } catch {
-            logger.critical("ledger unreadable; blocking the device", metadata: metadata(device, nil, ["ERROR": "\(error.message.en)"]))
-            enforce(device, Verdict(decision: .block))
-            return
+        var start = 0
+        while start < observed.count {
+            let end = min(start + Self.groupLimit, observed.count)
+            judge(observed[start..<end])
+            start = end
         }
-        var verdict = Policy.decide(device, facts: facts, config: config)
+    }
+
+    private func judge(_ group: ArraySlice<(device: USBDeviceObservation, kind: GuardEventKind)>) {
+        let judged: [Judgement]
         do {
-            let event = try recorder.record(device, verdict: verdict, kind: kind, facts: facts, at: now, config: config)
-            broadcaster.publish(WatchItem(event: event, violations: verdict.violations))
+            judged = try recorder.judge(Array(group), at: clock.now(), config: config)
         } catch {
             // A verdict that cannot be recorded is not carried out: block, and say so loudly.
-            logger.critical("cannot record the verdict; blocking the device", metadata: metadata(device, verdict, ["ERROR": "\(error.message.en)"]))
-            verdict = Verdict(decision: .block, violations: verdict.violations, medium: verdict.medium)
-            enforce(device, verdict)
-            decided[syspath] = Decided(observation: device, verdict: verdict)
+            for (device, _) in group {
+                logger.critical("cannot record the verdict in the ledger; blocking the device",
+                                metadata: metadata(device, nil, ["ERROR": "\(error.message.en)"]))
+                let verdict = Verdict(decision: .block)
+                enforce(device, verdict)
+                decided[device.syspath] = Decided(observation: device, verdict: verdict)
+            }
             return
         }
-        enforce(device, verdict)
-        decided[syspath] = Decided(observation: device, verdict: verdict)
-        log(device, verdict, kind: kind)
-        releaseHeldChildren(of: syspath)
+        for judgement in judged {
+            let device = judgement.device
+            broadcaster.publish(WatchItem(event: judgement.event, violations: judgement.verdict.violations))
+            enforce(device, judgement.verdict)
+            decided[device.syspath] = Decided(observation: device, verdict: judgement.verdict)
+            log(device, judgement.verdict, kind: judgement.kind)
+            releaseHeldChildren(of: device.syspath)
+        }
     }
 
     /// Writes the verdict to sysfs. Audit mode authorizes everything (and has recorded what enforce

@@ -3,6 +3,29 @@ import Logging
 
 /// Turning uevents into decisions: which event means what for which device.
 extension Guard {
+    /// What the monitor read in one wake-up. Consecutive insertions of devices not yet decided are
+    /// decided as one group (one ledger transaction); any other event first lets the group be
+    /// decided, so every event still sees the decisions of the events before it.
+    func handle(_ events: [DeviceEvent]) {
+        var group: [(syspath: String, kind: GuardEventKind)] = []
+        var grouped: Set<String> = []
+        for event in events {
+            if case .uevent(let uevent) = event, uevent.subsystem == "usb", uevent.devtype == "usb_device",
+               uevent.action == .add || uevent.action == .change, decided[uevent.syspath] == nil {
+                // A second add for a device already in the group is the same insertion.
+                if grouped.insert(uevent.syspath).inserted { group.append((uevent.syspath, .attach)) }
+                continue
+            }
+            if !group.isEmpty {
+                decide(group)
+                group.removeAll(keepingCapacity: true)
+                grouped.removeAll(keepingCapacity: true)
+            }
+            handle(event)
+        }
+        if !group.isEmpty { decide(group) }
+    }
+
     func handle(_ event: DeviceEvent) {
         switch event {
         case .overflow:
@@ -95,9 +118,7 @@ extension Guard {
         }
         let presentSet = Set(present)
         for gone in decided.keys where !presentSet.contains(gone) { forget(gone) }
-        for path in present where decided[path] == nil && !USBTopology.isRootHub(path) {
-            decide(syspath: path, kind: .attach)
-        }
+        decide(present.filter { decided[$0] == nil && !USBTopology.isRootHub($0) }.map { ($0, .attach) })
         // Held children whose parent never showed up are dropped; their parent, if it appears,
         // brings them again through enumeration.
         heldChildren = heldChildren.filter { presentSet.contains($0.key) }

@@ -75,7 +75,7 @@ enum LinkObserveMode {
         JSONLines.fail("rtnetlink monitor stopped")
     }
 
-    private static func merged(_ netlink: AsyncStream<LinkMonitorEvent>, _ udev: AsyncStream<DeviceEvent>?) -> AsyncStream<Input> {
+    private static func merged(_ netlink: AsyncStream<LinkMonitorEvent>, _ udev: AsyncStream<[DeviceEvent]>?) -> AsyncStream<Input> {
         let (stream, continuation) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .unbounded)
         let netlinkTask = Task {
             for await event in netlink { continuation.yield(.netlink(event)) }
@@ -83,7 +83,7 @@ enum LinkObserveMode {
         }
         let udevTask = Task {
             guard let udev else { return }
-            for await event in udev { continuation.yield(.udev(event)) }
+            for await batch in udev { for event in batch { continuation.yield(.udev(event)) } }
         }
         continuation.onTermination = { @Sendable _ in
             netlinkTask.cancel()

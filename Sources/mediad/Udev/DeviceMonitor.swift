@@ -62,7 +62,8 @@ final class DeviceMonitor: Sendable {
     /// must not overflow while the daemon is busy deciding.
     static let defaultReceiveBufferSize: Int32 = 128 << 20
 
-    let events: AsyncStream<DeviceEvent>
+    /// Everything read in one wake-up, in the order it arrived.
+    let events: AsyncStream<[DeviceEvent]>
     /// Whether libudev accepted the receive buffer size (it needs CAP_NET_ADMIN to exceed
     /// rmem_max); the monitor still works with the smaller buffer, it only overflows sooner.
     let receiveBufferSizeApplied: Bool
@@ -80,14 +81,17 @@ final class DeviceMonitor: Sendable {
         try handle.enable()
         self.receiveBufferSize = handle.socketReceiveBufferSize()
 
-        let (stream, continuation) = AsyncStream.makeStream(of: DeviceEvent.self,
+        let (stream, continuation) = AsyncStream.makeStream(of: [DeviceEvent].self,
                                                             bufferingPolicy: .unbounded)
         let queue = DispatchQueue(label: "mediad.udev-monitor")
         let source = DispatchSource.makeReadSource(fileDescriptor: handle.fd, queue: queue)
         // Handlers are @Sendable and built here, inside a method, never in top-level code: a
         // closure from main.swift would be @MainActor and trap when Dispatch runs it on `queue`.
         source.setEventHandler(handler: { @Sendable in
-            handle.drain { continuation.yield($0) }
+            // One wake-up's events travel together, so the Guard can judge a burst as a group.
+            var batch: [DeviceEvent] = []
+            handle.drain { batch.append($0) }
+            if !batch.isEmpty { continuation.yield(batch) }
         })
         source.setCancelHandler(handler: { @Sendable in
             // Runs on `queue` after the last event handler: the only safe moment to free libudev.

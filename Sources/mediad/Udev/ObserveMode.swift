@@ -75,8 +75,8 @@ enum ObserveMode {
         JSONLines.emit(Line(event: "ready", devices: count, receiveBufferSize: monitor.receiveBufferSize,
                   receiveBufferSizeApplied: monitor.receiveBufferSizeApplied))
 
-        for await event in monitor.events {
-            handle(event, reader: reader, authorizer: authorizer, authorizeValue: authorizeValue)
+        for await batch in monitor.events {
+            for event in batch { handle(event, reader: reader, authorizer: authorizer, authorizeValue: authorizeValue) }
         }
         withExtendedLifetime(signals) {}   // the handlers must outlive the loop
         JSONLines.fail("udev monitor stopped")
