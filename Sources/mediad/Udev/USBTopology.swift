@@ -1,30 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where USB devices are in sysfs: enumeration of the present ones and the way from any child
 /// (interface, SCSI host, disk, network link) up to the `usb_device` that owns it.
 ///
 /// Stateless and Sendable: every call opens its own libudev context, so callers on any actor or
 /// thread may use it without sharing libudev objects.
 enum USBTopology {
+    /// Where the kernel lists every USB device and interface, as links into /sys/devices.
+    static let busDirectory = "/sys/bus/usb/devices"
+
     /// Syspaths of every present USB device (`usb`/`usb_device`, root hubs included), parents
     /// before children, so a caller that authorizes in order never meets a device before the hub
     /// it hangs from.
+    ///
+    /// One `readdir` of the bus directory and one `readlink` per device, not a libudev enumeration
+    /// (which builds a device object, with its uevent read, for every device and interface): at
+    /// start-up with hundreds of devices present, the enumeration was most of the time to READY.
+    /// Interfaces are told apart by name (`1-1:1.0` has a colon; devices are `usbN` or `B-P.P…`).
     static func presentDevices() throws(UdevError) -> [String] {
-        let context = try UdevContext()
-        let enumerator = try UdevEnumerator(context: context)
-        try enumerator.matchSubsystem("usb")
-        try enumerator.matchProperty("DEVTYPE", "usb_device")
-        var paths: [String] = []
-        for path in try enumerator.scan() {
-            // The property match is enough in practice; check again so a device whose uevent
-            // lies about DEVTYPE in a later libudev cannot slip interfaces into the list.
-            guard let device = context.device(syspath: path), device.isUSBDevice else { continue }
-            paths.append(path)
-        }
-        return parentsFirst(paths)
+        parentsFirst(try busEntries { isUSBDeviceName(Substring($0)) })
     }
 
     /// Root hubs only (`usbN`): the devices whose `authorized_default` decides new arrivals.
     static func rootHubs() throws(UdevError) -> [String] {
-        try presentDevices().filter { isRootHub($0) }
+        parentsFirst(try busEntries { $0.hasPrefix("usb") && isUSBDeviceName(Substring($0)) })
+    }
+
+    /// The syspaths behind the bus directory's links whose names pass `wanted`. No bus directory
+    /// means no USB at all (an empty list); any other failure to list it is an error, because a
+    /// guard that cannot see the devices must not report that there are none.
+    static func busEntries(_ wanted: (String) -> Bool) throws(UdevError) -> [String] {
+        guard let directory = opendir(busDirectory) else {
+            if errno == ENOENT { return [] }
+            throw UdevError("opendir \(busDirectory)")
+        }
+        defer { closedir(directory) }
+        var paths: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            guard name != ".", name != "..", wanted(name), let target = linkTarget(busDirectory + "/" + name) else { continue }
+            paths.append(resolve(target, from: busDirectory))
+        }
+        return paths
+    }
+
+    static func linkTarget(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// A link target made absolute against the link's directory, `.` and `..` folded
+    /// (`../../../devices/pci0000:00/…/usb1` from /sys/bus/usb/devices → /sys/devices/pci0000:00/…/usb1).
+    static func resolve(_ target: String, from directory: String) -> String {
+        var parts = target.hasPrefix("/") ? [] : directory.split(separator: "/").map(String.init)
+        for part in target.split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..": if !parts.isEmpty { parts.removeLast() }
+            default: parts.append(String(part))
+            }
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     /// Sorts by depth, then path. A parent's syspath is a prefix of its child's, so it is shallower
