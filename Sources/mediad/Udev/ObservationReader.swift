@@ -73,8 +73,7 @@ struct ObservationReader: Sendable {
             bcdDevice: declared.map { Sysfs.hex4($0.bcdDevice) }
                 ?? Sysfs.hex(Sysfs.attributeText(path, "bcdDevice"), as: UInt16.self).map(Sysfs.hex4),
             deviceClass: declared?.deviceClass ?? Sysfs.hex(Sysfs.attributeText(path, "bDeviceClass")) ?? 0xFF,
-            interfaces: Self.merge(Self.interfaces(path, children: children),
-                                   Self.declaredInterfaces(path, name: name, descriptors: descriptors)),
+            interfaces: Self.interfaces(path, name: name, children: children, descriptors: descriptors),
             connectType: Sysfs.attributeText(path, "port/connect_type").map { SafeText.escape($0) },
             blocks: Self.blocks(below: path, children: children)
         )
@@ -144,6 +143,26 @@ struct ObservationReader: Sendable {
         let numbers = Set(declared.map(\.number))
         result += present.filter { !numbers.contains($0.number) }
         return result.sorted { ($0.number, $0.syspath) < ($1.number, $1.syspath) }
+    }
+
+    /// The declared interfaces, with the syspath of each one that exists. Existing interface
+    /// devices are read attribute by attribute only when there are no declared ones to trust: the
+    /// kernel names an interface `B-P:C.N` after its configuration and `bInterfaceNumber`, so the
+    /// name alone says which declared interface it is.
+    static func interfaces(_ path: String, name: String, children: [String], descriptors: [UInt8]?) -> [USBInterfaceInfo] {
+        let declared = declaredInterfaces(path, name: name, descriptors: descriptors)
+        let numbers = Set(declared.map(\.number))
+        var named: [USBInterfaceInfo] = []
+        var undeclared: [String] = []
+        for child in children {
+            if let number = interfaceNumber(fromName: child), numbers.contains(number) {
+                named.append(USBInterfaceInfo(number: number, syspath: path + "/" + child,
+                                              interfaceClass: 0xFF, subclass: 0xFF, protocolCode: 0xFF))
+            } else {
+                undeclared.append(child)
+            }
+        }
+        return merge(named + interfaces(path, children: undeclared), declared)
     }
 
     /// Interface devices that exist (`1-1:1.0`, from the device directory's listing), by number.
