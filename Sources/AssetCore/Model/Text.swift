@@ -12,6 +12,8 @@ extension StringProtocol {
 /// hostile serial can neither move the cursor nor forge a second log line.
 public enum SafeText {
     public static func escape(_ text: String) -> String {
+        // Nearly every value is printable ASCII without a backslash: nothing to escape.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C }) { return text }
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar.value {
@@ -26,6 +28,7 @@ public enum SafeText {
 
     /// Raw bytes (as read from sysfs) to text: valid UTF-8 passes, every other byte is `\xNN`.
     public static func escape(bytes: [UInt8]) -> String {
+        if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C }) { return String(decoding: bytes, as: UTF8.self) }
         var out = ""
         var index = 0
         while index < bytes.count {

@@ -29,7 +29,7 @@ final class JournalSink: @unchecked Sendable {
 
     /// Sends one entry; falls back to standard error when the journal refuses it, so a line is never
     /// silently lost.
-    func send(fields: [(String, String)], fallback: String) {
+    func send(fields: [(String, String)], fallback: () -> String) {
         if toJournal {
             var payload: [UInt8] = []
             for (key, value) in fields {
@@ -48,7 +48,7 @@ final class JournalSink: @unchecked Sendable {
             }
             if sent == payload.count { return }
         }
-        let line = Array((fallback + "\n").utf8)
+        let line = Array((fallback() + "\n").utf8)
         _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
 }
@@ -78,13 +78,14 @@ struct JournalLogHandler: LogHandler {
         if let own = event.metadata { merged.merge(own) { _, new in new } }
         var fields: [(String, String)] = [("MESSAGE", "\(event.message)"), ("PRIORITY", String(Self.priority(event.level))),
                                           ("SYSLOG_IDENTIFIER", "mediad")]
-        var rendered = ""
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
-            let field = Self.fieldName(key)
-            fields.append((field, "\(value)"))
-            rendered += " \(field)=\(SafeText.escape("\(value)"))"
+            fields.append((Self.fieldName(key), "\(value)"))
         }
-        sink.send(fields: fields, fallback: "mediad[\(event.level)]: \(SafeText.escape("\(event.message)"))\(rendered)")
+        // The one-line form is built only when the journal is not there to take the fields.
+        sink.send(fields: fields) {
+            "mediad[\(event.level)]: " + SafeText.escape(fields[0].1)
+                + fields.dropFirst(3).map { " \($0.0)=\(SafeText.escape($0.1))" }.joined()
+        }
     }
 
     /// syslog priorities: critical 2, error 3, warning 4, notice 5, info 6, debug and trace 7.
@@ -101,6 +102,11 @@ struct JournalLogHandler: LogHandler {
 
     /// Journal field names are upper-case letters, digits and underscores, not starting with one.
     static func fieldName(_ key: String) -> String {
+        // The daemon's own keys (MEDIA_SERIAL…) are already valid names.
+        if let first = key.utf8.first, first != UInt8(ascii: "_"), key.utf8.count <= 64,
+           key.utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }) {
+            return key
+        }
         var name = String(key.uppercased().map { ($0.isLetter && $0.isASCII) || ($0.isNumber && $0.isASCII) ? $0 : "_" })
         while name.hasPrefix("_") { name.removeFirst() }
         return name.isEmpty ? "FIELD" : String(name.prefix(64))

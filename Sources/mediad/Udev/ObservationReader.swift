@@ -53,29 +53,31 @@ struct ObservationReader: Sendable {
         let path = Self.canonical(syspath)
         // The uevent file exists for every device directory; its DEVTYPE is what libudev's devtype
         // reads too. A `usb_device` devtype exists only in the usb subsystem.
-        guard let uevent = Sysfs.readBytes(path + "/uevent") else { throw .deviceGone(syspath) }
+        guard let directory = SysfsDirectory(path), let uevent = directory.readBytes("uevent") else {
+            throw .deviceGone(syspath)
+        }
         guard Self.devtype(uevent: uevent) == "usb_device" else { throw .notAUSBDevice(syspath) }
         let name = String(path[path.index(after: path.lastIndex(of: "/") ?? path.startIndex)...])
-        let descriptors = Sysfs.readBytes(path + "/descriptors")
+        let descriptors = directory.readBytes("descriptors")
         let declared = descriptors.flatMap(USBDescriptors.device(from:))
-        let children = Self.entries(path).filter { $0.hasPrefix(name + ":") }
+        let children = directory.entries().filter { $0.hasPrefix(name + ":") }
 
         return USBDeviceObservation(
             syspath: path,
             port: name,
             vendorID: declared.map { Sysfs.hex4($0.vendorID) }
-                ?? Sysfs.hex(Sysfs.attributeText(path, "idVendor"), as: UInt16.self).map(Sysfs.hex4) ?? "",
+                ?? Sysfs.hex(directory.attributeText("idVendor"), as: UInt16.self).map(Sysfs.hex4) ?? "",
             productID: declared.map { Sysfs.hex4($0.productID) }
-                ?? Sysfs.hex(Sysfs.attributeText(path, "idProduct"), as: UInt16.self).map(Sysfs.hex4) ?? "",
-            serial: Self.escapedText(path, "serial"),
-            manufacturer: Self.escapedText(path, "manufacturer"),
-            product: Self.escapedText(path, "product"),
+                ?? Sysfs.hex(directory.attributeText("idProduct"), as: UInt16.self).map(Sysfs.hex4) ?? "",
+            serial: directory.attributeBytes("serial").map { SafeText.escape(bytes: $0) },
+            manufacturer: directory.attributeBytes("manufacturer").map { SafeText.escape(bytes: $0) },
+            product: directory.attributeBytes("product").map { SafeText.escape(bytes: $0) },
             bcdDevice: declared.map { Sysfs.hex4($0.bcdDevice) }
-                ?? Sysfs.hex(Sysfs.attributeText(path, "bcdDevice"), as: UInt16.self).map(Sysfs.hex4),
-            deviceClass: declared?.deviceClass ?? Sysfs.hex(Sysfs.attributeText(path, "bDeviceClass")) ?? 0xFF,
-            interfaces: Self.interfaces(path, name: name, children: children, descriptors: descriptors),
-            connectType: Sysfs.attributeText(path, "port/connect_type").map { SafeText.escape($0) },
-            blocks: Self.blocks(below: path, children: children)
+                ?? Sysfs.hex(directory.attributeText("bcdDevice"), as: UInt16.self).map(Sysfs.hex4),
+            deviceClass: declared?.deviceClass ?? Sysfs.hex(directory.attributeText("bDeviceClass")) ?? 0xFF,
+            interfaces: Self.interfaces(directory, name: name, children: children, descriptors: descriptors),
+            connectType: directory.attributeText("port/connect_type").map { SafeText.escape($0) },
+            blocks: Self.blocks(below: directory, children: children)
         )
     }
 
@@ -116,12 +118,13 @@ struct ObservationReader: Sendable {
     /// lockdown on, a new device is not configured, so the kernel has created no interface devices
     /// yet: these are the only interfaces the decision can be made on. Their syspaths are the names
     /// the kernel will give them (`1-1:1.0`), so a later interface event finds its decision.
-    static func declaredInterfaces(_ path: String, name: String, descriptors: [UInt8]?) -> [USBInterfaceInfo] {
+    static func declaredInterfaces(_ directory: SysfsDirectory, name: String, descriptors: [UInt8]?) -> [USBInterfaceInfo] {
+        let path = directory.path
         guard let descriptors else { return [] }
         let all = USBDescriptors.interfaces(from: descriptors)
         let configurations = Set(all.map(\.configuration))
         // The active configuration matters only when the device declares more than one.
-        let active = configurations.count > 1 ? Sysfs.attributeText(path, "bConfigurationValue").flatMap { Int($0) } : nil
+        let active = configurations.count > 1 ? directory.attributeText("bConfigurationValue").flatMap { Int($0) } : nil
         let configuration = active.flatMap { configurations.contains($0) ? $0 : nil } ?? all.first?.configuration ?? 1
         return all.filter { $0.configuration == configuration }.map {
             USBInterfaceInfo(number: $0.number, syspath: "\(path)/\(name):\(configuration).\($0.number)",
@@ -149,8 +152,9 @@ struct ObservationReader: Sendable {
     /// devices are read attribute by attribute only when there are no declared ones to trust: the
     /// kernel names an interface `B-P:C.N` after its configuration and `bInterfaceNumber`, so the
     /// name alone says which declared interface it is.
-    static func interfaces(_ path: String, name: String, children: [String], descriptors: [UInt8]?) -> [USBInterfaceInfo] {
-        let declared = declaredInterfaces(path, name: name, descriptors: descriptors)
+    static func interfaces(_ directory: SysfsDirectory, name: String, children: [String], descriptors: [UInt8]?) -> [USBInterfaceInfo] {
+        let path = directory.path
+        let declared = declaredInterfaces(directory, name: name, descriptors: descriptors)
         let numbers = Set(declared.map(\.number))
         var named: [USBInterfaceInfo] = []
         var undeclared: [String] = []
@@ -162,22 +166,22 @@ struct ObservationReader: Sendable {
                 undeclared.append(child)
             }
         }
-        return merge(named + interfaces(path, children: undeclared), declared)
+        return merge(named + interfaces(directory, children: undeclared), declared)
     }
 
     /// Interface devices that exist (`1-1:1.0`, from the device directory's listing), by number.
-    static func interfaces(_ path: String, children: [String]) -> [USBInterfaceInfo] {
+    static func interfaces(_ directory: SysfsDirectory, children: [String]) -> [USBInterfaceInfo] {
         var result: [USBInterfaceInfo] = []
         for name in children {
-            let child = path + "/" + name
-            let number = Sysfs.hex(Sysfs.attributeText(child, "bInterfaceNumber"), as: UInt8.self).map(Int.init)
+            let child = SysfsDirectory(name, in: directory)
+            let number = Sysfs.hex(child?.attributeText("bInterfaceNumber"), as: UInt8.self).map(Int.init)
                 ?? interfaceNumber(fromName: name) ?? -1
             result.append(USBInterfaceInfo(
                 number: number,
-                syspath: child,
-                interfaceClass: Sysfs.hex(Sysfs.attributeText(child, "bInterfaceClass")) ?? 0xFF,
-                subclass: Sysfs.hex(Sysfs.attributeText(child, "bInterfaceSubClass")) ?? 0xFF,
-                protocolCode: Sysfs.hex(Sysfs.attributeText(child, "bInterfaceProtocol")) ?? 0xFF))
+                syspath: directory.path + "/" + name,
+                interfaceClass: Sysfs.hex(child?.attributeText("bInterfaceClass")) ?? 0xFF,
+                subclass: Sysfs.hex(child?.attributeText("bInterfaceSubClass")) ?? 0xFF,
+                protocolCode: Sysfs.hex(child?.attributeText("bInterfaceProtocol")) ?? 0xFF))
         }
         return result.sorted { ($0.number, $0.syspath) < ($1.number, $1.syspath) }
     }
@@ -198,10 +202,13 @@ struct ObservationReader: Sendable {
 
     /// Whole disks (`block`/`disk`, not partitions) that belong to this device and not to a
     /// device further down (a stick behind a hub belongs to the stick, not the hub).
-    static func blocks(below path: String, children: [String]) -> [BlockInfo] {
+    static func blocks(below directory: SysfsDirectory, children: [String]) -> [BlockInfo] {
         // A disk hangs below a SCSI host below one of the device's interfaces: no host, no disk, and
         // no enumeration (a device just plugged in under lockdown has no driver bound yet).
-        let hasHost = children.contains { name in entries(path + "/" + name).contains { $0.hasPrefix("host") } }
+        let path = directory.path
+        let hasHost = children.contains { name in
+            SysfsDirectory(name, in: directory)?.entries().contains { $0.hasPrefix("host") } ?? false
+        }
         guard hasHost, let context = try? UdevContext(), let device = context.device(syspath: path) else { return [] }
         var result: [BlockInfo] = []
         for path in descendants(of: device, subsystem: "block") {
