@@ -26,7 +26,7 @@ enum Daemon {
         // The monitor is open before anything is enumerated, so no device falls between the two.
         let monitor: DeviceMonitor
         do {
-            monitor = try DeviceMonitor()
+            monitor = try DeviceMonitor(prefetch: true)
         } catch {
             logger.critical("cannot listen to udev: \(error)")
             return 71

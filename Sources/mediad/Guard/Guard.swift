@@ -1,6 +1,13 @@
 import AssetCore
 import Logging
 
+/// A device to decide, and what is already known of it (read ahead by the monitor), if anything.
+struct DecisionRequest: Sendable {
+    var syspath: String
+    var kind: GuardEventKind
+    var observation: USBDeviceObservation? = nil
+}
+
 /// The only place decisions are made: a device is read, judged by the policy, recorded, and only
 /// then enforced. Everything that can fail on the way fails closed.
 actor Guard {
@@ -49,7 +56,7 @@ actor Guard {
 
     /// Decides a USB device: present at start, plugged in, or changed.
     func decide(syspath: String, kind: GuardEventKind) {
-        decide([(syspath, kind)])
+        decide([DecisionRequest(syspath: syspath, kind: kind)])
     }
 
     /// The most devices judged in one ledger transaction: enough to amortise the commit over a
@@ -60,15 +67,16 @@ actor Guard {
     /// Decides a group of USB devices: each is read, then all are judged and recorded in one
     /// ledger transaction, and only then enforced, in the order given (parents before children).
     /// If the ledger cannot take the records, every device of the group is blocked.
-    func decide(_ requests: [(syspath: String, kind: GuardEventKind)]) {
+    func decide(_ requests: [DecisionRequest]) {
         var observed: [(device: USBDeviceObservation, kind: GuardEventKind)] = []
         observed.reserveCapacity(requests.count)
-        for (syspath, kind) in requests {
+        for request in requests {
+            let syspath = request.syspath
             // A new decision ends any override: it was granted for the device as it was.
             overrides[syspath] = nil
             do {
-                let device = try reader.observe(syspath: syspath)
-                if !device.isRootHub { observed.append((device, kind)) }
+                let device = try request.observation ?? reader.observe(syspath: syspath)
+                if !device.isRootHub { observed.append((device, request.kind)) }
             } catch {
                 // Gone already, or unreadable: nothing can be known, so nothing is allowed.
                 logger.warning("cannot read USB device; keeping it blocked", metadata: ["MEDIA_SYSPATH": "\(syspath)", "ERROR": "\(error)"])

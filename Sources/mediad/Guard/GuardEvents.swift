@@ -7,13 +7,14 @@ extension Guard {
     /// decided as one group (one ledger transaction); any other event first lets the group be
     /// decided, so every event still sees the decisions of the events before it.
     func handle(_ events: [DeviceEvent]) {
-        var group: [(syspath: String, kind: GuardEventKind)] = []
+        var group: [DecisionRequest] = []
         var grouped: Set<String> = []
         for event in events {
-            if case .uevent(let uevent) = event, uevent.subsystem == "usb", uevent.devtype == "usb_device",
-               uevent.action == .add || uevent.action == .change, decided[uevent.syspath] == nil {
+            if case .uevent(let uevent) = event, uevent.announcesUSBDevice, decided[uevent.syspath] == nil {
                 // A second add for a device already in the group is the same insertion.
-                if grouped.insert(uevent.syspath).inserted { group.append((uevent.syspath, .attach)) }
+                if grouped.insert(uevent.syspath).inserted {
+                    group.append(DecisionRequest(syspath: uevent.syspath, kind: .attach, observation: uevent.observation))
+                }
                 continue
             }
             if !group.isEmpty {
@@ -118,7 +119,7 @@ extension Guard {
         }
         let presentSet = Set(present)
         for gone in decided.keys where !presentSet.contains(gone) { forget(gone) }
-        decide(present.filter { decided[$0] == nil && !USBTopology.isRootHub($0) }.map { ($0, .attach) })
+        decide(present.filter { decided[$0] == nil && !USBTopology.isRootHub($0) }.map { DecisionRequest(syspath: $0, kind: .attach) })
         // Held children whose parent never showed up are dropped; their parent, if it appears,
         // brings them again through enumeration.
         heldChildren = heldChildren.filter { presentSet.contains($0.key) }

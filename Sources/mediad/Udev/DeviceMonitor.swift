@@ -1,3 +1,4 @@
+import AssetCore
 import CUdev
 import Dispatch
 #if canImport(Glibc)
@@ -40,6 +41,14 @@ struct Uevent: Sendable, Hashable {
     var subsystem: String?
     var devtype: String?
     var properties: [String: String]
+    /// For a `usb_device` add or change, the device as read by the monitor's thread right after the
+    /// event arrived (see `DeviceMonitor.init(prefetch:)`); nil when not read or unreadable.
+    var observation: USBDeviceObservation? = nil
+
+    /// An event that may bring a device to decide: the ones worth reading ahead.
+    var announcesUSBDevice: Bool {
+        subsystem == "usb" && devtype == "usb_device" && (action == .add || action == .change)
+    }
 }
 
 /// What the monitor delivers.
@@ -74,8 +83,11 @@ final class DeviceMonitor: Sendable {
 
     /// - Parameter source: "udev" (events after udevd's rules, with `ID_*` properties; what
     ///   production uses and what umockdev feeds) or "kernel" (raw kernel events, no `ID_*`).
+    /// - Parameter prefetch: read each announced USB device on the monitor's thread before the
+    ///   event is delivered, so sysfs reading overlaps with the consumer's ledger work on the other
+    ///   core (the Guard re-reads a device whenever no observation came with its event).
     init(source name: String = "udev", subsystems: [String] = DeviceMonitor.defaultSubsystems,
-         receiveBufferSize: Int32 = DeviceMonitor.defaultReceiveBufferSize) throws(UdevError) {
+         receiveBufferSize: Int32 = DeviceMonitor.defaultReceiveBufferSize, prefetch: Bool = false) throws(UdevError) {
         let handle = try MonitorHandle(source: name, subsystems: subsystems)
         receiveBufferSizeApplied = udev_monitor_set_receive_buffer_size(handle.monitor, receiveBufferSize) >= 0
         try handle.enable()
@@ -91,7 +103,18 @@ final class DeviceMonitor: Sendable {
             // One wake-up's events travel together, so the Guard can judge a burst as a group.
             var batch: [DeviceEvent] = []
             handle.drain { batch.append($0) }
-            if !batch.isEmpty { continuation.yield(batch) }
+            guard prefetch else {
+                if !batch.isEmpty { continuation.yield(batch) }
+                return
+            }
+            // Read ahead a few devices at a time and hand them over, so the consumer starts on the
+            // first ones while this thread reads the next.
+            var start = 0
+            while start < batch.count {
+                let end = min(start + Self.readAheadChunk, batch.count)
+                continuation.yield(batch[start..<end].map(Self.readAhead))
+                start = end
+            }
         })
         source.setCancelHandler(handler: { @Sendable in
             // Runs on `queue` after the last event handler: the only safe moment to free libudev.
@@ -106,6 +129,16 @@ final class DeviceMonitor: Sendable {
     }
 
     deinit { source.source.cancel() }
+
+    /// Events read ahead before they are handed over: small enough that the consumer is not kept
+    /// waiting, large enough that its group commit still covers several devices.
+    static let readAheadChunk = 16
+
+    private static func readAhead(_ event: DeviceEvent) -> DeviceEvent {
+        guard case .uevent(var uevent) = event, uevent.announcesUSBDevice else { return event }
+        uevent.observation = try? ObservationReader().observe(syspath: uevent.syspath, announced: true)
+        return .uevent(uevent)
+    }
 
     /// Stops delivering; the stream finishes once the queue has let go of the monitor.
     func stop() { source.source.cancel() }

@@ -49,14 +49,17 @@ enum ObservationError: Error, Sendable, Equatable, CustomStringConvertible {
 struct ObservationReader: Sendable {
     init() {}
 
-    func observe(syspath: String) throws(ObservationError) -> USBDeviceObservation {
+    /// - Parameter announced: the caller has udev's word that `syspath` is a `usb_device` (the
+    ///   event said so), so its `uevent` file need not be read to check.
+    func observe(syspath: String, announced: Bool = false) throws(ObservationError) -> USBDeviceObservation {
         let path = Self.canonical(syspath)
-        // The uevent file exists for every device directory; its DEVTYPE is what libudev's devtype
-        // reads too. A `usb_device` devtype exists only in the usb subsystem.
-        guard let directory = SysfsDirectory(path), let uevent = directory.readBytes("uevent") else {
-            throw .deviceGone(syspath)
+        guard let directory = SysfsDirectory(path) else { throw .deviceGone(syspath) }
+        if !announced {
+            // The uevent file exists for every device directory; its DEVTYPE is what libudev's
+            // devtype reads too. A `usb_device` devtype exists only in the usb subsystem.
+            guard let uevent = directory.readBytes("uevent") else { throw .deviceGone(syspath) }
+            guard Self.devtype(uevent: uevent) == "usb_device" else { throw .notAUSBDevice(syspath) }
         }
-        guard Self.devtype(uevent: uevent) == "usb_device" else { throw .notAUSBDevice(syspath) }
         let name = String(path[path.index(after: path.lastIndex(of: "/") ?? path.startIndex)...])
         let descriptors = directory.readBytes("descriptors")
         let declared = descriptors.flatMap(USBDescriptors.device(from:))

@@ -32,6 +32,10 @@ enum Sysfs {
     }
 
     /// Everything readable from an open file, up to `limit` bytes; nil on a read error.
+    ///
+    /// A sysfs attribute hands over its whole value in the first read (binary attributes such as
+    /// `descriptors` a page at a time), so a read that does not fill the buffer is the end: no
+    /// second read to learn what is already known, one system call less per attribute.
     static func readAll(_ fd: Int32, limit: Int = readLimit) -> [UInt8]? {
         var result: [UInt8] = []
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { chunk -> [UInt8]? in
@@ -43,6 +47,7 @@ enum Sysfs {
                 }
                 if count == 0 { break }
                 result.append(contentsOf: chunk[0..<min(count, limit - result.count)])
+                if count < chunk.count { break }
             }
             return result
         }
@@ -161,13 +166,16 @@ final class SysfsDirectory {
 
     /// The names in the directory, without `.` and `..`.
     func entries() -> [String] {
-        let listing = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        // A duplicate, because closedir closes the descriptor it was given.
+        let listing = dup(fd)
         guard listing >= 0 else { return [] }
         guard let directory = fdopendir(listing) else {
             close(listing)
             return []
         }
         defer { closedir(directory) }
+        // The duplicate shares the file offset: start from the top whatever was listed before.
+        rewinddir(directory)
         var names: [String] = []
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
