@@ -26,7 +26,7 @@ enum GuardRows {
     }
 
     static func insert(_ db: Database, event: GuardEvent) throws -> Int64 {
-        let observation = event.observation.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        let observation = event.observation.map(ObservationJSON.encode)
         // Cached: the daemon inserts an event per decision, and preparing the statement each time
         // cost as much as running it.
         try db.cachedStatement(sql: """
