@@ -1,0 +1,65 @@
+import GRDB
+import GRDBSQLite
+
+/// One row of a streamed listing, read column by column straight from SQLite: no `Row` value, no
+/// column lookup by name, no `String` unless a report asks for one. Valid only inside the loop that
+/// hands it out.
+struct RawRow {
+    let statement: SQLiteStatement
+
+    @inline(__always)
+    func isNull(_ column: Int32) -> Bool {
+        sqlite3_column_type(statement, column) == SQLITE_NULL
+    }
+
+    /// The column's bytes, empty for NULL. GRDB's `String` would stop at a NUL; the cell writers
+    /// do too (`CellText.untilNUL`), in the pass they make over the bytes anyway.
+    @inline(__always)
+    func text(_ column: Int32) -> CellText.Bytes {
+        guard let start = sqlite3_column_text(statement, column) else { return CellText.Bytes(start: nil, count: 0) }
+        return CellText.Bytes(start: start, count: Int(sqlite3_column_bytes(statement, column)))
+    }
+
+    @inline(__always)
+    func int64(_ column: Int32) -> Int64 {
+        sqlite3_column_int64(statement, column)
+    }
+
+    /// The column as a `String`, for the rare cell that needs the model's own parser.
+    func string(_ column: Int32) -> String {
+        String(decoding: CellText.untilNUL(text(column)), as: UTF8.self)
+    }
+
+    /// Runs `sql` and calls `body` once per row.
+    static func each(_ db: Database, sql: String, arguments: StatementArguments,
+                     _ body: (RawRow) throws -> Void) throws {
+        let statement = try db.makeStatement(sql: sql)
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        let row = RawRow(statement: statement.sqliteStatement)
+        while try cursor.next() != nil { try body(row) }
+    }
+}
+
+extension Ledger {
+    /// The filter of a media listing, shared by `media(_:filter:)` and the streamed listings.
+    static func mediaListing(columns: String, filter: MediaFilter) -> (sql: String, arguments: StatementArguments) {
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        if let level = filter.level { clauses.append("level = ?"); arguments += [level.rawValue] }
+        if let state = filter.state { clauses.append("state = ?"); arguments += [state.rawValue] }
+        if let holder = filter.holder { clauses.append("holder = ?"); arguments += [holder] }
+        if let kind = filter.kind { clauses.append("kind = ?"); arguments += [kind.rawValue] }
+        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        return ("SELECT \(columns) FROM medium \(whereClause) ORDER BY number", arguments)
+    }
+}
+
+extension GuardRows {
+    /// The filter of a violations listing, shared by `violations(_:filter:)` and the streamed
+    /// listings. Rows come in id order, newest last.
+    static func violationsListing(columns: String, filter: ViolationFilter) -> (sql: String, arguments: StatementArguments) {
+        var sql = "SELECT \(columns) FROM violation WHERE at >= ?"
+        if filter.openOnly { sql += " AND status = 'open'" }
+        return (sql + " ORDER BY id", [(filter.since ?? Timestamp(secondsSinceEpoch: 0)).description])
+    }
+}
