@@ -12,6 +12,9 @@ import Testing
         nil, "", "密码柜3", "=SUM(A1:A9)", "+1", "-x", "@cmd", "\tlead", "a,b", "say \"hi\"", "two\r\nlines",
         "back\\slash", "bell\u{07}", "e\u{301}", "\"\u{301}quote", "rtl\u{202E}txt", "c1\u{85}", "zero\u{200B}w",
         "emoji 🚀", "全角ＡＢ", "한국어", "ｶﾅ", String(repeating: "宽", count: 30), "plain",
+        // Past the first eight bytes, where the writers look a word at a time.
+        "a long plain prefix, then a comma", "0123456789\"quoted", "long prefix text\\back", "0123456789abcdef\u{01}",
+        "0123456789abcdef\u{7F}", "0123456789abcdefé", "0123456789abcdef\r\n", "0123456789abcdef~ \u{1F}x",
     ]
 
     static func text(_ i: Int) -> String? { awkward[i % awkward.count] }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The text rules of `CSV.cell`, `SafeText.escape` and `TextTable.displayWidth`, applied to a cell's
 /// UTF-8 bytes as SQLite hands them over, so a streamed listing never builds a `String` per cell.
 ///
@@ -57,6 +63,17 @@ enum CellText {
         Array(String(decoding: untilNUL(b), as: UTF8.self).utf8)
     }
 
+    // MARK: Eight bytes at a time
+
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// Whether any byte of the word is zero (exact; the classic bit trick).
+    @inline(__always)
+    private static func hasZero(_ word: UInt64) -> Bool {
+        (word &- ones) & ~word & highBits != 0
+    }
+
     // MARK: CSV
 
     /// Appends `CSV.cell` of a cell's bytes. Every byte the rule looks at is ASCII, and ASCII bytes
@@ -64,6 +81,13 @@ enum CellText {
     /// pass finds the end (a NUL), whether quotes are needed and whether there is non-ASCII to check.
     static func csvCell(_ b: Bytes, into out: inout ReportOutput) {
         var length = 0, special = false, nonASCII = false
+        // Eight bytes at a time while none of them needs a look of its own.
+        while length + 8 <= b.count {
+            let word = UnsafeRawPointer(b.baseAddress! + length).loadUnaligned(as: UInt64.self)
+            if word & highBits != 0 || hasZero(word) || hasZero(word ^ (ones &* 0x2C)) || hasZero(word ^ (ones &* 0x22))
+                || hasZero(word ^ (ones &* 0x0A)) || hasZero(word ^ (ones &* 0x0D)) { break }
+            length += 8
+        }
         while length < b.count {
             let c = b[length]
             if c == 0 { break }
@@ -115,6 +139,16 @@ enum CellText {
         let mark = out.count
         var width = 0, start = 0, index = 0
         while index < b.count {
+            // Eight printable ASCII bytes (no control, no backslash) at a time: one column each.
+            while index + 8 <= b.count {
+                let word = UnsafeRawPointer(b.baseAddress! + index).loadUnaligned(as: UInt64.self)
+                let below = (word &- ones &* 0x20) & ~word & highBits
+                let above = ((word &+ ones) | word) & highBits
+                if below != 0 || above != 0 || hasZero(word ^ (ones &* 0x5C)) { break }
+                index += 8
+                width += 8
+            }
+            guard index < b.count else { break }
             let c = b[index]
             if c >= 0x20 && c < 0x7F && c != 0x5C { width += 1; index += 1; continue }
             if c == 0 { break }
@@ -190,9 +224,15 @@ struct FixedCell {
         /// The cell for a stored value, or nil when the ledger holds something no case spells.
         @inline(__always)
         func cell(_ stored: CellText.Bytes) -> FixedCell? {
+            index(stored).map { entries[$0].cell }
+        }
+
+        /// Which entry a stored value is (in the order given), or nil.
+        @inline(__always)
+        func index(_ stored: CellText.Bytes) -> Int? {
             let stored = CellText.untilNUL(stored)
-            for entry in entries where entry.stored.count == stored.count {
-                if entry.stored.elementsEqual(stored) { return entry.cell }
+            for (index, entry) in entries.enumerated() where entry.stored.count == stored.count {
+                if stored.isEmpty || memcmp(entry.stored.baseAddress!, stored.baseAddress!, stored.count) == 0 { return index }
             }
             return nil
         }

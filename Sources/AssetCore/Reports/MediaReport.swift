@@ -88,7 +88,8 @@ public enum MediaReport {
         try StoredDate.day(row, 6, "due_date", into: &sink)
         sink.text(row.text(7))
         // The serial shows only for a complete hardware identity, as `Medium.identity` has it.
-        sink.text(!row.isNull(8) && !row.isNull(9) && !row.isNull(10) ? row.text(10) : empty)
+        let serial = row.optionalText(10)
+        sink.text(serial != nil && !row.isNull(8) && !row.isNull(9) ? serial! : empty)
         try sink.endRow()
     }
 
@@ -96,7 +97,8 @@ public enum MediaReport {
 
     /// `MediaCSV.values(of:)`, from a row selected with `Rows.mediumColumns`.
     static func csvRow<S: CellSink>(_ row: RawRow, _ names: Names, into sink: inout S) throws(LedgerError) {
-        let hasIdentity = !row.isNull(12) && !row.isNull(13) && !row.isNull(14)
+        let vendor = row.optionalText(12), product = row.optionalText(13), serial = row.optionalText(14)
+        let hasIdentity = vendor != nil && product != nil && serial != nil
         sink.text(row.text(0))
         sink.fixed(try name(names.kind, row, 1, "kind"))
         sink.fixed(try name(names.level, row, 2, "level"))
@@ -110,9 +112,9 @@ public enum MediaReport {
         sink.text(row.text(3))
         sink.text(row.text(10))
         sink.text(row.text(11))
-        sink.text(hasIdentity ? row.text(12) : empty)
-        sink.text(hasIdentity ? row.text(13) : empty)
-        sink.text(hasIdentity ? row.text(14) : empty)
+        sink.text(hasIdentity ? vendor! : empty)
+        sink.text(hasIdentity ? product! : empty)
+        sink.text(hasIdentity ? serial! : empty)
         if hasIdentity, !row.isNull(15) { decimal(UInt64(bitPattern: row.int64(15)), into: &sink) } else { sink.text(empty) }
         if hasIdentity { try list(row, 16, "filesystem_uuids", into: &sink) } else { sink.text(empty) }
         try list(row, 17, "bound_computers", into: &sink)
@@ -130,8 +132,9 @@ public enum MediaReport {
 
     /// A JSON list column joined with `;`; the usual empty list needs no decoder.
     static func list<S: CellSink>(_ row: RawRow, _ column: Int32, _ label: String, into sink: inout S) throws(LedgerError) {
-        let text = row.text(column)
-        if row.isNull(column) || (text.count == 2 && text[0] == 0x5B && text[1] == 0x5D) { return sink.text(empty) }
+        guard let text = row.optionalText(column), text.count != 2 || text[0] != 0x5B || text[1] != 0x5D else {
+            return sink.text(empty)
+        }
         let items: [String]
         do { items = try Rows.list(row.string(column), label) } catch let error as LedgerError { throw error } catch {
             throw Rows.corrupt(label, row.string(column))

@@ -52,7 +52,12 @@ public enum ViolationReport {
             open = FixedCell(openName(language), in: arena)
             acknowledgedOpen = FixedCell(acknowledgedName(language) + " (", in: arena)
             close = FixedCell(")", in: arena)
+            statuses = FixedCell.Table([("open", ""), ("acknowledged", "")], in: arena)
         }
+
+        let statuses: FixedCell.Table
+        func isOpen(_ stored: CellText.Bytes) -> Bool { statuses.index(stored) == 0 }
+        func isAcknowledged(_ stored: CellText.Bytes) -> Bool { statuses.index(stored) == 1 }
     }
 
     /// What the listing reads; the indexes below follow this order.
@@ -86,7 +91,7 @@ public enum ViolationReport {
 
     /// `cells(_:_:)`, from a row selected with `columns(_:)`.
     static func row<S: CellSink>(_ row: RawRow, _ names: Names, into sink: inout S) throws(LedgerError) {
-        sink.text(row.text(0))
+        MediaReport.decimal(UInt64(bitPattern: row.int64(0)), into: &sink)
         try StoredDate.timestamp(row, 1, "at", into: &sink)
         sink.fixed(try MediaReport.name(names.type, row, 2, "type"))
         sink.fixed(try MediaReport.name(names.severity, row, 3, "severity"))
@@ -95,10 +100,10 @@ public enum ViolationReport {
         sink.text(row.text(6))
         sink.text(row.text(7))
         sink.text(row.text(8))
-        let status = CellText.untilNUL(row.text(9))
-        if status.elementsEqual("open".utf8) {
+        let status = row.text(9)
+        if names.isOpen(status) {
             sink.fixed(names.open)
-        } else if status.elementsEqual("acknowledged".utf8) {
+        } else if names.isAcknowledged(status) {
             sink.fixed(names.acknowledgedOpen, around: row.text(10), names.close)
         } else {
             throw Rows.corrupt("status", row.string(9))
