@@ -153,4 +153,27 @@ import Testing
             #expect(error?.text(.en).contains("column level: 'ultra'") == true, "\(format)")
         }
     }
+
+    @Test func thePipelineKeepsRowOrderAcrossBatchesAndStopsOnAnError() throws {
+        let queue = try DatabaseQueue()
+        let sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000) SELECT i, 'row ' || i, NULL FROM n"
+        try queue.read { db in
+            let seen = Box([Int64]())
+            try RowPipeline.run(db, sql: sql, arguments: [], columns: 3, integerColumns: [0], rowsPerBatch: 64) { row in
+                #expect(row.string(1) == "row \(row.int64(0))" && row.isNull(2))
+                seen.value.append(row.int64(0))
+            }
+            #expect(seen.value == Array(1...10000))
+
+            let consumed = Box(0)
+            let error = ledgerError {
+                try RowPipeline.run(db, sql: sql, arguments: [], columns: 3, integerColumns: [0], rowsPerBatch: 64) { row in
+                    consumed.value += 1
+                    if row.int64(0) == 5000 { throw LedgerError(.storage, zh: "坏", en: "bad row") }
+                }
+            }
+            #expect(error?.text(.en) == "bad row")
+            #expect(consumed.value == 5000)
+        }
+    }
 }

@@ -285,7 +285,7 @@ enum StoredDate {
     }
 
     /// A day column's cell: empty for NULL.
-    static func day<S: CellSink>(_ row: RawRow, _ column: Int32, _ name: String, into sink: inout S) throws(LedgerError) {
+    static func day<S: CellSink, R: CellRow>(_ row: R, _ column: Int32, _ name: String, into sink: inout S) throws(LedgerError) {
         let text = row.text(column)
         if row.isNull(column) || (text.count == 10 && isPrintedDay(text)) { return sink.text(text) }
         guard let day = Day(parsing: row.string(column)) else { throw Rows.corrupt(name, row.string(column)) }
@@ -293,7 +293,7 @@ enum StoredDate {
     }
 
     /// A timestamp column's cell.
-    static func timestamp<S: CellSink>(_ row: RawRow, _ column: Int32, _ name: String, into sink: inout S) throws(LedgerError) {
+    static func timestamp<S: CellSink, R: CellRow>(_ row: R, _ column: Int32, _ name: String, into sink: inout S) throws(LedgerError) {
         let text = row.text(column)
         if isPrintedTimestamp(text) { return sink.text(text) }
         guard let time = Timestamp(parsing: row.string(column)) else { throw Rows.corrupt(name, row.string(column)) }

@@ -55,21 +55,25 @@ public enum MediaReport {
             try ReportJSON.stream(db, sql: query.sql, arguments: query.arguments, decode: Rows.medium, into: &out)
         case .csv:
             let query = Ledger.mediaListing(columns: Rows.mediumColumns, filter: filter)
-            var sink = CSVSink(out: out, header: MediaCSV.columns.map { $0.title.text(language) })
-            try RawRow.each(db, sql: query.sql, arguments: query.arguments) { row in try csvRow(row, names, into: &sink) }
-            out = sink.out
+            let sink = Box(CSVSink(out: out, header: MediaCSV.columns.map { $0.title.text(language) }))
+            try RowPipeline.run(db, sql: query.sql, arguments: query.arguments, columns: 23, integerColumns: [15]) { row in
+                try csvRow(row, names, into: &sink.value)
+            }
+            out = sink.value.out
         case .table:
             let query = Ledger.mediaListing(columns: tableColumns, filter: filter)
             let header = tableHeader(language)
-            var measure = TableMeasure(header: header)
-            try RawRow.each(db, sql: query.sql, arguments: query.arguments) { row in try tableRow(row, names, into: &measure) }
-            var writer = TableWriter(out: out, header: header, widths: measure.widths)
+            let measure = Box(TableMeasure(header: header))
+            try RowPipeline.run(db, sql: query.sql, arguments: query.arguments, columns: 11) { row in
+                try tableRow(row, names, into: &measure.value)
+            }
+            let writer = Box(TableWriter(out: out, header: header, widths: measure.value.widths))
             var count = 0
-            try RawRow.each(db, sql: query.sql, arguments: query.arguments) { row in
-                try tableRow(row, names, into: &writer)
+            try RowPipeline.run(db, sql: query.sql, arguments: query.arguments, columns: 11) { row in
+                try tableRow(row, names, into: &writer.value)
                 count += 1
             }
-            out = writer.out
+            out = writer.value.out
             out.append(footer(count: count, language))
         }
     }
@@ -78,7 +82,7 @@ public enum MediaReport {
     static let tableColumns = "number, kind, level, state, holder, borrower, due_date, place, vendor_id, product_id, serial"
 
     /// `tableCells(_:_:)`, from a row selected with `tableColumns`.
-    static func tableRow<S: CellSink>(_ row: RawRow, _ names: Names, into sink: inout S) throws(LedgerError) {
+    static func tableRow<S: CellSink, R: CellRow>(_ row: R, _ names: Names, into sink: inout S) throws(LedgerError) {
         sink.text(row.text(0))
         sink.fixed(try name(names.kind, row, 1, "kind"))
         sink.fixed(try name(names.level, row, 2, "level"))
@@ -96,7 +100,7 @@ public enum MediaReport {
     static var empty: CellText.Bytes { CellText.Bytes(start: nil, count: 0) }
 
     /// `MediaCSV.values(of:)`, from a row selected with `Rows.mediumColumns`.
-    static func csvRow<S: CellSink>(_ row: RawRow, _ names: Names, into sink: inout S) throws(LedgerError) {
+    static func csvRow<S: CellSink, R: CellRow>(_ row: R, _ names: Names, into sink: inout S) throws(LedgerError) {
         let vendor = row.optionalText(12), product = row.optionalText(13), serial = row.optionalText(14)
         let hasIdentity = vendor != nil && product != nil && serial != nil
         sink.text(row.text(0))
@@ -125,13 +129,13 @@ public enum MediaReport {
     }
 
     @inline(__always)
-    static func name(_ table: FixedCell.Table, _ row: RawRow, _ column: Int32, _ label: String) throws(LedgerError) -> FixedCell {
+    static func name<R: CellRow>(_ table: FixedCell.Table, _ row: R, _ column: Int32, _ label: String) throws(LedgerError) -> FixedCell {
         guard let cell = table.cell(row.text(column)) else { throw Rows.corrupt(label, row.string(column)) }
         return cell
     }
 
     /// A JSON list column joined with `;`; the usual empty list needs no decoder.
-    static func list<S: CellSink>(_ row: RawRow, _ column: Int32, _ label: String, into sink: inout S) throws(LedgerError) {
+    static func list<S: CellSink, R: CellRow>(_ row: R, _ column: Int32, _ label: String, into sink: inout S) throws(LedgerError) {
         guard let text = row.optionalText(column), text.count != 2 || text[0] != 0x5B || text[1] != 0x5D else {
             return sink.text(empty)
         }
@@ -154,4 +158,10 @@ public enum MediaReport {
             sink.text(CellText.Bytes(rebasing: digits[start..<20]))
         }
     }
+}
+
+/// A value the pipeline's helper thread works on while this thread waits for it.
+final class Box<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -76,21 +76,27 @@ public enum ViolationReport {
             try ReportJSON.stream(db, sql: query.sql, arguments: query.arguments, decode: GuardRows.violation, into: &out)
         case .csv:
             let query = GuardRows.violationsListing(columns: columns(language), filter: filter)
-            var sink = CSVSink(out: out, header: header(language))
-            try RawRow.each(db, sql: query.sql, arguments: query.arguments) { row in try self.row(row, names, into: &sink) }
-            out = sink.out
+            let sink = Box(CSVSink(out: out, header: header(language)))
+            try RowPipeline.run(db, sql: query.sql, arguments: query.arguments, columns: 11, integerColumns: [0]) { row in
+                try self.row(row, names, into: &sink.value)
+            }
+            out = sink.value.out
         case .table:
             let query = GuardRows.violationsListing(columns: columns(language), filter: filter)
-            var measure = TableMeasure(header: header(language))
-            try RawRow.each(db, sql: query.sql, arguments: query.arguments) { row in try self.row(row, names, into: &measure) }
-            var writer = TableWriter(out: out, header: header(language), widths: measure.widths)
-            try RawRow.each(db, sql: query.sql, arguments: query.arguments) { row in try self.row(row, names, into: &writer) }
-            out = writer.out
+            let measure = Box(TableMeasure(header: header(language)))
+            try RowPipeline.run(db, sql: query.sql, arguments: query.arguments, columns: 11, integerColumns: [0]) { row in
+                try self.row(row, names, into: &measure.value)
+            }
+            let writer = Box(TableWriter(out: out, header: header(language), widths: measure.value.widths))
+            try RowPipeline.run(db, sql: query.sql, arguments: query.arguments, columns: 11, integerColumns: [0]) { row in
+                try self.row(row, names, into: &writer.value)
+            }
+            out = writer.value.out
         }
     }
 
     /// `cells(_:_:)`, from a row selected with `columns(_:)`.
-    static func row<S: CellSink>(_ row: RawRow, _ names: Names, into sink: inout S) throws(LedgerError) {
+    static func row<S: CellSink, R: CellRow>(_ row: R, _ names: Names, into sink: inout S) throws(LedgerError) {
         MediaReport.decimal(UInt64(bitPattern: row.int64(0)), into: &sink)
         try StoredDate.timestamp(row, 1, "at", into: &sink)
         sink.fixed(try MediaReport.name(names.type, row, 2, "type"))

@@ -2,8 +2,8 @@ import GRDB
 import GRDBSQLite
 
 /// One row of a streamed listing, read column by column straight from SQLite: no `Row` value, no
-/// column lookup by name, no `String` unless a report asks for one. Valid only inside the loop that
-/// hands it out.
+/// column lookup by name, no `String`. Valid until the cursor steps on; `RowBatch` copies what
+/// the listing needs.
 struct RawRow {
     let statement: SQLiteStatement
 
@@ -15,6 +15,7 @@ struct RawRow {
         sqlite3_column_value(statement, column)
     }
 
+    /// Without converting the value to text (which an integer column would need).
     @inline(__always)
     func isNull(_ column: Int32) -> Bool {
         sqlite3_value_type(value(column)) == SQLITE_NULL
@@ -38,20 +39,6 @@ struct RawRow {
     @inline(__always)
     func int64(_ column: Int32) -> Int64 {
         sqlite3_column_int64(statement, column)
-    }
-
-    /// The column as a `String`, for the rare cell that needs the model's own parser.
-    func string(_ column: Int32) -> String {
-        String(decoding: CellText.untilNUL(text(column)), as: UTF8.self)
-    }
-
-    /// Runs `sql` and calls `body` once per row.
-    static func each(_ db: Database, sql: String, arguments: StatementArguments,
-                     _ body: (RawRow) throws -> Void) throws {
-        let statement = try db.makeStatement(sql: sql)
-        let cursor = try Row.fetchCursor(statement, arguments: arguments)
-        let row = RawRow(statement: statement.sqliteStatement)
-        while try cursor.next() != nil { try body(row) }
     }
 }
 
