@@ -64,7 +64,8 @@ public enum MediaReport {
             let query = Ledger.mediaListing(columns: tableColumns, filter: filter)
             let header = tableHeader(language)
             let measure = Box(TableMeasure(header: header))
-            try RowPipeline.run(db, sql: query.sql, arguments: query.arguments, columns: 11) { row in
+            let unordered = Ledger.mediaListing(columns: tableColumns, filter: filter, ordered: false)
+            try RowPipeline.run(db, sql: unordered.sql, arguments: unordered.arguments, columns: 11) { row in
                 try tableRow(row, names, into: &measure.value)
             }
             let writer = Box(TableWriter(out: out, header: header, widths: measure.value.widths))
