@@ -54,9 +54,10 @@ public enum MediaReport {
             let query = Ledger.mediaListing(columns: Rows.mediumColumns, filter: filter)
             try ReportJSON.stream(db, sql: query.sql, arguments: query.arguments, decode: Rows.medium, into: &out)
         case .csv:
-            let query = Ledger.mediaListing(columns: Rows.mediumColumns, filter: filter)
+            // `Rows.mediumColumns` but `registered_at`, which the export does not show.
+            let query = Ledger.mediaListing(columns: csvColumns, filter: filter)
             let sink = Box(CSVSink(out: out, header: MediaCSV.columns.map { $0.title.text(language) }))
-            try RowPipeline.run(db, sql: query.sql, arguments: query.arguments, columns: 23, integerColumns: [15]) { row in
+            try RowPipeline.run(db, sql: query.sql, arguments: query.arguments, columns: 22, integerColumns: [15]) { row in
                 try csvRow(row, names, into: &sink.value)
             }
             out = sink.value.out
@@ -100,7 +101,13 @@ public enum MediaReport {
 
     static var empty: CellText.Bytes { CellText.Bytes(start: nil, count: 0) }
 
-    /// `MediaCSV.values(of:)`, from a row selected with `Rows.mediumColumns`.
+    static let csvColumns = """
+        number, kind, level, secrecy_term, holder, user, department, purpose, place, in_service_date, \
+        brand, model, vendor_id, product_id, serial, capacity_bytes, filesystem_uuids, bound_computers, \
+        state, borrower, due_date, notes
+        """
+
+    /// `MediaCSV.values(of:)`, from a row selected with `csvColumns` (the order of `Rows.mediumColumns`).
     static func csvRow<S: CellSink, R: CellRow>(_ row: R, _ names: Names, into sink: inout S) throws(LedgerError) {
         let vendor = row.optionalText(12), product = row.optionalText(13), serial = row.optionalText(14)
         let hasIdentity = vendor != nil && product != nil && serial != nil

@@ -119,7 +119,8 @@ final class RowPipeline: @unchecked Sendable {
 /// NULL); integer columns as their eight bytes.
 final class RowBatch {
     let columns: Int
-    private let integer: [Bool]
+    /// Bit n set: column n is read as an integer.
+    private let integerMask: UInt64
     private let capacity: Int
     private let starts: UnsafeMutablePointer<Int>
     private let lengths: UnsafeMutablePointer<Int>
@@ -131,7 +132,8 @@ final class RowBatch {
 
     init(columns: Int, integerColumns: Set<Int32>, rows: Int) {
         self.columns = columns
-        integer = (0..<columns).map { integerColumns.contains(Int32($0)) }
+        precondition(columns <= 64, "a listing reads at most 64 columns")
+        integerMask = integerColumns.reduce(0) { $0 | 1 << UInt64($1) }
         capacity = rows
         starts = .allocate(capacity: rows * columns)
         lengths = .allocate(capacity: rows * columns)
@@ -152,8 +154,12 @@ final class RowBatch {
         isLast = false
     }
 
+    @inline(__always)
     private func reserve(_ more: Int) {
-        guard byteCount + more > byteCapacity else { return }
+        if byteCount + more > byteCapacity { grow(more) }
+    }
+
+    private func grow(_ more: Int) {
         byteCapacity = max(byteCapacity * 2, byteCount + more)
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: byteCapacity)
         bigger.update(from: bytes, count: byteCount)
@@ -161,26 +167,29 @@ final class RowBatch {
         bytes = bigger
     }
 
+    /// Copies one row: the reading thread's share of the work, so kept to one pass over the columns
+    /// with no bounds or uniqueness checks.
     func append(_ row: RawRow) {
-        let base = rows * columns
+        let cellStarts = starts + rows * columns, cellLengths = lengths + rows * columns
         for column in 0..<columns {
-            let cell = base + column
-            if integer[column] {
-                if row.isNull(Int32(column)) { lengths[cell] = -1; continue }
-                var value = row.int64(Int32(column))
+            let index = Int32(truncatingIfNeeded: column)
+            if integerMask & (1 << UInt64(column)) != 0 {
+                if row.isNull(index) { cellLengths[column] = -1; continue }
                 reserve(8)
-                withUnsafeBytes(of: &value) { (bytes + byteCount).update(from: $0.bindMemory(to: UInt8.self).baseAddress!, count: 8) }
-                starts[cell] = byteCount
-                lengths[cell] = 8
+                UnsafeMutableRawPointer(bytes + byteCount).storeBytes(of: row.int64(index), as: Int64.self)
+                cellStarts[column] = byteCount
+                cellLengths[column] = 8
                 byteCount += 8
-            } else if let text = row.optionalText(Int32(column)) {
-                reserve(text.count)
-                if let source = text.baseAddress { (bytes + byteCount).update(from: source, count: text.count) }
-                starts[cell] = byteCount
-                lengths[cell] = text.count
+            } else if let text = row.optionalText(index) {
+                if text.count > 0 {
+                    reserve(text.count)
+                    (bytes + byteCount).update(from: text.baseAddress!, count: text.count)
+                }
+                cellStarts[column] = byteCount
+                cellLengths[column] = text.count
                 byteCount += text.count
             } else {
-                lengths[cell] = -1
+                cellLengths[column] = -1
             }
         }
         rows += 1
