@@ -56,7 +56,8 @@ struct CSVSink: CellSink {
 /// Columns are as wide as their widest cell, so the widths must be known before the first line is
 /// written. A table listing therefore runs its query twice inside one read transaction (one
 /// snapshot, so both passes see the same rows even while the daemon records new ones): this pass
-/// reads only the table's columns and keeps nothing but each column's widest display width, then
+/// reads only the table's columns, in whatever order is cheapest, and keeps nothing but each
+/// column's widest display width, then
 /// `TableWriter` writes header, rule and rows with those widths, streaming. Memory stays constant;
 /// the price of alignment is a second scan of the rows, and the first byte comes after the first
 /// pass. (Guessing widths, or aligning per screenful, would not print the same table; CSV and JSON
