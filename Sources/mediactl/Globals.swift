@@ -55,8 +55,7 @@ struct Session {
         do {
             if let path = localDatabase {
                 let service = InventoryService(store: try LedgerStore(path: path))
-                let caller = SystemAccounts.currentProcess(sudoUser: ProcessInfo.processInfo.environment["SUDO_USER"])
-                return try service.handle(request, caller: caller)
+                return try service.handle(request, caller: localCaller)
             }
             switch try call(.ledger(request)) {
             case .response(let response): return response
@@ -66,6 +65,11 @@ struct Session {
         } catch let error as LedgerError {
             throw fail(error)
         }
+    }
+
+    /// Who is asking in local mode: this process's user (or the sudo user behind it).
+    var localCaller: Caller {
+        SystemAccounts.currentProcess(sudoUser: ProcessInfo.processInfo.environment["SUDO_USER"])
     }
 
     /// A call only the running daemon can answer (status, devices, allow-once).

@@ -47,25 +47,7 @@ struct ViolationsCommand: ParsableCommand {
         func run() throws {
             let s = Session(globals: globals)
             let from = try since.map { text in try s.parse { () throws(LedgerError) in try Parse.timestamp(text) } }
-            guard case .violations(let list) = try s.perform(.violationsList(ViolationFilter(openOnly: open, since: from))) else { return }
-            if format == .json { return try Output.json(list) }
-            let r = Render(language: s.language)
-            let header = ["#", r.t("时间", "TIME"), r.t("类型", "TYPE"), r.t("严重程度", "SEVERITY"), r.t("处理", "OUTCOME"),
-                          r.t("计算机", "COMPUTER"), r.t("介质", "MEDIUM"), r.t("人员", "PERSON"), r.t("原因", "REASON"),
-                          r.t("状态", "STATUS")]
-            let rows = list.map { v -> [String] in
-                let outcome: String = switch v.outcome {
-                case .blocked: r.t("已阻断", "blocked")
-                case .logged: r.t("仅记录", "logged")
-                case .audited: r.t("审计", "audit")
-                }
-                let status = v.status == .open ? r.t("未处置", "open")
-                    : r.t("已确认", "acknowledged") + " (\(v.acknowledgedBy ?? ""))"
-                return [String(v.id ?? 0), v.at.description, v.type.names.text(s.language), v.severity.names.text(s.language),
-                        outcome, v.computer ?? "", v.mediumNumber ?? "", v.person ?? "", v.reason.text(s.language), status]
-            }
-            if format == .csv { return Output.print(CSV.document(header: header, rows: rows)) }
-            Output.print(TextTable(header: header, rows: rows).render())
+            try s.list(.violations(ViolationFilter(openOnly: open, since: from)), format: format)
         }
     }
 

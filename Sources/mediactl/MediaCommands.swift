@@ -128,8 +128,7 @@ struct MediaCommand: ParsableCommand {
             if let level { filter.level = try s.parse { () throws(LedgerError) in try Parse.level(level) } }
             if let state { filter.state = try s.parse { () throws(LedgerError) in try Parse.state(state) } }
             if let kind { filter.kind = try s.parse { () throws(LedgerError) in try Parse.kind(kind) } }
-            guard case .media(let media) = try s.perform(.mediaList(filter)) else { return }
-            try Render(language: s.language).media(media, format: format)
+            try s.list(.media(filter), format: format)
         }
     }
 

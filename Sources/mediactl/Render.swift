@@ -6,23 +6,6 @@ struct Render {
 
     func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
 
-    func media(_ media: [Medium], format: OutputFormat) throws {
-        switch format {
-        case .json: try Output.json(media)
-        case .csv: Output.print(MediaCSV.export(media, language: language))
-        case .table:
-            let header = [t("统一编号", "NUMBER"), t("类别", "KIND"), t("密级", "LEVEL"), t("状态", "STATE"),
-                          t("责任人", "HOLDER"), t("借用人", "BORROWER"), t("归还期限", "DUE"), t("存放位置", "PLACE"),
-                          t("序列号", "SERIAL")]
-            let rows = media.map { m in
-                [m.number, m.kind.name(language), m.level.name(language), m.state.name(language), m.holder,
-                 m.borrower ?? "", m.dueDate?.description ?? "", m.place ?? "", m.identity?.serial ?? ""]
-            }
-            Output.print(TextTable(header: header, rows: rows).render())
-            Output.print(t("共 \(media.count) 件\n", "\(media.count) medium(s)\n"))
-        }
-    }
-
     func detail(_ d: MediumDetail, format: OutputFormat) throws {
         if format == .json { return try Output.json(d) }
         let m = d.medium

@@ -4,7 +4,7 @@
 //
 //   mediad-bench decision --dir DIR [--media 1000,100000,1000000] [--samples 2000] [--runs 5]
 //   mediad-bench ledger --db FILE --rows N          a ledger with N media and N violations
-//   mediad-bench reports --db FILE [--runs 5]       listings through InventoryService + rendering
+//   mediad-bench reports --db FILE [--runs 5]       listings streamed by InventoryService.report
 //
 // Results are one JSON object on stdout.
 
@@ -195,81 +195,52 @@ func decisionBench(_ args: Arguments) throws {
 
 // MARK: - section 4: reports
 
-/// mediactl's renderings, as its commands build them (Sources/mediactl: Render.media, ViolationsCommand).
-func mediaTable(_ media: [Medium]) -> String {
-    let header = ["NUMBER", "KIND", "LEVEL", "STATE", "HOLDER", "BORROWER", "DUE", "PLACE", "SERIAL"]
-    let rows = media.map { m in
-        [m.number, m.kind.name(.en), m.level.name(.en), m.state.name(.en), m.holder, m.borrower ?? "",
-         m.dueDate?.description ?? "", m.place ?? "", m.identity?.serial ?? ""]
-    }
-    return TextTable(header: header, rows: rows).render() + "\(media.count) medium(s)\n"
-}
-
-func violationRows(_ list: [ViolationRecord]) -> (header: [String], rows: [[String]]) {
-    let header = ["#", "TIME", "TYPE", "SEVERITY", "OUTCOME", "COMPUTER", "MEDIUM", "PERSON", "REASON", "STATUS"]
-    let rows = list.map { v -> [String] in
-        let outcome: String = switch v.outcome {
-        case .blocked: "blocked"
-        case .logged: "logged"
-        case .audited: "audit"
-        }
-        let status = v.status == .open ? "open" : "acknowledged (\(v.acknowledgedBy ?? ""))"
-        return [String(v.id ?? 0), v.at.description, v.type.names.text(.en), v.severity.names.text(.en), outcome,
-                v.computer ?? "", v.mediumNumber ?? "", v.person ?? "", v.reason.text(.en), status]
-    }
-    return (header, rows)
-}
-
+/// What `mediactl --db LEDGER media list` and `violations list` run: `InventoryService.report`,
+/// streaming from the ledger through a `ReportOutput` whose blocks go to /dev/null with write(2), as
+/// mediactl's go to its standard output.
 func reportsBench(_ args: Arguments) throws {
     let path = args.string("db")
     let runs = args.int("runs", 5)
     let service = InventoryService(store: try LedgerStore(path: path))
     let root = Caller(actor: Actor(uid: 0, name: "root"), roles: Set(Role.allCases))
-    let sink = FileHandle(forWritingAtPath: "/dev/null")!
-    typealias Report = (name: String, body: () throws -> (rows: Int, fetched: UInt64, text: String))
-    let reports: [Report] = [
-        ("media-csv", {
-            guard case .media(let media) = try service.handle(.mediaList(MediaFilter()), caller: root) else { fail("media") }
-            let t = now()
-            return (media.count, t, MediaCSV.export(media, language: .en))
-        }),
-        ("media-table", {
-            guard case .media(let media) = try service.handle(.mediaList(MediaFilter()), caller: root) else { fail("media") }
-            let t = now()
-            return (media.count, t, mediaTable(media))
-        }),
-        ("violations-csv", {
-            guard case .violations(let list) = try service.handle(.violationsList(ViolationFilter()), caller: root) else { fail("violations") }
-            let t = now()
-            let (header, rows) = violationRows(list)
-            return (list.count, t, CSV.document(header: header, rows: rows))
-        }),
-        ("violations-table", {
-            guard case .violations(let list) = try service.handle(.violationsList(ViolationFilter()), caller: root) else { fail("violations") }
-            let t = now()
-            let (header, rows) = violationRows(list)
-            return (list.count, t, TextTable(header: header, rows: rows).render())
-        }),
+    let sink = open("/dev/null", O_WRONLY)
+    guard sink >= 0 else { fail("cannot open /dev/null") }
+    let reports: [(name: String, listing: Listing, format: ReportFormat)] = [
+        ("media-csv", .media(MediaFilter()), .csv),
+        ("media-table", .media(MediaFilter()), .table),
+        ("violations-csv", .violations(ViolationFilter()), .csv),
+        ("violations-table", .violations(ViolationFilter()), .table),
     ]
+    let rowCounts = try DatabaseQueue(path: path).read { db in
+        [try Int.fetchOne(db, sql: "SELECT count(*) FROM medium") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM violation") ?? 0]
+    }
     var results: [String: Any] = [:]
     for report in reports {
-        var first: [Double] = [], last: [Double] = [], fetch: [Double] = []
-        var rows = 0
-        for _ in 0..<runs {
-            let t0 = now()
-            let (count, fetched, text) = try report.body()
-            // The whole text exists before its first byte can be written: first byte = text built.
-            let t1 = now()
-            sink.write(Data(text.utf8))
-            let t2 = now()
-            rows = count
-            fetch.append(Double(fetched - t0) / 1e9)
-            first.append(Double(t1 - t0) / 1e9)
-            last.append(Double(t2 - t0) / 1e9)
+        // One untimed run counts the lines (and warms the page cache); the timed runs only write.
+        var lines = 0, bytes = 0
+        var counting = ReportOutput { block throws(LedgerError) in
+            bytes += block.count
+            for byte in block where byte == 0x0A { lines += 1 }
         }
-        results[report.name] = ["rows": rows, "fetch_s": spread(fetch), "first_byte_s": spread(first), "last_byte_s": spread(last)]
-        FileHandle.standardError.write(Data("\(report.name): \(rows) rows, last byte \(median(last)) s\n".utf8))
+        try service.report(report.listing, format: report.format, language: .en, caller: root, to: &counting)
+        var first: [Double] = [], last: [Double] = []
+        for _ in 0..<runs {
+            var firstBlock: UInt64? = nil
+            let t0 = now()
+            var output = ReportOutput { block throws(LedgerError) in
+                if firstBlock == nil { firstBlock = now() }
+                _ = write(sink, block.baseAddress, block.count)
+            }
+            try service.report(report.listing, format: report.format, language: .en, caller: root, to: &output)
+            let t1 = now()
+            first.append(Double((firstBlock ?? t1) - t0) / 1e9)
+            last.append(Double(t1 - t0) / 1e9)
+        }
+        results[report.name] = ["rows": rowCounts[report.name.hasPrefix("media") ? 0 : 1], "lines": lines, "bytes": bytes,
+                                "first_byte_s": spread(first), "last_byte_s": spread(last)]
+        FileHandle.standardError.write(Data("\(report.name): \(lines) lines, first byte \(median(first)) s, last byte \(median(last)) s\n".utf8))
     }
+    close(sink)
     emit(results)
 }
 

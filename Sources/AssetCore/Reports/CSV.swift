@@ -5,15 +5,23 @@ public enum CSV {
 
     /// Cells a spreadsheet would run as a formula are defused with a leading apostrophe
     /// (CSV injection); `parse` strips it again so export → import is lossless.
+    ///
+    /// Works on Unicode scalars, as `parse` does: a CRLF inside a cell, or a quote followed by a
+    /// combining mark, is one `Character` but still needs quoting.
     public static func cell(_ text: String) -> String {
-        var value = text
-        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
-            value = "'" + value
+        let scalars = text.unicodeScalars
+        let defuse = scalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } ?? false
+        let quote = scalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+        guard defuse || quote else { return text }
+        var out = String.UnicodeScalarView()
+        if quote { out.append("\"") }
+        if defuse { out.append("'") }
+        for scalar in scalars {
+            out.append(scalar)
+            if quote, scalar == "\"" { out.append("\"") }
         }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return value
+        if quote { out.append("\"") }
+        return String(out)
     }
 
     public static func document(header: [String], rows: [[String]]) -> String {

@@ -14,14 +14,7 @@ public final class InventoryService: Sendable {
 
     /// Checks the caller's role, then serves the request.
     public func handle(_ request: Request, caller: Caller) throws(LedgerError) -> Response {
-        guard request.permission.isGranted(to: caller.roles) else {
-            let held = caller.roles.isEmpty ? Bilingual(zh: "无", en: "none")
-                : Bilingual(zh: caller.roles.sorted().map { $0.names.zh }.joined(separator: "、"),
-                            en: caller.roles.sorted().map { $0.rawValue }.joined(separator: ", "))
-            throw LedgerError(.permission,
-                zh: "权限不足：“\(request.verb)” 需要\(request.permission.needed.zh)；用户 \(caller.actor.name) 的角色：\(held.zh)",
-                en: "permission denied: '\(request.verb)' needs \(request.permission.needed.en); user \(caller.actor.name) has: \(held.en)")
-        }
+        try authorize(request, caller: caller)
         let context = Context(caller: caller, now: clock.now())
         switch request {
         case .hostShow: return try hostShow()
@@ -45,6 +38,18 @@ public final class InventoryService: Sendable {
         case .events(let since, let limit): return .events(try store.read { try GuardRows.events($0, since: since, limit: limit) })
         case .violationsList(let filter): return .violations(try store.read { try GuardRows.violations($0, filter: filter) })
         case .violationAck(let id, let note): return try acknowledge(id, note: note, context)
+        }
+    }
+
+    /// Refuses a caller whose roles do not grant the request, naming what it needs and what they have.
+    func authorize(_ request: Request, caller: Caller) throws(LedgerError) {
+        guard request.permission.isGranted(to: caller.roles) else {
+            let held = caller.roles.isEmpty ? Bilingual(zh: "无", en: "none")
+                : Bilingual(zh: caller.roles.sorted().map { $0.names.zh }.joined(separator: "、"),
+                            en: caller.roles.sorted().map { $0.rawValue }.joined(separator: ", "))
+            throw LedgerError(.permission,
+                zh: "权限不足：“\(request.verb)” 需要\(request.permission.needed.zh)；用户 \(caller.actor.name) 的角色：\(held.zh)",
+                en: "permission denied: '\(request.verb)' needs \(request.permission.needed.en); user \(caller.actor.name) has: \(held.en)")
         }
     }
 

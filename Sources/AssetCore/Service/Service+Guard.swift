@@ -47,7 +47,8 @@ extension InventoryService {
             throw LedgerError(.usage, zh: "确认违规需要用 --note 写明处置情况", en: "acknowledging a violation needs a --note saying how it was dealt with")
         }
         return try store.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM violation WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(GuardRows.violationColumns) FROM violation WHERE id = ?",
+                                              arguments: [id]) else {
                 throw LedgerError(.notFound, zh: "没有编号为 \(id) 的违规记录；用 `mediactl violations list` 查看",
                                   en: "no violation with id \(id); `mediactl violations list` shows them")
             }

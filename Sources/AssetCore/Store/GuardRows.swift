@@ -39,22 +39,29 @@ enum GuardRows {
         return db.lastInsertedRowID
     }
 
+    /// The violation table's columns, in the order `violation(_:)` reads them.
+    static let violationColumns = """
+        id, event_id, at, type, severity, computer, medium_number, person, serial, device, outcome, \
+        reason_zh, reason_en, status, acknowledged_by, acknowledged_at, note
+        """
+
+    /// A row selected with `violationColumns`, read by position.
     static func violation(_ row: Row) throws -> ViolationRecord {
-        var record = ViolationRecord(at: try Rows.timestamp(row, "at"), type: try Rows.decode(ViolationType.self, row, "type"),
-                                     severity: try Rows.decode(Severity.self, row, "severity"),
-                                     outcome: try Rows.decode(ViolationOutcome.self, row, "outcome"),
-                                     reason: Bilingual(zh: row["reason_zh"], en: row["reason_en"]))
-        record.id = row["id"]
-        record.eventID = row["event_id"]
-        record.computer = row["computer"]
-        record.mediumNumber = row["medium_number"]
-        record.person = row["person"]
-        record.serial = row["serial"]
-        record.device = row["device"]
-        record.status = try Rows.decode(ViolationStatus.self, row, "status")
-        record.acknowledgedBy = row["acknowledged_by"]
-        if let at: String = row["acknowledged_at"] { record.acknowledgedAt = Timestamp(parsing: at) }
-        record.note = row["note"]
+        var record = ViolationRecord(at: try Rows.timestamp(row, 2, "at"), type: try Rows.decode(ViolationType.self, row, 3, "type"),
+                                     severity: try Rows.decode(Severity.self, row, 4, "severity"),
+                                     outcome: try Rows.decode(ViolationOutcome.self, row, 10, "outcome"),
+                                     reason: Bilingual(zh: row[11], en: row[12]))
+        record.id = row[0]
+        record.eventID = row[1]
+        record.computer = row[5]
+        record.mediumNumber = row[6]
+        record.person = row[7]
+        record.serial = row[8]
+        record.device = row[9]
+        record.status = try Rows.decode(ViolationStatus.self, row, 13, "status")
+        record.acknowledgedBy = row[14]
+        if let at: String = row[15] { record.acknowledgedAt = Timestamp(parsing: at) }
+        record.note = row[16]
         return record
     }
 
@@ -75,9 +82,7 @@ enum GuardRows {
     }
 
     static func violations(_ db: Database, filter: ViolationFilter) throws -> [ViolationRecord] {
-        var sql = "SELECT * FROM violation WHERE at >= ?"
-        if filter.openOnly { sql += " AND status = 'open'" }
-        return try Row.fetchAll(db, sql: sql + " ORDER BY id",
-                                arguments: [(filter.since ?? Timestamp(secondsSinceEpoch: 0)).description]).map(violation)
+        let query = violationsListing(columns: violationColumns, filter: filter)
+        return try Row.fetchAll(db, sql: query.sql, arguments: query.arguments).map(violation)
     }
 }

@@ -83,15 +83,8 @@ enum Ledger {
     }
 
     static func media(_ db: Database, filter: MediaFilter) throws -> [Medium] {
-        var clauses: [String] = []
-        var arguments: StatementArguments = []
-        if let level = filter.level { clauses.append("level = ?"); arguments += [level.rawValue] }
-        if let state = filter.state { clauses.append("state = ?"); arguments += [state.rawValue] }
-        if let holder = filter.holder { clauses.append("holder = ?"); arguments += [holder] }
-        if let kind = filter.kind { clauses.append("kind = ?"); arguments += [kind.rawValue] }
-        let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        return try Row.fetchAll(db, sql: "SELECT \(Rows.mediumColumns) FROM medium \(whereClause) ORDER BY number",
-                                arguments: arguments).map(Rows.medium)
+        let query = mediaListing(columns: Rows.mediumColumns, filter: filter)
+        return try Row.fetchAll(db, sql: query.sql, arguments: query.arguments).map(Rows.medium)
     }
 
     /// Media a person still has: as responsible person, or as borrower/carrier right now.

@@ -38,28 +38,30 @@ enum Rows {
         state, borrower, due_date, notes, registered_at
         """
 
+    /// A row selected with `mediumColumns`, read by position: looking columns up by name cost a
+    /// lowercased copy of the name per column and row.
     static func medium(_ row: Row) throws -> Medium {
-        var medium = Medium(number: row["number"], kind: try decode(MediumKind.self, row, "kind"),
-                            level: try decode(Level.self, row, "level"), holder: row["holder"],
-                            state: try decode(MediumState.self, row, "state"))
-        medium.secrecyTerm = row["secrecy_term"]
-        medium.user = row["user"]
-        medium.department = row["department"]
-        medium.purpose = row["purpose"]
-        medium.place = row["place"]
-        medium.inServiceDate = try day(row, "in_service_date")
-        medium.brand = row["brand"]
-        medium.model = row["model"]
-        if let vendor: String = row["vendor_id"], let product: String = row["product_id"], let serial: String = row["serial"] {
-            let capacity: Int64? = row["capacity_bytes"]
+        var medium = Medium(number: row[0], kind: try decode(MediumKind.self, row, 1, "kind"),
+                            level: try decode(Level.self, row, 2, "level"), holder: row[4],
+                            state: try decode(MediumState.self, row, 18, "state"))
+        medium.secrecyTerm = row[3]
+        medium.user = row[5]
+        medium.department = row[6]
+        medium.purpose = row[7]
+        medium.place = row[8]
+        medium.inServiceDate = try day(row, 9, "in_service_date")
+        medium.brand = row[10]
+        medium.model = row[11]
+        if let vendor: String = row[12], let product: String = row[13], let serial: String = row[14] {
+            let capacity: Int64? = row[15]
             medium.identity = HardwareIdentity(vendorID: vendor, productID: product, serial: serial,
                                                capacityBytes: capacity.map { UInt64(bitPattern: $0) },
-                                               filesystemUUIDs: try list(row, "filesystem_uuids"))
+                                               filesystemUUIDs: try list(row, 16, "filesystem_uuids"))
         }
-        medium.boundComputers = try list(row, "bound_computers")
-        medium.borrower = row["borrower"]
-        medium.dueDate = try day(row, "due_date")
-        medium.notes = row["notes"]
+        medium.boundComputers = try list(row, 17, "bound_computers")
+        medium.borrower = row[19]
+        medium.dueDate = try day(row, 20, "due_date")
+        medium.notes = row[21]
         return medium
     }
 
@@ -113,6 +115,34 @@ enum Rows {
         return value
     }
 
+    static func decode<T: RawRepresentable>(_ type: T.Type, _ row: Row, _ index: Int, _ column: String) throws -> T where T.RawValue == String {
+        let raw: String = row[index] ?? ""
+        guard let value = T(rawValue: raw) else { throw corrupt(column, raw) }
+        return value
+    }
+
+    static func optional<T: RawRepresentable>(_ type: T.Type, _ row: Row, _ index: Int, _ column: String) throws -> T? where T.RawValue == String {
+        guard let raw: String = row[index] else { return nil }
+        guard let value = T(rawValue: raw) else { throw corrupt(column, raw) }
+        return value
+    }
+
+    static func day(_ row: Row, _ index: Int, _ column: String) throws -> Day? {
+        guard let raw: String = row[index] else { return nil }
+        guard let value = Day(parsing: raw) else { throw corrupt(column, raw) }
+        return value
+    }
+
+    static func timestamp(_ row: Row, _ index: Int, _ column: String) throws -> Timestamp {
+        let raw: String = row[index] ?? ""
+        guard let value = Timestamp(parsing: raw) else { throw corrupt(column, raw) }
+        return value
+    }
+
+    static func list(_ row: Row, _ index: Int, _ column: String) throws -> [String] {
+        try list(row[index] ?? "[]", column)
+    }
+
     static func day(_ row: Row, _ column: String) throws -> Day? {
         guard let raw: String = row[column] else { return nil }
         guard let value = Day(parsing: raw) else { throw corrupt(column, raw) }
@@ -126,7 +156,12 @@ enum Rows {
     }
 
     static func list(_ row: Row, _ column: String) throws -> [String] {
-        let raw: String = row[column] ?? "[]"
+        try list(row[column] ?? "[]", column)
+    }
+
+    /// A JSON list of strings; the common empty list needs no decoder.
+    static func list(_ raw: String, _ column: String) throws -> [String] {
+        if raw == "[]" { return [] }
         guard let value = try? JSONDecoder().decode([String].self, from: Data(raw.utf8)) else { throw corrupt(column, raw) }
         return value
     }

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A cell whose text is one of a few known strings (a level's or a state's name in the reader's
+/// language), prepared once per listing in every form a sink writes. The bytes live in the
+/// listing's `TextArena`, so copying a cell costs no reference counting.
+struct FixedCell {
+    /// The text, as CSV reads it (for a composite cell).
+    let raw: CellText.Bytes
+    /// `CSV.cell` of the text.
+    let csv: CellText.Bytes
+    /// `SafeText.escape` of the text, as a table writes it.
+    let escaped: CellText.Bytes
+    let width: Int
+
+    init(_ text: String, in arena: TextArena) {
+        raw = arena.keep(Array(text.utf8))
+        csv = arena.keep(Array(CSV.cell(text).utf8))
+        let safe = SafeText.escape(text)
+        escaped = arena.keep(Array(safe.utf8))
+        width = TextTable.displayWidth(safe)
+    }
+
+    /// The cells for every case of a string-backed enum, found by the stored raw value.
+    struct Table {
+        private let entries: [(stored: CellText.Bytes, cell: FixedCell)]
+
+        init<T: RawRepresentable & CaseIterable>(_ type: T.Type, in arena: TextArena, _ text: (T) -> String)
+        where T.RawValue == String {
+            self.init(T.allCases.map { ($0.rawValue, text($0)) }, in: arena)
+        }
+
+        /// Stored value → text shown.
+        init(_ pairs: [(stored: String, text: String)], in arena: TextArena) {
+            entries = pairs.map { (arena.keep(Array($0.stored.utf8)), FixedCell($0.text, in: arena)) }
+        }
+
+        /// The cell for a stored value, or nil when the ledger holds something no case spells.
+        @inline(__always)
+        func cell(_ stored: CellText.Bytes) -> FixedCell? {
+            index(stored).map { entries[$0].cell }
+        }
+
+        /// Which entry a stored value is (in the order given), or nil.
+        @inline(__always)
+        func index(_ stored: CellText.Bytes) -> Int? {
+            let stored = CellText.untilNUL(stored)
+            for (index, entry) in entries.enumerated() where entry.stored.count == stored.count {
+                if stored.isEmpty || memcmp(entry.stored.baseAddress!, stored.baseAddress!, stored.count) == 0 { return index }
+            }
+            return nil
+        }
+    }
+}
+
+/// Memory for a listing's fixed texts, freed with the listing.
+final class TextArena {
+    private var blocks: [UnsafeMutableBufferPointer<UInt8>] = []
+
+    func keep(_ bytes: [UInt8]) -> CellText.Bytes {
+        let block = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+        _ = block.initialize(from: bytes)
+        blocks.append(block)
+        return CellText.Bytes(rebasing: block[0..<bytes.count])
+    }
+
+    deinit {
+        for block in blocks { block.deallocate() }
+    }
+}

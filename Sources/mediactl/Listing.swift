@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AssetCore
+import Foundation
+
+extension Session {
+    /// `media list` and `violations list`. In local mode the listing streams from the ledger to
+    /// standard output as it is read (constant memory, first line at once); from the daemon it
+    /// arrives as one reply and is rendered by the same AssetCore report.
+    func list(_ listing: Listing, format: OutputFormat) throws {
+        let format = ReportFormat(rawValue: format.rawValue)!
+        if let path = localDatabase {
+            return try parse { () throws(LedgerError) in
+                let service = InventoryService(store: try LedgerStore(path: path))
+                var output = ReportOutput(sink: StandardOutput.write)
+                try service.report(listing, format: format, language: language, caller: localCaller, to: &output)
+            }
+        }
+        switch try perform(listing.request) {
+        case .media(let media): Output.print(try parse { () throws(LedgerError) in
+            try MediaReport.render(media, format: format, language: language) })
+        case .violations(let list): Output.print(try parse { () throws(LedgerError) in
+            try ViolationReport.render(list, format: format, language: language) })
+        default: return
+        }
+    }
+}
+
+/// Standard output without `FileHandle`: whole blocks through write(2).
+enum StandardOutput {
+    static func write(_ block: UnsafeRawBufferPointer) throws(LedgerError) {
+        var offset = 0
+        while offset < block.count {
+            let written = Glibc.write(1, block.baseAddress! + offset, block.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                throw LedgerError(.storage, zh: "无法写入标准输出：\(reason)", en: "cannot write to standard output: \(reason)")
+            }
+            offset += written
+        }
+    }
+}

@@ -1,0 +1,179 @@
+@testable import AssetCore
+import Foundation
+import GRDB
+import Testing
+
+/// The streamed listings (`InventoryService.report`, what `mediactl --db` runs) must print exactly
+/// what rendering the service's reply prints (what mediactl prints for the daemon's reply), for
+/// every format and language, over rows full of the text that trips up terminals and spreadsheets.
+@Suite struct ReportStreamTests {
+    /// Free text the listings must escape, defuse, quote or measure.
+    static let awkward: [String?] = [
+        nil, "", "密码柜3", "=SUM(A1:A9)", "+1", "-x", "@cmd", "\tlead", "a,b", "say \"hi\"", "two\r\nlines",
+        "back\\slash", "bell\u{07}", "e\u{301}", "\"\u{301}quote", "rtl\u{202E}txt", "c1\u{85}", "zero\u{200B}w",
+        "emoji 🚀", "全角ＡＢ", "한국어", "ｶﾅ", String(repeating: "宽", count: 30), "plain",
+        // Past the first eight bytes, where the writers look a word at a time.
+        "a long plain prefix, then a comma", "0123456789\"quoted", "long prefix text\\back", "0123456789abcdef\u{01}",
+        "0123456789abcdef\u{7F}", "0123456789abcdefé", "0123456789abcdef\r\n", "0123456789abcdef~ \u{1F}x",
+    ]
+
+    static func text(_ i: Int) -> String? { awkward[i % awkward.count] }
+
+    /// A ledger of `count` media and violations, filled with SQL so that it can also hold what the
+    /// service would never write (non-canonical dates, invalid UTF-8, an embedded NUL).
+    static func ledger(media count: Int) throws -> Fixture {
+        let f = try Fixture()
+        try f.person("P001", "张三")
+        try f.person("李四", "李四")
+        try f.store.write { db in
+            let kinds = MediumKind.allCases, levels = Level.allCases, states = MediumState.allCases
+            for i in 0..<count {
+                let identity = i % 3 != 0
+                let args: StatementArguments = [
+                    String(format: "N-%05d", i), kinds[i % kinds.count].rawValue, levels[i % levels.count].rawValue,
+                    text(i + 1), i % 2 == 0 ? "P001" : "李四", text(i + 2), text(i + 3), text(i + 4), text(i + 5),
+                    [nil, "2026-01-05", "2026/1/5", "2024-02-29"][i % 4], text(i + 6), text(i + 7),
+                    identity ? "0781" : nil, identity ? "5567" : nil, identity || i % 2 == 0 ? (text(i + 8) ?? "S") + "#\(i)" : nil,
+                    [nil, 15_376_318_464, -1][i % 3] as Int64?, ["[]", "[\"u1\",\"u2\"]"][i % 2], ["[]", "[\"PC-1\"]"][i % 5 == 0 ? 1 : 0],
+                    states[i % states.count].rawValue, i % 4 == 0 ? "P001" : nil, i % 4 == 0 ? "2099-12-10" : nil, text(i + 9),
+                    "2026-01-01T00:00:00Z",
+                ]
+                try db.execute(sql: "INSERT INTO medium (\(Rows.mediumColumns)) VALUES (\(Array(repeating: "?", count: 23).joined(separator: ",")))",
+                               arguments: args)
+                try db.execute(sql: """
+                    INSERT INTO violation (at, type, severity, computer, medium_number, person, outcome, reason_zh, reason_en,
+                        status, acknowledged_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [
+                        [Timestamp(secondsSinceEpoch: 1_767_225_600 + Int64(i) * 61).description, "2026-01-02 03:04"][i % 7 == 0 ? 1 : 0],
+                        ViolationType.allCases[i % ViolationType.allCases.count].rawValue,
+                        Severity.allCases[i % 4].rawValue, text(i), text(i + 1), text(i + 2),
+                        ["blocked", "logged", "audited"][i % 3], "原因\(text(i + 3) ?? "")", "reason \(text(i + 4) ?? "")",
+                        i % 2 == 0 ? "open" : "acknowledged", i % 2 == 0 ? nil : text(i + 5)])
+            }
+            // What only a damaged or hand-edited ledger holds: bytes that are not UTF-8, a NUL.
+            try db.execute(sql: "UPDATE medium SET place = CAST(X'41FF42' AS TEXT), notes = CAST(X'6100620A' AS TEXT) WHERE number = 'N-00001'")
+            try db.execute(sql: "UPDATE violation SET reason_en = CAST(X'E4B8AD80' AS TEXT), computer = CAST(X'50430043' AS TEXT) WHERE id = 2")
+        }
+        return f
+    }
+
+    static func streamed(_ f: Fixture, _ listing: Listing, _ format: ReportFormat, _ language: Language) throws -> String {
+        let box = TextBox()
+        var output = ReportOutput.collecting(into: box)
+        try f.service.report(listing, format: format, language: language, caller: f.admin, to: &output)
+        return box.text
+    }
+
+    static func rendered(_ f: Fixture, _ listing: Listing, _ format: ReportFormat, _ language: Language) throws -> String {
+        switch try f.run(listing.request) {
+        case .media(let media): try MediaReport.render(media, format: format, language: language)
+        case .violations(let list): try ViolationReport.render(list, format: format, language: language)
+        default: ""
+        }
+    }
+
+    @Test(arguments: ReportFormat.allCases)
+    func streamedListingsPrintWhatTheRepliesPrint(format: ReportFormat) throws {
+        // 1,500 rows: several 64 KiB blocks in every format.
+        let f = try Self.ledger(media: 1500)
+        let listings: [Listing] = [
+            .media(MediaFilter()), .media(MediaFilter(level: .secret)), .media(MediaFilter(state: .loaned, holder: "P001")),
+            .media(MediaFilter(kind: .optical)), .media(MediaFilter(holder: "nobody")),
+            .violations(ViolationFilter()), .violations(ViolationFilter(openOnly: true)),
+            .violations(ViolationFilter(since: Timestamp(parsing: "2026-01-10")!)),
+        ]
+        for listing in listings {
+            for language in [Language.zh, .en] {
+                let streamed = try Self.streamed(f, listing, format, language)
+                let rendered = try Self.rendered(f, listing, format, language)
+                #expect(streamed == rendered, "\(listing) \(format) \(language)")
+            }
+        }
+        let all = try Self.streamed(f, .media(MediaFilter()), format, .en)
+        #expect(all.utf8.count > 3 * 64 * 1024 && all.contains("N-01499"))
+    }
+
+    @Test func aTableIsAlignedByDisplayWidth() throws {
+        let f = try Fixture()
+        try f.person("P001", "张三")
+        try f.store.write { db in
+            for (number, place) in [("U-1", "密码柜3"), ("U-22", "safe"), ("U-333", "e\u{301}\u{07}")] {
+                try db.execute(sql: """
+                    INSERT INTO medium (number, kind, level, holder, place, state, registered_at)
+                    VALUES (?, 'usb-stick', 'secret', 'P001', ?, 'in-service', '2026-01-01T00:00:00Z')
+                    """, arguments: [number, place])
+            }
+        }
+        // An empty serial still pads the place before it: the table's lines end in spaces there.
+        let en = try Self.streamed(f, .media(MediaFilter()), .table, .en)
+        #expect(en.components(separatedBy: "\n") == [
+            "NUMBER  KIND       LEVEL   STATE       HOLDER  BORROWER  DUE  PLACE    SERIAL",
+            "------  ---------  ------  ----------  ------  --------  ---  -------  ------",
+            "U-1     usb-stick  secret  in-service  P001                   密码柜3  ",
+            "U-22    usb-stick  secret  in-service  P001                   safe     ",
+            "U-333   usb-stick  secret  in-service  P001                   e\u{301}\\x07    ",
+            "3 medium(s)",
+            "",
+        ])
+        let zh = try Self.streamed(f, .media(MediaFilter()), .table, .zh)
+        #expect(zh.components(separatedBy: "\n") == [
+            "统一编号  类别  密级  状态  责任人  借用人  归还期限  存放位置  序列号",
+            "--------  ----  ----  ----  ------  ------  --------  --------  ------",
+            "U-1       U盘   机密  在用  P001                      密码柜3   ",
+            "U-22      U盘   机密  在用  P001                      safe      ",
+            "U-333     U盘   机密  在用  P001                      e\u{301}\\x07     ",
+            "共 3 件",
+            "",
+        ])
+    }
+
+    @Test func csvDefusesQuotesAndKeepsLineBreaksInsideACell() throws {
+        let f = try Fixture()
+        try f.person("P001", "张三")
+        try f.store.write { db in
+            try db.execute(sql: """
+                INSERT INTO medium (number, kind, level, holder, place, notes, state, registered_at)
+                VALUES ('U-1', 'usb-stick', 'secret', 'P001', '=HYPERLINK("x")', ?, 'in-service', '2026-01-01T00:00:00Z')
+                """, arguments: ["two\r\nlines, \"quoted\""])
+        }
+        let csv = try Self.streamed(f, .media(MediaFilter()), .csv, .en)
+        #expect(csv.hasPrefix("\u{FEFF}number,kind,level,state,holder,"))
+        #expect(csv.hasSuffix("\r\nU-1,usb-stick,secret,in-service,P001,,,,\"'=HYPERLINK(\"\"x\"\")\",,,,,,,,,,,,,\"two\r\nlines, \"\"quoted\"\"\"\r\n"))
+        let parsed = try MediaCSV.parse(csv)
+        #expect(parsed.problems.isEmpty)
+        #expect(parsed.rows.first?.registration.place == "=HYPERLINK(\"x\")")
+        #expect(parsed.rows.first?.registration.notes == "two\r\nlines, \"quoted\"")
+    }
+
+    @Test func aDamagedValueIsNamed() throws {
+        let f = try Self.ledger(media: 10)
+        try f.store.write { db in try db.execute(sql: "UPDATE medium SET level = 'ultra' WHERE number = 'N-00004'") }
+        for format in ReportFormat.allCases {
+            let error = ledgerError { _ = try Self.streamed(f, .media(MediaFilter()), format, .en) }
+            #expect(error?.text(.en).contains("column level: 'ultra'") == true, "\(format)")
+        }
+    }
+
+    @Test func thePipelineKeepsRowOrderAcrossBatchesAndStopsOnAnError() throws {
+        let queue = try DatabaseQueue()
+        let sql = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000) SELECT i, 'row ' || i, NULL FROM n"
+        try queue.read { db in
+            let seen = Box([Int64]())
+            try RowPipeline.run(db, sql: sql, arguments: [], columns: 3, integerColumns: [0], rowsPerBatch: 64) { row in
+                #expect(row.string(1) == "row \(row.int64(0))" && row.isNull(2))
+                seen.value.append(row.int64(0))
+            }
+            #expect(seen.value == Array(1...10000))
+
+            let consumed = Box(0)
+            let error = ledgerError {
+                try RowPipeline.run(db, sql: sql, arguments: [], columns: 3, integerColumns: [0], rowsPerBatch: 64) { row in
+                    consumed.value += 1
+                    if row.int64(0) == 5000 { throw LedgerError(.storage, zh: "坏", en: "bad row") }
+                }
+            }
+            #expect(error?.text(.en) == "bad row")
+            #expect(consumed.value == 5000)
+        }
+    }
+}
