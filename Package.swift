@@ -25,6 +25,8 @@ let package = Package(
             name: "AssetCore",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The raw SQLite calls of the streamed reports.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
