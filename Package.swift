@@ -34,6 +34,15 @@ let package = Package(
                 "AssetCore",
                 "CUdev",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            // Idle memory (bench/findings.md, section 5), measured on the static release build:
+            // lld packs the ~90,000 relative relocations into DT_RELR (2 MB of .rela.dyn that the
+            // loader reads at every start → 17 KB; needs glibc 2.36, which refuses older loads
+            // outright), and --no-export-dynamic undoes the toolchain's -export-dynamic for
+            // static-stdlib links (1 MB of dynamic symbols nobody looks up). VmRSS 23,016 → 20,160 kB.
+            linkerSettings: [
+                .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                              "-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux])),
             ]
         ),
         .executableTarget(
