@@ -41,7 +41,6 @@ struct DeadlineHeap {
     private var sequence: UInt64 = 0
 
     var earliest: UInt64? { entries.first?.deadline }
-    var count: Int { entries.count }
 
     mutating func push(_ job: UnownedJob, deadline: UInt64) {
         sequence &+= 1
