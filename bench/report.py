@@ -48,7 +48,7 @@ def machine():
         ("Swift", swift[0] if swift else "?"),
         ("USBGuard", f"usbguard-daemon {usbguard} (Debian)"),
         ("umockdev / SQLite", f"{umockdev} / {sqlite}"),
-        ("builds", "`swift build -c release --scratch-path .build-bench` (mediad, mediactl, mediad-bench)"),
+        ("builds", "`swift build -c release --static-swift-stdlib --scratch-path .build-bench` (mediad, mediactl, mediad-bench; mediad linked by lld with DT_RELR)"),
     ]
 
 

@@ -1,5 +1,4 @@
 import AssetCore
-import Dispatch
 import Logging
 #if canImport(Glibc)
 import Glibc
@@ -8,6 +7,8 @@ import Glibc
 /// Start-up, the event loop and shutdown: the edge around the Guard.
 enum Daemon {
     static func run(_ options: DaemonOptions) async -> Int32 {
+        // Before any thread exists, so every thread inherits the mask (see SignalWatch).
+        SignalWatch.blockStopSignals()
         let sink = JournalSink()
         LoggingSystem.bootstrap { JournalLogHandler(label: $0, sink: sink) }
         let logger = Logger(label: "mediad")
@@ -52,7 +53,10 @@ enum Daemon {
         let broadcaster = Broadcaster()
         let guardian = Guard(recorder: GuardRecorder(store: store), config: config, logger: logger, broadcaster: broadcaster,
                              links: linkWatch)
-        let stopping = SignalWatch(monitor: monitor)
+        guard let stopping = SignalWatch(monitor: monitor) else {
+            logger.critical("cannot start the signal thread", metadata: ["ERROR": "\(UdevError.text(for: errno))"])
+            return 71
+        }
         await guardian.start()
         let server: ControlServer
         do {
@@ -63,7 +67,13 @@ enum Daemon {
             await guardian.stop(reason: "control socket unavailable")
             return 71
         }
-        server.start()
+        do {
+            try server.start()
+        } catch {
+            logger.critical("\(error.message.en)")
+            await guardian.stop(reason: "control socket unavailable")
+            return 71
+        }
         // Ready only now: every device present at start has been decided.
         let notifier = SystemdNotifier.fromProcessEnvironment()
         notifier.notify("READY=1\nSTATUS=guarding, mode \(config.mode.rawValue)")
@@ -103,29 +113,45 @@ enum Daemon {
 }
 
 /// SIGTERM and SIGINT end the event stream, so the loop can record the stop and exit cleanly.
+///
+/// The signals are blocked in every thread and taken by one thread asleep in sigwaitinfo(2): no
+/// handler runs at an arbitrary point, and no Dispatch source (whose worker pool would wake the
+/// idle daemon every second) is needed. A signal sent during start-up stays pending until the
+/// watch begins, so it is never lost and never kills the daemon before its stop is recorded.
 final class SignalWatch: @unchecked Sendable {
-    private let sources: [any DispatchSourceSignal]
+    private static let names = [SIGTERM: "SIGTERM", SIGINT: "SIGINT"]
     private let lock = NSLockLike()
     private var received: String?
 
     var reason: String? { lock.withLock { received } }
 
-    init(monitor: DeviceMonitor) {
-        var sources: [any DispatchSourceSignal] = []
-        let queue = DispatchQueue(label: "mediad.signals")
-        for number in [SIGTERM, SIGINT] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            sources.append(source)
-        }
-        self.sources = sources
-        for (source, name) in zip(sources, ["SIGTERM", "SIGINT"]) {
-            source.setEventHandler(handler: { @Sendable [weak self] in
-                self?.lock.withLock { self?.received = name }
+    /// Blocks SIGTERM and SIGINT in the calling thread; threads started afterwards inherit the
+    /// mask. Call it before any other thread exists.
+    static func blockStopSignals() {
+        var set = stopSet()
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
+    private static func stopSet() -> sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for number in names.keys { sigaddset(&set, number) }
+        return set
+    }
+
+    /// Nil when the thread cannot be started (errno says why).
+    init?(monitor: DeviceMonitor) {
+        let started = Threads.start(name: "mediad-signals") { [self] in
+            var set = Self.stopSet()
+            while true {
+                let number = sigwaitinfo(&set, nil)
+                guard number > 0 else { continue } // EINTR
+                let name = Self.names[number] ?? "signal \(number)"
+                lock.withLock { if received == nil { received = name } }
                 monitor.stop()
-            })
-            source.resume()
+            }
         }
+        if !started { return nil }
     }
 }
 

@@ -2,6 +2,11 @@
 import Glibc
 #endif
 
+// Swift concurrency runs on mediad's own loop (the main thread), not on Dispatch's worker pool,
+// whose 1 s monitor timer would wake the idle daemon every second. First, before anything is
+// enqueued.
+LoopExecutor.install()
+
 // mediad: parse the command line, then hand over to the daemon (or to the udev diagnostic mode).
 let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "--observe" {

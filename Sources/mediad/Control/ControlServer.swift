@@ -20,8 +20,7 @@ final class ControlServer: @unchecked Sendable {
     let logger: Logger
     private let listener: Int32
     private let connections = DispatchSemaphore(value: ControlServer.maxConnections)
-    private let queue = DispatchQueue(label: "mediad.control", attributes: .concurrent)
-    private var acceptSource: (any DispatchSourceRead)?
+    private var acceptor: ReadinessLoop?
 
     init(path: String, group: String, service: InventoryService, guardian: Guard, broadcaster: Broadcaster,
          roles: RoleMap, logger: Logger) throws(LedgerError) {
@@ -81,17 +80,21 @@ final class ControlServer: @unchecked Sendable {
         return UInt32(entry.pointee.gr_gid)
     }
 
-    func start() {
+    /// Starts accepting on a thread asleep in poll(2); each connection gets a thread of its own.
+    /// Plain threads, not Dispatch: Dispatch's worker pool would wake the idle daemon every second.
+    func start() throws(LedgerError) {
         let flags = fcntl(listener, F_GETFL)
         _ = fcntl(listener, F_SETFL, flags | O_NONBLOCK)
-        let source = DispatchSource.makeReadSource(fileDescriptor: listener, queue: DispatchQueue(label: "mediad.accept"))
-        source.setEventHandler(handler: { @Sendable [weak self] in self?.acceptAll() })
-        source.resume()
-        acceptSource = source
+        do {
+            acceptor = try ReadinessLoop(name: "mediad-accept", fd: listener,
+                                         onReadable: { [weak self] in self?.acceptAll() }, onStop: {})
+        } catch {
+            throw LedgerError(.storage, zh: "无法启动控制套接字线程：\(error)", en: "cannot start the control socket's thread: \(error)")
+        }
     }
 
     func stop() {
-        acceptSource?.cancel()
+        acceptor?.stop()
         broadcaster.closeAll()
         unlink(path)
     }
@@ -105,16 +108,24 @@ final class ControlServer: @unchecked Sendable {
             _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) & ~O_NONBLOCK)
             guard connections.wait(timeout: .now()) == .success else {
                 // Full: refuse at once rather than queue without bound.
-                send(client, .error(LedgerError(.storage, zh: "mediad 连接数已满，请稍后重试", en: "mediad is busy (too many connections); try again")))
-                close(client)
+                refuse(client)
                 continue
             }
-            queue.async { [self] in
+            let started = Threads.start(name: "mediad-client") { [self] in
                 defer { connections.signal() }
                 serve(client)
                 closeGracefully(client)
             }
+            if !started {
+                connections.signal()
+                refuse(client)
+            }
         }
+    }
+
+    private func refuse(_ client: Int32) {
+        send(client, .error(LedgerError(.storage, zh: "mediad 连接数已满，请稍后重试", en: "mediad is busy (too many connections); try again")))
+        close(client)
     }
 
     private func serve(_ fd: Int32) {

@@ -1,4 +1,3 @@
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,7 +28,7 @@ final class LinkMonitor: Sendable {
     /// SO_RCVBUF as the kernel reports it after sizing.
     let receiveBufferSize: Int32?
 
-    private let source: NetlinkSourceBox
+    private let reader: ReadinessLoop
 
     init(receiveBufferSize: Int32 = LinkMonitor.defaultReceiveBufferSize) throws(NetlinkError) {
         let socket = try NetlinkSocket(groups: RTM.allGroups)
@@ -39,31 +38,31 @@ final class LinkMonitor: Sendable {
         self.receiveBufferSize = socket.receiveBufferSize
 
         let (stream, continuation) = AsyncStream.makeStream(of: LinkMonitorEvent.self, bufferingPolicy: .unbounded)
-        let queue = DispatchQueue(label: "mediad.rtnetlink-monitor")
-        let source = DispatchSource.makeReadSource(fileDescriptor: socket.fd, queue: queue)
-        // Handlers are @Sendable and built here, inside a method, never in top-level code: a
-        // closure from main.swift would be @MainActor and trap when Dispatch runs it on `queue`.
-        source.setEventHandler(handler: { @Sendable in
-            Self.drain(socket) { continuation.yield($0) }
-        })
-        source.setCancelHandler(handler: { @Sendable in
-            // Keeps the socket (and its descriptor) alive until Dispatch has let go of it.
-            withExtendedLifetime(socket) { continuation.finish() }
-        })
-        let box = NetlinkSourceBox(source: source)
-        continuation.onTermination = { @Sendable _ in box.source.cancel() }
+        // A thread asleep in poll(2), not a Dispatch source: Dispatch's worker pool would wake the
+        // idle daemon every second (see ReadinessLoop).
+        let reader: ReadinessLoop
+        do {
+            reader = try ReadinessLoop(name: "mediad-netlink", fd: socket.fd, onReadable: {
+                Self.drain(socket) { continuation.yield($0) }
+            }, onStop: {
+                // Keeps the socket (and its descriptor) alive until the reader has let go of it.
+                withExtendedLifetime(socket) { continuation.finish() }
+            })
+        } catch {
+            throw NetlinkError.system(operation: error.operation, code: error.code)
+        }
+        continuation.onTermination = { @Sendable _ in reader.stop() }
+        self.reader = reader
         self.events = stream
-        self.source = box
-        source.resume()
     }
 
-    deinit { source.source.cancel() }
+    deinit { reader.stop() }
 
-    /// Stops delivering; the stream finishes once the queue has let go of the socket.
-    func stop() { source.source.cancel() }
+    /// Stops delivering; the stream finishes once the reader thread has let go of the socket.
+    func stop() { reader.stop() }
 
     /// Receives until the socket is empty, so a burst is handled in one wake-up. Bounded, so a
-    /// socket that keeps failing cannot pin the queue.
+    /// socket that keeps failing cannot pin the reader.
     private static func drain(_ socket: NetlinkSocket, _ deliver: (LinkMonitorEvent) -> Void) {
         var errorsLeft = 64
         while errorsLeft > 0 {
@@ -93,10 +92,4 @@ final class LinkMonitor: Sendable {
             }
         }
     }
-}
-
-/// A Dispatch source is thread-safe (`cancel` may be called from any thread), but
-/// swift-corelibs-libdispatch does not mark it Sendable; this box states it once.
-private struct NetlinkSourceBox: @unchecked Sendable {
-    let source: any DispatchSourceRead
 }

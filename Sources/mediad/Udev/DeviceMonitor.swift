@@ -1,6 +1,5 @@
 import AssetCore
 import CUdev
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -79,7 +78,7 @@ final class DeviceMonitor: Sendable {
     /// SO_RCVBUF as the kernel reports it after sizing (the kernel doubles the request).
     let receiveBufferSize: Int32?
 
-    private let source: SourceBox
+    private let reader: ReadinessLoop
 
     /// - Parameter source: "udev" (events after udevd's rules, with `ID_*` properties; what
     ///   production uses and what umockdev feeds) or "kernel" (raw kernel events, no `ID_*`).
@@ -95,40 +94,40 @@ final class DeviceMonitor: Sendable {
 
         let (stream, continuation) = AsyncStream.makeStream(of: [DeviceEvent].self,
                                                             bufferingPolicy: .unbounded)
-        let queue = DispatchQueue(label: "mediad.udev-monitor")
-        let source = DispatchSource.makeReadSource(fileDescriptor: handle.fd, queue: queue)
-        // Handlers are @Sendable and built here, inside a method, never in top-level code: a
-        // closure from main.swift would be @MainActor and trap when Dispatch runs it on `queue`.
-        source.setEventHandler(handler: { @Sendable in
-            // One wake-up's events travel together, so the Guard can judge a burst as a group.
-            var batch: [DeviceEvent] = []
-            handle.drain { batch.append($0) }
-            guard prefetch else {
-                if !batch.isEmpty { continuation.yield(batch) }
-                return
-            }
-            // Read ahead a few devices at a time and hand them over, so the consumer starts on the
-            // first ones while this thread reads the next.
-            var start = 0
-            while start < batch.count {
-                let end = min(start + Self.readAheadChunk, batch.count)
-                continuation.yield(batch[start..<end].map(Self.readAhead))
-                start = end
-            }
-        })
-        source.setCancelHandler(handler: { @Sendable in
-            // Runs on `queue` after the last event handler: the only safe moment to free libudev.
-            handle.close()
-            continuation.finish()
-        })
-        let box = SourceBox(source: source)
-        continuation.onTermination = { @Sendable _ in box.source.cancel() }
+        // A thread asleep in poll(2), not a Dispatch source: Dispatch's worker pool would wake the
+        // idle daemon every second (see ReadinessLoop).
+        let reader: ReadinessLoop
+        do {
+            reader = try ReadinessLoop(name: "mediad-udev", fd: handle.fd, onReadable: {
+                // One wake-up's events travel together, so the Guard can judge a burst as a group.
+                var batch: [DeviceEvent] = []
+                handle.drain { batch.append($0) }
+                guard prefetch else {
+                    if !batch.isEmpty { continuation.yield(batch) }
+                    return
+                }
+                // Read ahead a few devices at a time and hand them over, so the consumer starts on
+                // the first ones while this thread reads the next.
+                var start = 0
+                while start < batch.count {
+                    let end = min(start + Self.readAheadChunk, batch.count)
+                    continuation.yield(batch[start..<end].map(Self.readAhead))
+                    start = end
+                }
+            }, onStop: {
+                // Runs on the reader thread after its last drain: the only safe moment to free libudev.
+                handle.close()
+                continuation.finish()
+            })
+        } catch {
+            throw UdevError(error.operation, code: error.code)
+        }
+        continuation.onTermination = { @Sendable _ in reader.stop() }
+        self.reader = reader
         self.events = stream
-        self.source = box
-        source.resume()
     }
 
-    deinit { source.source.cancel() }
+    deinit { reader.stop() }
 
     /// Events read ahead before they are handed over: small enough that the consumer is not kept
     /// waiting, large enough that its group commit still covers several devices.
@@ -140,21 +139,15 @@ final class DeviceMonitor: Sendable {
         return .uevent(uevent)
     }
 
-    /// Stops delivering; the stream finishes once the queue has let go of the monitor.
-    func stop() { source.source.cancel() }
+    /// Stops delivering; the stream finishes once the reader thread has let go of the monitor.
+    func stop() { reader.stop() }
 }
 
-/// A Dispatch source is thread-safe (`cancel` may be called from any thread), but
-/// swift-corelibs-libdispatch does not mark it Sendable; this box states it once.
-private struct SourceBox: @unchecked Sendable {
-    let source: any DispatchSourceRead
-}
-
-/// The libudev monitor and its context, touched only on the monitor's serial queue after
-/// `enable()` (and before that only by the initialiser that created them).
+/// The libudev monitor and its context, touched only on the reader thread after `enable()` (and
+/// before that only by the initialiser that created them).
 ///
-/// `@unchecked Sendable` because of that confinement: the pointers cross into the Dispatch
-/// handlers, but Dispatch never runs two handlers of one source at once.
+/// `@unchecked Sendable` because of that confinement: the pointers cross into the reader's
+/// closures, which run one at a time on its one thread.
 private final class MonitorHandle: @unchecked Sendable {
     private let context: UdevContext
     let monitor: OpaquePointer
@@ -182,7 +175,7 @@ private final class MonitorHandle: @unchecked Sendable {
         fd = udev_monitor_get_fd(monitor)
         if fd < 0 { throw UdevError("udev_monitor_get_fd", code: fd) }
         // libudev opens the socket non-blocking; make sure of it (a blocking recv would stall
-        // the queue forever once drained).
+        // the reader forever once drained, deaf to stop()).
         let flags = fcntl(fd, F_GETFL)
         if flags >= 0, flags & O_NONBLOCK == 0 { _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
     }
@@ -193,11 +186,11 @@ private final class MonitorHandle: @unchecked Sendable {
         return getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &value, &length) == 0 ? value : nil
     }
 
-    /// Receives until the socket is empty. Level-triggered Dispatch would call again anyway, but
+    /// Receives until the socket is empty. Level-triggered poll would report it again anyway, but
     /// draining keeps bursts in one wake-up.
     func drain(_ deliver: (DeviceEvent) -> Void) {
         guard !closed else { return }
-        // Bounded so a socket that keeps reporting an error cannot pin the queue.
+        // Bounded so a socket that keeps reporting an error cannot pin the reader.
         var errorsLeft = 64
         while errorsLeft > 0 {
             errno = 0

@@ -1,0 +1,145 @@
+@_spi(ExperimentalCustomExecutors) @_spi(ExperimentalScheduling) import _Concurrency
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Swift concurrency's main and default executor for the daemon: one thread (the main thread, which
+/// the async entry point hands to `run()`), a FIFO of jobs and a deadline heap for `Task.sleep`.
+///
+/// Why not the platform's executor: on Linux it is Dispatch, and the first Dispatch worker thread
+/// starts libdispatch's worker-pool monitor, a 1 s repeating timer that wakes an idle process 60
+/// times a minute (`_dispatch_workq_init_once`). Here the loop sleeps in `pthread_cond_timedwait`
+/// until a job is enqueued or the earliest deadline (the watchdog's, an allow-once expiry) is due,
+/// so an idle daemon wakes only for those.
+///
+/// One thread suffices: the Guard is one actor (its work is serial anyway), the udev, rtnetlink and
+/// control-socket readers block on threads of their own, and nothing on this thread may wait for
+/// another job of this executor (GRDB's synchronous `read`/`write` run inline, no job involved).
+final class LoopExecutor: MainExecutor, TaskExecutor, SchedulingExecutor, @unchecked Sendable {
+    /// The one instance; `install()` makes it the main and default executor.
+    static let shared = LoopExecutor()
+
+    private var mutex = pthread_mutex_t()
+    private var condition = pthread_cond_t()
+    // Guarded by `mutex`.
+    private var ready = JobQueue()
+    private var timers = DeadlineHeap()
+    private var stopping = false
+    private var runner: pthread_t?
+
+    private init() {
+        pthread_mutex_init(&mutex, nil)
+        var attributes = pthread_condattr_t()
+        pthread_condattr_init(&attributes)
+        // Deadlines are CLOCK_MONOTONIC nanoseconds, so the wait must measure the same clock
+        // (a CLOCK_REALTIME wait would jump with the wall clock).
+        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+        pthread_cond_init(&condition, &attributes)
+        pthread_condattr_destroy(&attributes)
+    }
+
+    /// Makes this executor Swift concurrency's main and default executor. Call it first thing in
+    /// main.swift, before anything is enqueued: the runtime reads the factory once.
+    static func install() {
+        _createExecutors(factory: LoopExecutorFactory.self)
+    }
+
+    // MARK: Executor
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        pthread_mutex_lock(&mutex)
+        ready.push(unowned)
+        pthread_cond_signal(&condition)
+        pthread_mutex_unlock(&mutex)
+    }
+
+    /// `Task.sleep` arrives here (continuous or suspending clock). Both are turned into a
+    /// CLOCK_MONOTONIC deadline: a daemon on a machine that suspends would see a continuous-clock
+    /// sleep end late by the time suspended, never early.
+    func enqueue<C: Clock>(_ job: consuming ExecutorJob, at instant: C.Instant, tolerance: C.Duration?, clock: C) {
+        enqueue(job, after: clock.now.duration(to: instant), tolerance: tolerance, clock: clock)
+    }
+
+    func enqueue<C: Clock>(_ job: consuming ExecutorJob, after delay: C.Duration, tolerance: C.Duration?, clock: C) {
+        // A clock whose Duration is not Swift.Duration does not occur in this program; its job
+        // runs at once rather than never (an allow-once expiry ends early, never late).
+        let nanoseconds = (delay as? Duration).map(Self.nanoseconds) ?? 0
+        let unowned = UnownedJob(job)
+        pthread_mutex_lock(&mutex)
+        timers.push(unowned, deadline: Monotonic.now &+ nanoseconds)
+        pthread_cond_signal(&condition)
+        pthread_mutex_unlock(&mutex)
+    }
+
+    // MARK: RunLoopExecutor
+
+    /// Runs jobs on the calling thread until `stop()`; the runtime calls it on the main thread.
+    func run() throws {
+        pthread_mutex_lock(&mutex)
+        runner = pthread_self()
+        stopping = false
+        while !stopping {
+            timers.moveDue(asOf: Monotonic.now, into: &ready)
+            if let job = ready.pop() {
+                pthread_mutex_unlock(&mutex)
+                job.runSynchronously(on: asUnownedSerialExecutor())
+                pthread_mutex_lock(&mutex)
+            } else if let deadline = timers.earliest {
+                var until = Monotonic.absolute(deadline)
+                _ = pthread_cond_timedwait(&condition, &mutex, &until)
+            } else {
+                pthread_cond_wait(&condition, &mutex)
+            }
+        }
+        runner = nil
+        pthread_mutex_unlock(&mutex)
+    }
+
+    func stop() {
+        pthread_mutex_lock(&mutex)
+        stopping = true
+        pthread_cond_signal(&condition)
+        pthread_mutex_unlock(&mutex)
+    }
+
+    // MARK: SerialExecutor (as the main executor)
+
+    var isMainExecutor: Bool { true }
+
+    /// Called by the runtime when isolation to the main actor must be proven dynamically: only
+    /// the loop's own thread is.
+    func checkIsolated() {
+        pthread_mutex_lock(&mutex)
+        let onLoop = runner.map { pthread_equal($0, pthread_self()) != 0 } ?? false
+        pthread_mutex_unlock(&mutex)
+        precondition(onLoop, "not on the executor thread")
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> UInt64 {
+        let (seconds, attoseconds) = duration.components
+        guard seconds >= 0 else { return 0 }
+        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? UInt64.max / 2 : whole &+ UInt64(max(0, attoseconds) / 1_000_000_000)
+    }
+}
+
+/// What `_createExecutors` reads: the same loop serves the main actor and every other task.
+struct LoopExecutorFactory: ExecutorFactory {
+    static var mainExecutor: any MainExecutor { LoopExecutor.shared }
+    static var defaultExecutor: any TaskExecutor { LoopExecutor.shared }
+}
+
+/// CLOCK_MONOTONIC in nanoseconds: what the executor's deadlines and condition variable use.
+enum Monotonic {
+    static var now: UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    }
+
+    static func absolute(_ nanoseconds: UInt64) -> timespec {
+        timespec(tv_sec: Int(min(nanoseconds / 1_000_000_000, UInt64(Int.max))),
+                       tv_nsec: Int(nanoseconds % 1_000_000_000))
+    }
+}

@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Plain detached threads for work that waits in the kernel (poll, accept, recv, sigwaitinfo).
+///
+/// Why not Dispatch queues: the first Dispatch worker thread starts libdispatch's 1 s worker-pool
+/// monitor, and an idle daemon would wake every second for it. A thread blocked in a system call
+/// costs no wake-up at all.
+enum Threads {
+    /// Starts `body` on a new detached thread named `name` (at most 15 bytes are kept: Linux's
+    /// limit for /proc/PID/task/TID/comm). Returns false when the thread could not be created.
+    @discardableResult
+    static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Bool {
+        let box = Unmanaged.passRetained(ThreadBody(name: name, body: body)).toOpaque()
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        var thread = pthread_t()
+        let created = pthread_create(&thread, &attributes, { argument in
+            let body = Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue()
+            Threads.nameCurrent(body.name)
+            body.body()
+            return nil
+        }, box)
+        if created != 0 {
+            Unmanaged<ThreadBody>.fromOpaque(box).release()
+            errno = created
+            return false
+        }
+        return true
+    }
+
+    /// Names the calling thread through /proc/thread-self/comm (pthread_setname_np and prctl do
+    /// not import into Swift), so ps, top and the footprint test can tell the threads apart.
+    static func nameCurrent(_ name: String) {
+        let fd = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        let bytes = Array(name.utf8.prefix(15))
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+    }
+}
+
+private final class ThreadBody {
+    let name: String
+    let body: @Sendable () -> Void
+
+    init(name: String, body: @escaping @Sendable () -> Void) {
+        self.name = name
+        self.body = body
+    }
+}
