@@ -109,10 +109,12 @@ final class DeviceMonitor: Sendable {
                 // Read ahead a few devices at a time and hand them over, so the consumer starts on
                 // the first ones while this thread reads the next.
                 var start = 0
+                var chunk = Self.firstReadAheadChunk
                 while start < batch.count {
-                    let end = min(start + Self.readAheadChunk, batch.count)
+                    let end = min(start + chunk, batch.count)
                     continuation.yield(batch[start..<end].map(Self.readAhead))
                     start = end
+                    chunk = min(chunk * 2, Self.readAheadChunk)
                 }
             }, onStop: {
                 // Runs on the reader thread after its last drain: the only safe moment to free libudev.
@@ -130,8 +132,10 @@ final class DeviceMonitor: Sendable {
     deinit { reader.stop() }
 
     /// Events read ahead before they are handed over: small enough that the consumer is not kept
-    /// waiting, large enough that its group commit still covers several devices.
-    static let readAheadChunk = 16
+    /// waiting, large enough that its group commit still covers several devices. The first chunk of
+    /// a burst is the smallest, so the first decision is not delayed by the reading of the next.
+    static let firstReadAheadChunk = 4
+    static let readAheadChunk = 32
 
     private static func readAhead(_ event: DeviceEvent) -> DeviceEvent {
         guard case .uevent(var uevent) = event, uevent.announcesUSBDevice else { return event }
