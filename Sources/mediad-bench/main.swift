@@ -122,15 +122,19 @@ func makeLedger(path: String, media: Int, violations: Int) throws {
 
 // MARK: - section 2: decision latency
 
-/// What the daemon does per device once it has read sysfs: facts (one read transaction), the policy,
-/// the record (one write transaction). Devices alternate between registered (allowed) and
-/// unregistered (blocked, with a violation row).
+/// What the daemon does per device once it has read sysfs. Timed: `GuardRecorder.judge` of a lone
+/// device (one write transaction: the facts, the policy, the event and its violation), which is the
+/// path of a single plug-in; the anatomy of a decision (facts, policy and record called one by one,
+/// as before group commit) is timed on the same devices for the split; and the cost per device when
+/// a burst is judged 32 at a time. Devices alternate between registered (allowed) and unregistered
+/// (blocked, with a violation row).
 func decisionBench(_ args: Arguments) throws {
     let dir = args.string("dir")
     let sizes = args.string("media", "1000,100000,1000000").split(separator: ",").compactMap { Int($0) }
     let samples = args.int("samples", 2000)
     let runs = args.int("runs", 5)
     let warmup = 200
+    let group = 32
     var results: [String: Any] = [:]
     for size in sizes {
         let path = dir + "/decision-\(size).db"
@@ -141,7 +145,7 @@ func decisionBench(_ args: Arguments) throws {
         let recorder = GuardRecorder(store: store)
         let config = GuardConfig()
         var rng = SystemRandomNumberGenerator()
-        var p50s: [Double] = [], p99s: [Double] = [], maxes: [Double] = []
+        var p50s: [Double] = [], p99s: [Double] = [], maxes: [Double] = [], grouped: [Double] = []
         var parts: [String: [Double]] = ["facts": [], "policy": [], "record": []]
         var allowedCount = 0, blockedCount = 0
         for _ in 0..<runs {
@@ -160,25 +164,40 @@ func decisionBench(_ args: Arguments) throws {
             var totals: [Double] = []
             var f: [Double] = [], p: [Double] = [], r: [Double] = []
             for (n, device) in devices.enumerated() {
-                let clock = Clock.system.now()
                 let t0 = now()
-                let facts = try recorder.facts(for: device, today: clock.localDay)
+                let judged = try recorder.judge([(device, .attach)], at: Clock.system.now(), config: config)
                 let t1 = now()
+                // The anatomy, on the same device: each step in its own call.
+                let clock = Clock.system.now()
+                let a0 = now()
+                let facts = try recorder.facts(for: device, today: clock.localDay)
+                let a1 = now()
                 let verdict = Policy.decide(device, facts: facts, config: config)
-                let t2 = now()
+                let a2 = now()
                 try recorder.record(device, verdict: verdict, kind: .attach, facts: facts, at: clock, config: config)
-                let t3 = now()
+                let a3 = now()
                 guard n >= warmup else { continue }
-                if verdict.decision == .allow { allowedCount += 1 } else { blockedCount += 1 }
-                totals.append(Double(t3 - t0) / 1e6)
-                f.append(Double(t1 - t0) / 1e6)
-                p.append(Double(t2 - t1) / 1e6)
-                r.append(Double(t3 - t2) / 1e6)
+                if judged.first?.verdict.decision == .allow { allowedCount += 1 } else { blockedCount += 1 }
+                totals.append(Double(t1 - t0) / 1e6)
+                f.append(Double(a1 - a0) / 1e6)
+                p.append(Double(a2 - a1) / 1e6)
+                r.append(Double(a3 - a2) / 1e6)
+            }
+            // A burst: the same devices judged `group` at a time; cost per device of each group.
+            var perDevice: [Double] = []
+            var start = warmup
+            while start + group <= devices.count {
+                let slice = devices[start..<start + group].map { (device: $0, kind: GuardEventKind.attach) }
+                let t0 = now()
+                _ = try recorder.judge(slice, at: Clock.system.now(), config: config)
+                perDevice.append(Double(now() - t0) / 1e6 / Double(group))
+                start += group
             }
             totals.sort()
             p50s.append(percentile(totals, 50))
             p99s.append(percentile(totals, 99))
             maxes.append(totals.last ?? .nan)
+            grouped.append(percentile(perDevice.sorted(), 50))
             parts["facts"]!.append(percentile(f.sorted(), 50))
             parts["policy"]!.append(percentile(p.sorted(), 50))
             parts["record"]!.append(percentile(r.sorted(), 50))
@@ -186,7 +205,8 @@ func decisionBench(_ args: Arguments) throws {
         results[String(size)] = ["p50_ms": spread(p50s), "p99_ms": spread(p99s), "max_ms": spread(maxes),
                                  "samples_per_run": samples, "allowed": allowedCount, "blocked": blockedCount,
                                  "ledger_build_seconds": buildSeconds,
-                                 "p50_parts_ms": parts.mapValues { median($0) }]
+                                 "p50_parts_ms": parts.mapValues { median($0) },
+                                 "group_size": group, "group_per_device_ms": spread(grouped)]
         FileHandle.standardError.write(Data("decision \(size): p50 \(median(p50s)) ms, p99 \(median(p99s)) ms\n".utf8))
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
