@@ -2,6 +2,7 @@
 allow-once. The real daemon under umockdev; callers of other uids through setpriv."""
 
 import json
+import select
 import os
 import shutil
 import signal
@@ -234,15 +235,19 @@ class Lifecycle(SocketCase):
         watcher = subprocess.Popen([MEDIACTL, "--socket", self.socket, "watch", "--format", "json"],
                                    stdout=subprocess.PIPE, text=True)
         self.addCleanup(watcher.kill)
-        # The watcher is subscribed once the daemon has accepted it; a device event then reaches it.
-        stick = None
+        wait_until(lambda: self.as_user("root", "status").returncode == 0)
+        # The daemon registers the watcher some time after accepting it, and nothing tells the
+        # test when: plug sticks until one reaches it (never blocking on a line that may not come).
         line = None
+        port = 1
         deadline = time.monotonic() + 15
-        while line is None and time.monotonic() < deadline:
-            if stick is None:
-                wait_until(lambda: self.as_user("root", "status").returncode == 0)
-                stick = self.tb.add_stick(port="1-1", serial="AA00BB11CC22", with_block=False)
-            line = watcher.stdout.readline()
+        while line is None and time.monotonic() < deadline and port < 16:
+            self.tb.add_stick(port=f"1-{port}", serial=f"AA00BB11CC{port:02d}", with_block=False)
+            port += 1
+            readable, _, _ = select.select([watcher.stdout], [], [], 1.0)
+            if readable:
+                line = watcher.stdout.readline()
+        self.assertTrue(line, f"no event reached `mediactl watch` after {port - 1} sticks")
         item = json.loads(line)
         self.assertEqual(item["event"]["kind"], "attach")
         self.assertEqual(item["violations"][0]["type"], "unregistered-medium")

@@ -5,7 +5,7 @@ import Logging
 struct DecisionRequest: Sendable {
     var syspath: String
     var kind: GuardEventKind
-    var observation: USBDeviceObservation? = nil
+    var observed: ObservedDevice? = nil
 }
 
 /// The only place decisions are made: a device is read, judged by the policy, recorded, and only
@@ -70,13 +70,18 @@ actor Guard {
     func decide(_ requests: [DecisionRequest]) {
         var observed: [(device: USBDeviceObservation, kind: GuardEventKind)] = []
         observed.reserveCapacity(requests.count)
+        var directories: [String: SysfsDirectory] = [:]
         for request in requests {
             let syspath = request.syspath
             // A new decision ends any override: it was granted for the device as it was.
             overrides[syspath] = nil
             do {
-                let device = try request.observation ?? reader.observe(syspath: syspath)
-                if !device.isRootHub { observed.append((device, request.kind)) }
+                let read = try request.observed ?? reader.read(syspath: syspath)
+                let device = read.observation
+                if !device.isRootHub {
+                    observed.append((device, request.kind))
+                    directories[device.syspath] = read.directory
+                }
             } catch {
                 // Gone already, or unreadable: nothing can be known, so nothing is allowed.
                 logger.warning("cannot read USB device; keeping it blocked", metadata: ["MEDIA_SYSPATH": "\(syspath)", "ERROR": "\(error)"])
@@ -86,12 +91,13 @@ actor Guard {
         var start = 0
         while start < observed.count {
             let end = min(start + Self.groupLimit, observed.count)
-            judge(observed[start..<end])
+            judge(observed[start..<end], directories)
             start = end
         }
     }
 
-    private func judge(_ group: ArraySlice<(device: USBDeviceObservation, kind: GuardEventKind)>) {
+    private func judge(_ group: ArraySlice<(device: USBDeviceObservation, kind: GuardEventKind)>,
+                       _ directories: [String: SysfsDirectory]) {
         let judged: [Judgement]
         do {
             judged = try recorder.judge(Array(group), at: clock.now(), config: config)
@@ -101,7 +107,7 @@ actor Guard {
                 logger.critical("cannot record the verdict in the ledger; blocking the device",
                                 metadata: metadata(device, nil, ["ERROR": "\(error.message.en)"]))
                 let verdict = Verdict(decision: .block)
-                enforce(device, verdict)
+                enforce(device, verdict, in: directories[device.syspath])
                 decided[device.syspath] = Decided(observation: device, verdict: verdict)
             }
             return
@@ -109,7 +115,7 @@ actor Guard {
         for judgement in judged {
             let device = judgement.device
             broadcaster.publish(WatchItem(event: judgement.event, violations: judgement.verdict.violations))
-            enforce(device, judgement.verdict)
+            enforce(device, judgement.verdict, in: directories[device.syspath])
             decided[device.syspath] = Decided(observation: device, verdict: judgement.verdict)
             log(device, judgement.verdict, kind: judgement.kind)
             releaseHeldChildren(of: device.syspath)
@@ -118,31 +124,44 @@ actor Guard {
 
     /// Writes the verdict to sysfs. Audit mode authorizes everything (and has recorded what enforce
     /// mode would have done). In enforce mode blocked interfaces are closed before the device opens.
-    func enforce(_ device: USBDeviceObservation, _ verdict: Verdict) {
+    /// With the directory the device was read from, the writes go through it (see `ObservedDevice`).
+    func enforce(_ device: USBDeviceObservation, _ verdict: Verdict, in directory: SysfsDirectory? = nil) {
         if verdict.audited {
-            write(true, device.syspath)
+            write(true, device.syspath, in: directory)
             return
         }
         guard verdict.decision == .allow else {
-            write(false, device.syspath)
+            write(false, device.syspath, in: directory)
             return
         }
         for interface in verdict.interfaces where interface.decision == .block {
-            write(false, interface.syspath)
+            write(false, interface.syspath, in: directory)
         }
-        write(true, device.syspath)
+        write(true, device.syspath, in: directory)
         for interface in verdict.interfaces where interface.decision == .allow {
-            write(true, interface.syspath)
+            write(true, interface.syspath, in: directory)
         }
     }
 
-    func write(_ authorized: Bool, _ syspath: String) {
+    func write(_ authorized: Bool, _ syspath: String, in directory: SysfsDirectory? = nil) {
         do {
-            try authorizer.setAuthorized(authorized, syspath: syspath)
+            if let directory, let name = Self.attribute("authorized", of: syspath, below: directory.path) {
+                try directory.write(authorized ? "1" : "0", to: name)
+            } else {
+                try authorizer.setAuthorized(authorized, syspath: syspath)
+            }
         } catch {
             logger.error("cannot write authorized", metadata: ["MEDIA_SYSPATH": "\(syspath)", "VALUE": "\(authorized ? 1 : 0)",
                                                                 "ERROR": "\(error)"])
         }
+    }
+
+    /// `attribute` of `syspath` relative to `directory` (`authorized`, `1-1:1.0/authorized`), nil
+    /// when `syspath` is not the directory or below it.
+    static func attribute(_ attribute: String, of syspath: String, below directory: String) -> String? {
+        if syspath == directory { return attribute }
+        guard syspath.hasPrefix(directory + "/") else { return nil }
+        return String(syspath.dropFirst(directory.count + 1)) + "/" + attribute
     }
 
     /// The block device of an allowed medium appeared: its capacity can now be compared with the

@@ -13,7 +13,7 @@ extension Guard {
             if case .uevent(let uevent) = event, uevent.announcesUSBDevice, decided[uevent.syspath] == nil {
                 // A second add for a device already in the group is the same insertion.
                 if grouped.insert(uevent.syspath).inserted {
-                    group.append(DecisionRequest(syspath: uevent.syspath, kind: .attach, observation: uevent.observation))
+                    group.append(DecisionRequest(syspath: uevent.syspath, kind: .attach, observed: uevent.observed))
                 }
                 continue
             }

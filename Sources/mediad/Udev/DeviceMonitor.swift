@@ -42,7 +42,7 @@ struct Uevent: Sendable, Hashable {
     var properties: [String: String]
     /// For a `usb_device` add or change, the device as read by the monitor's thread right after the
     /// event arrived (see `DeviceMonitor.init(prefetch:)`); nil when not read or unreadable.
-    var observation: USBDeviceObservation? = nil
+    var observed: ObservedDevice? = nil
 
     /// An event that may bring a device to decide: the ones worth reading ahead.
     var announcesUSBDevice: Bool {
@@ -139,7 +139,7 @@ final class DeviceMonitor: Sendable {
 
     private static func readAhead(_ event: DeviceEvent) -> DeviceEvent {
         guard case .uevent(var uevent) = event, uevent.announcesUSBDevice else { return event }
-        uevent.observation = try? ObservationReader().observe(syspath: uevent.syspath, announced: true)
+        uevent.observed = try? ObservationReader().read(syspath: uevent.syspath, announced: true)
         return .uevent(uevent)
     }
 

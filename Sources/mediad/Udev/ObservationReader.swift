@@ -37,6 +37,22 @@ enum ObservationError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Device-supplied text (serial, manufacturer, product, filesystem label/UUID/type) is read as raw
 /// bytes and passed through `SafeText.escape(bytes:)`, the same canonical form the ledger stores.
 ///
+/// A device as read, with the open sysfs directory it was read from.
+///
+/// The verdict is written through that directory (`Guard.enforce`), not through the path: if the
+/// device is unplugged and another one appears at the same port before the verdict is carried out,
+/// the write fails instead of landing on the newcomer, which gets its own event and decision.
+struct ObservedDevice: Sendable, Hashable {
+    var observation: USBDeviceObservation
+    let directory: SysfsDirectory
+
+    static func == (lhs: ObservedDevice, rhs: ObservedDevice) -> Bool {
+        lhs.observation == rhs.observation && lhs.directory === rhs.directory
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(observation) }
+}
+
 /// Sendable and stateless: every value is read from sysfs at the moment of the call, so nothing is
 /// served from a cache filled before a `change` event.
 ///
@@ -52,6 +68,11 @@ struct ObservationReader: Sendable {
     /// - Parameter announced: the caller has udev's word that `syspath` is a `usb_device` (the
     ///   event said so), so its `uevent` file need not be read to check.
     func observe(syspath: String, announced: Bool = false) throws(ObservationError) -> USBDeviceObservation {
+        try read(syspath: syspath, announced: announced).observation
+    }
+
+    /// The observation and the open directory it was read from, where its verdict is to be written.
+    func read(syspath: String, announced: Bool = false) throws(ObservationError) -> ObservedDevice {
         let path = Self.canonical(syspath)
         guard let directory = SysfsDirectory(path) else { throw .deviceGone(syspath) }
         if !announced {
@@ -65,7 +86,7 @@ struct ObservationReader: Sendable {
         let declared = descriptors.flatMap(USBDescriptors.device(from:))
         let children = directory.entries().filter { $0.hasPrefix(name + ":") }
 
-        return USBDeviceObservation(
+        let observation = USBDeviceObservation(
             syspath: path,
             port: name,
             vendorID: declared.map { Sysfs.hex4($0.vendorID) }
@@ -82,6 +103,7 @@ struct ObservationReader: Sendable {
             connectType: directory.attributeText("port/connect_type").map { SafeText.escape($0) },
             blocks: Self.blocks(below: directory, children: children)
         )
+        return ObservedDevice(observation: observation, directory: directory)
     }
 
     /// A syspath as libudev would name it: no trailing slash.

@@ -75,6 +75,11 @@ enum Sysfs {
         let fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
         guard fd >= 0 else { throw SysfsError(path: path, operation: "open", code: errno) }
         defer { close(fd) }
+        try writeAll(value, to: fd, path: path)
+    }
+
+    /// The whole value in one write (sysfs takes it from one), retried on EINTR.
+    static func writeAll(_ value: String, to fd: Int32, path: String) throws(SysfsError) {
         let bytes = Array(value.utf8)
         var written = 0
         while written < bytes.count {
@@ -126,7 +131,10 @@ enum Sysfs {
 /// A device's attributes are read together, so the directory's long path is resolved once instead
 /// of once per attribute: each read walks one path component. (Under umockdev's preload, relative
 /// names also skip its per-path redirection, which costs both daemons of the benchmark dearly.)
-final class SysfsDirectory {
+///
+/// Sendable: its state is a path and a descriptor, both fixed at creation, and the calls it makes
+/// on the descriptor are safe from any thread.
+final class SysfsDirectory: Sendable {
     let path: String
     private let fd: Int32
 
@@ -150,6 +158,16 @@ final class SysfsDirectory {
         guard file >= 0 else { return nil }
         defer { close(file) }
         return Sysfs.readAll(file, limit: limit)
+    }
+
+    /// Writes `value` to the attribute `name` (which may go down into a child: `1-1:1.0/authorized`)
+    /// of this very directory. Once the device is gone the write fails, even if another device has
+    /// since appeared at the same path: a verdict cannot land on a device it was not made for.
+    func write(_ value: String, to name: String) throws(SysfsError) {
+        let file = openat(fd, name, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        guard file >= 0 else { throw SysfsError(path: path + "/" + name, operation: "open", code: errno) }
+        defer { close(file) }
+        try Sysfs.writeAll(value, to: file, path: path + "/" + name)
     }
 
     /// See `Sysfs.attributeBytes`: one trailing newline removed.
