@@ -51,17 +51,17 @@ struct CSVSink: CellSink {
     }
 }
 
-/// The first pass of a width-aligned table (`TextTable.render`'s layout) written row by row.
+/// The first pass of a width-aligned table (`TextTable.render`'s layout): each column's widest cell.
 ///
 /// Columns are as wide as their widest cell, so the widths must be known before the first line is
-/// written. A table listing therefore runs its query twice inside one read transaction (one
+/// written. A table listing therefore goes over its rows twice inside one read transaction (one
 /// snapshot, so both passes see the same rows even while the daemon records new ones): this pass
-/// reads only the table's columns, in whatever order is cheapest, and keeps nothing but each
-/// column's widest display width, then
-/// `TableWriter` writes header, rule and rows with those widths, streaming. Memory stays constant;
-/// the price of alignment is a second scan of the rows, and the first byte comes after the first
-/// pass. (Guessing widths, or aligning per screenful, would not print the same table; CSV and JSON
-/// need no widths and start at once.)
+/// keeps nothing but each column's widest display width, then `TableWriter` writes header, rule
+/// and rows with those widths, streaming. Memory stays constant; the first byte comes after the
+/// first pass. (Guessing widths, or aligning per screenful, would not print the same table; CSV and
+/// JSON need no widths and start at once.) The pass runs inside SQLite, as an aggregate over the
+/// rows in storage order (`TableWidths`), so it is a scan without result rows: the table's price
+/// for alignment, kept small.
 struct TableMeasure: CellSink {
     private(set) var widths: [Int]
     private var column = 0
