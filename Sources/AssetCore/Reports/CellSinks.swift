@@ -77,8 +77,15 @@ struct TableMeasure: CellSink {
         column += 1
     }
 
+    /// `terminalCell`'s width, without its bookkeeping for the common cell of plain ASCII.
+    @inline(__always)
+    private mutating func width(_ bytes: CellText.Bytes) -> Int {
+        let plain = CellText.printablePrefix(bytes)
+        return plain == bytes.count ? plain : CellText.terminalCell(bytes, into: &unused, write: false)
+    }
+
     mutating func text(_ bytes: CellText.Bytes) {
-        cell(CellText.terminalCell(bytes, into: &unused, write: false))
+        cell(width(bytes))
     }
 
     mutating func fixed(_ fixed: FixedCell) {
@@ -86,7 +93,7 @@ struct TableMeasure: CellSink {
     }
 
     mutating func fixed(_ prefix: FixedCell, around text: CellText.Bytes, _ suffix: FixedCell) {
-        cell(prefix.width + CellText.terminalCell(text, into: &unused, write: false) + suffix.width)
+        cell(prefix.width + width(text) + suffix.width)
     }
 
     mutating func endRow() {

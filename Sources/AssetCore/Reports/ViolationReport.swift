@@ -83,7 +83,7 @@ public enum ViolationReport {
             out = sink.value.out
         case .table:
             let query = GuardRows.violationsListing(columns: columns(language), filter: filter)
-            let widthQuery = GuardRows.violationsListing(columns: TableWidths.aggregate(columns(language)), filter: filter)
+            let widthQuery = GuardRows.violationsListing(columns: TableWidths.aggregate(columns(language)), filter: filter, ordered: false)
             let widths = try TableWidths.measure(db, header: header(language), sql: widthQuery.sql,
                                                  arguments: widthQuery.arguments) { row, measure throws(LedgerError) in
                 try self.row(row, names, into: &measure)
