@@ -127,6 +127,60 @@ import Testing
         ])
     }
 
+    /// A table is measured in a pass that prints nothing (`TableWidths`): each column here is widest
+    /// only once its cells are printed as the terminal sees them, so a measure that counted bytes or
+    /// characters, or skipped the escaping, would misalign the table.
+    @Test func tableWidthsAreThoseOfThePrintedCells() throws {
+        let f = try Fixture()
+        try f.person("P001", "张三")
+        try f.store.write { db in
+            let media: [(number: String, place: String, serial: String?, vendor: String?)] = [
+                ("U-1", "abcde", "S1", "0781"),
+                // A backslash is printed twice: 5 characters, 6 columns (the header is 5).
+                ("U-22", "ab\\cd", "密码柜柜", "0781"),
+                // A control character is printed as \x01: 3 characters, 9 columns.
+                ("U-333", "x", "S\u{01}\u{01}", "0781"),
+                // A serial without a complete identity is not shown, so it does not widen the column.
+                ("U-4444", "密码", "A-SERIAL-MUCH-TOO-LONG", nil),
+            ]
+            for m in media {
+                try db.execute(sql: """
+                    INSERT INTO medium (number, kind, level, holder, place, vendor_id, product_id, serial, state, registered_at)
+                    VALUES (?, 'usb-stick', 'secret', 'P001', ?, ?, '5567', ?, 'in-service', '2026-01-01T00:00:00Z')
+                    """, arguments: [m.number, m.place, m.vendor, m.serial])
+            }
+            // What a NUL hides is not printed: "a" (1 column), not 11 bytes.
+            try db.execute(sql: "UPDATE medium SET place = CAST(X'61006C6F6E67207461696C' AS TEXT) WHERE number = 'U-1'")
+            // Borrower, due date and person stay NULL: those columns are as wide as their headers.
+            let violations: [(computer: String, medium: String?, reason: String, by: String?)] = [
+                ("PC-1", "M-1", "plain text", nil),
+                // ASCII in every row but one: Chinese takes two columns a character.
+                ("PC-0001\u{7F}", "中文中文", "reason", "x\\y\\z"),
+                // Combining marks take none: 16 scalars, 8 columns.
+                ("PC-000000", nil, String(repeating: "e\u{301}", count: 8), "ABCDEF"),
+            ]
+            for (i, v) in violations.enumerated() {
+                try db.execute(sql: """
+                    INSERT INTO violation (at, type, severity, computer, medium_number, outcome, reason_zh, reason_en, status,
+                        acknowledged_by) VALUES ('2026-01-02T03:04:05Z', 'unregistered-medium', 'high', ?, ?, 'blocked', ?, ?, ?, ?)
+                    """, arguments: [v.computer, v.medium, v.reason, v.reason, i == 0 ? "open" : "acknowledged", v.by])
+            }
+        }
+        for listing: Listing in [.media(MediaFilter()), .violations(ViolationFilter())] {
+            for language in [Language.zh, .en] {
+                #expect(try Self.streamed(f, listing, .table, language) == Self.rendered(f, listing, .table, language),
+                        "\(listing) \(language)")
+            }
+        }
+        let media = try Self.streamed(f, .media(MediaFilter()), .table, .en).components(separatedBy: "\n")
+        #expect(media[1] == "------  ---------  ------  ----------  ------  --------  ---  ------  ---------")
+        #expect(media[3] == "U-22    usb-stick  secret  in-service  P001                   ab\\\\cd  密码柜柜")
+        #expect(media[4] == "U-333   usb-stick  secret  in-service  P001                   x       S\\x01\\x01")
+        let violations = try Self.streamed(f, .violations(ViolationFilter()), .table, .en).components(separatedBy: "\n")
+        let rule = violations[1].split(separator: " ").map(\.count)
+        #expect([0, 1, 5, 6, 7, 8, 9].map { rule[$0] } == [1, 20, 11, 8, 6, 10, 22])
+    }
+
     @Test func csvDefusesQuotesAndKeepsLineBreaksInsideACell() throws {
         let f = try Fixture()
         try f.person("P001", "张三")
@@ -152,6 +206,11 @@ import Testing
             let error = ledgerError { _ = try Self.streamed(f, .media(MediaFilter()), format, .en) }
             #expect(error?.text(.en).contains("column level: 'ultra'") == true, "\(format)")
         }
+        // A table finds it while measuring, before its first line.
+        let box = TextBox()
+        var output = ReportOutput.collecting(into: box)
+        let error = ledgerError { try f.service.report(.media(MediaFilter()), format: .table, language: .en, caller: f.admin, to: &output) }
+        #expect(error != nil && box.bytes.isEmpty)
     }
 
     @Test func thePipelineKeepsRowOrderAcrossBatchesAndStopsOnAnError() throws {

@@ -84,4 +84,30 @@ import Testing
         #expect(open[2].hasPrefix("1     2026-01-01T00:01:00Z  未登记存储介质  高        已阻断  PC-001"))
         #expect(open.last!.hasPrefix("2999  ") && open.last!.hasSuffix("未登记的存储介质（序列号 S2999）  未处置"))
     }
+
+    /// A table is measured before it is written, in a pass of its own: the widest cell of a column
+    /// decides its width only once printed (a backslash doubled, Chinese two columns a character),
+    /// and a column of NULLs is as wide as its header.
+    @Test func aTableIsAsWideAsItsWidestPrintedCell() throws {
+        let cli = try clerk()
+        try cli.ok(["media", "list"])
+        try cli.sqlite("""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(Self.rows))
+            INSERT INTO violation (at, type, severity, computer, outcome, reason_zh, reason_en, status)
+            SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 1767225600 + i * 60, 'unixepoch'), 'unregistered-medium', 'high',
+                   CASE WHEN i = 2000 THEN 'PC\\-' || i ELSE 'PC-' || i END, 'blocked', '原因',
+                   CASE WHEN i = 1500 THEN '原因原因原因原因原因原因' ELSE 'reason ' || i END, 'open'
+            FROM n
+            """)
+        let table = try cli.ok(["violations", "list"]).split(separator: "\n")
+        #expect(table.count == Self.rows + 2)
+        // Widths of #, time, computer (PC\-2000 is printed PC\\-2000), medium and person (NULL: their
+        // headers), reason (12 Chinese characters) and status.
+        let rule = table[1].split(separator: " ").map(\.count)
+        #expect([0, 1, 5, 6, 7, 8, 9].map { rule[$0] } == [4, 20, 9, 6, 6, 24, 6])
+        let statusColumn = Self.columns(table[0].prefix(upTo: table[0].range(of: "STATUS")!.lowerBound))
+        for line in table[2...] {
+            #expect(line.hasSuffix("  open") && Self.columns(line.dropLast(4)) == statusColumn, "\(line)")
+        }
+    }
 }

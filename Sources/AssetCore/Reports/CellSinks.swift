@@ -51,17 +51,17 @@ struct CSVSink: CellSink {
     }
 }
 
-/// The first pass of a width-aligned table (`TextTable.render`'s layout) written row by row.
+/// The first pass of a width-aligned table (`TextTable.render`'s layout): each column's widest cell.
 ///
 /// Columns are as wide as their widest cell, so the widths must be known before the first line is
-/// written. A table listing therefore runs its query twice inside one read transaction (one
+/// written. A table listing therefore goes over its rows twice inside one read transaction (one
 /// snapshot, so both passes see the same rows even while the daemon records new ones): this pass
-/// reads only the table's columns, in whatever order is cheapest, and keeps nothing but each
-/// column's widest display width, then
-/// `TableWriter` writes header, rule and rows with those widths, streaming. Memory stays constant;
-/// the price of alignment is a second scan of the rows, and the first byte comes after the first
-/// pass. (Guessing widths, or aligning per screenful, would not print the same table; CSV and JSON
-/// need no widths and start at once.)
+/// keeps nothing but each column's widest display width, then `TableWriter` writes header, rule
+/// and rows with those widths, streaming. Memory stays constant; the first byte comes after the
+/// first pass. (Guessing widths, or aligning per screenful, would not print the same table; CSV and
+/// JSON need no widths and start at once.) The pass runs inside SQLite, as an aggregate over the
+/// rows in storage order (`TableWidths`), so it is a scan without result rows: the table's price
+/// for alignment, kept small.
 struct TableMeasure: CellSink {
     private(set) var widths: [Int]
     private var column = 0
@@ -77,8 +77,15 @@ struct TableMeasure: CellSink {
         column += 1
     }
 
+    /// `terminalCell`'s width, without its bookkeeping for the common cell of plain ASCII.
+    @inline(__always)
+    private mutating func width(_ bytes: CellText.Bytes) -> Int {
+        let plain = CellText.printablePrefix(bytes)
+        return plain == bytes.count ? plain : CellText.terminalCell(bytes, into: &unused, write: false)
+    }
+
     mutating func text(_ bytes: CellText.Bytes) {
-        cell(CellText.terminalCell(bytes, into: &unused, write: false))
+        cell(width(bytes))
     }
 
     mutating func fixed(_ fixed: FixedCell) {
@@ -86,7 +93,7 @@ struct TableMeasure: CellSink {
     }
 
     mutating func fixed(_ prefix: FixedCell, around text: CellText.Bytes, _ suffix: FixedCell) {
-        cell(prefix.width + CellText.terminalCell(text, into: &unused, write: false) + suffix.width)
+        cell(prefix.width + width(text) + suffix.width)
     }
 
     mutating func endRow() {

@@ -124,6 +124,24 @@ enum CellText {
         }
     }
 
+    /// How many leading bytes are printable ASCII other than a backslash: one column each, nothing
+    /// to escape. A table's measuring pass asks this first, eight bytes at a time, and hands only
+    /// the cells it does not cover (Chinese, escapes, a NUL) to `terminalCell`. (Swift's `SIMD16`
+    /// comparisons were measured four times slower than this word arithmetic.)
+    @inline(__always)
+    static func printablePrefix(_ b: Bytes) -> Int {
+        var index = 0
+        while index + 8 <= b.count {
+            let word = UnsafeRawPointer(b.baseAddress! + index).loadUnaligned(as: UInt64.self)
+            let below = (word &- ones &* 0x20) & ~word & highBits
+            let above = ((word &+ ones) | word) & highBits
+            if below != 0 || above != 0 || hasZero(word ^ (ones &* 0x5C)) { break }
+            index += 8
+        }
+        while index < b.count, b[index] >= 0x20, b[index] < 0x7F, b[index] != 0x5C { index += 1 }
+        return index
+    }
+
     private static let hex = Array("0123456789ABCDEF".utf8)
 
     /// Appends `SafeText.escape` of a cell's bytes (when `write`) and returns the display width of

@@ -64,12 +64,11 @@ public enum MediaReport {
         case .table:
             let query = Ledger.mediaListing(columns: tableColumns, filter: filter)
             let header = tableHeader(language)
-            let measure = Box(TableMeasure(header: header))
-            let unordered = Ledger.mediaListing(columns: tableColumns, filter: filter, ordered: false)
-            try RowPipeline.run(db, sql: unordered.sql, arguments: unordered.arguments, columns: 11) { row in
-                try tableRow(row, names, into: &measure.value)
+            let widthQuery = Ledger.mediaListing(columns: TableWidths.aggregate(tableColumns), filter: filter, ordered: false)
+            let widths = try TableWidths.measure(db, header: header, sql: widthQuery.sql, arguments: widthQuery.arguments) {
+                row, measure throws(LedgerError) in try tableRow(row, names, into: &measure)
             }
-            let writer = Box(TableWriter(out: out, header: header, widths: measure.value.widths))
+            let writer = Box(TableWriter(out: out, header: header, widths: widths))
             var count = 0
             try RowPipeline.run(db, sql: query.sql, arguments: query.arguments, columns: 11) { row in
                 try tableRow(row, names, into: &writer.value)

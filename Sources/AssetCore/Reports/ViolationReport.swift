@@ -83,11 +83,12 @@ public enum ViolationReport {
             out = sink.value.out
         case .table:
             let query = GuardRows.violationsListing(columns: columns(language), filter: filter)
-            let measure = Box(TableMeasure(header: header(language)))
-            try RowPipeline.run(db, sql: query.sql, arguments: query.arguments, columns: 11, integerColumns: [0]) { row in
-                try self.row(row, names, into: &measure.value)
+            let widthQuery = GuardRows.violationsListing(columns: TableWidths.aggregate(columns(language)), filter: filter, ordered: false)
+            let widths = try TableWidths.measure(db, header: header(language), sql: widthQuery.sql,
+                                                 arguments: widthQuery.arguments) { row, measure throws(LedgerError) in
+                try self.row(row, names, into: &measure)
             }
-            let writer = Box(TableWriter(out: out, header: header(language), widths: measure.value.widths))
+            let writer = Box(TableWriter(out: out, header: header(language), widths: widths))
             try RowPipeline.run(db, sql: query.sql, arguments: query.arguments, columns: 11, integerColumns: [0]) { row in
                 try self.row(row, names, into: &writer.value)
             }
