@@ -84,6 +84,15 @@ import Testing
         #expect(all.isEmpty)
     }
 
+    @Test func aRehearsalLeavesNoTrace() throws {
+        let (f, recorder) = try setUp()
+        recorder.rehearse(config: GuardConfig(), at: Fixture.now)
+        guard case .events(let events) = try f.run(.events(since: nil, limit: 10)) else { return }
+        #expect(events.isEmpty)
+        guard case .violations(let all) = try f.run(.violationsList(ViolationFilter())) else { return }
+        #expect(all.isEmpty, "the made-up device is unregistered, but its violation is rolled back too")
+    }
+
     @Test func officersAcknowledgeWithANote() throws {
         let (f, recorder) = try setUp()
         try observe(recorder, PolicyTests.stick())

@@ -35,4 +35,27 @@ extension GuardRecorder {
             return judged
         }
     }
+
+    /// Judges a made-up device in a transaction that is then rolled back: nothing is recorded.
+    ///
+    /// Why: the first decision after start would otherwise pay for preparing the ledger statements
+    /// and for the Swift runtime's first-use costs (type metadata, conformances), about a
+    /// millisecond or two, on the way of the first device plugged in. Rehearsing at start-up moves
+    /// that cost before READY=1. Failures are ignored: the real decision reports its own.
+    public func rehearse(config: GuardConfig, at: Timestamp) {
+        let device = USBDeviceObservation(
+            syspath: "/sys/devices/rehearsal/usb0/0-0", port: "0-0", vendorID: "0000", productID: "0000",
+            serial: "REHEARSAL", manufacturer: "mediad", product: "rehearsal", bcdDevice: "0000", deviceClass: 0,
+            interfaces: [USBInterfaceInfo(number: 0, syspath: "/sys/devices/rehearsal/usb0/0-0/0-0:1.0",
+                                          interfaceClass: 8, subclass: 6, protocolCode: 0x50)],
+            connectType: "hotplug")
+        try? store.pool.writeWithoutTransaction { db in
+            try db.inTransaction {
+                let facts = try Self.facts(db, for: device, host: try Ledger.thisHost(db), today: at.localDay)
+                let verdict = Policy.decide(device, facts: facts, config: config)
+                _ = try Self.insert(db, device, verdict: verdict, kind: .attach, facts: facts, at: at, config: config)
+                return .rollback
+            }
+        }
+    }
 }

@@ -136,6 +136,9 @@ extension Guard {
             logger.error("cannot record the start", metadata: ["ERROR": "\(error.message.en)"])
         }
         reconcile()
+        // The first device plugged in after start should not pay for first-use costs.
+        recorder.rehearse(config: config, at: clock.now())
+        if let hub = try? USBTopology.rootHubs().first { _ = try? reader.read(syspath: hub) }
         startLinks()
         logger.notice("guarding", metadata: ["DEVICES": "\(decided.count)", "MODE": "\(config.mode.rawValue)",
                                             "LOCKDOWN": "\(config.lockdown)"])
