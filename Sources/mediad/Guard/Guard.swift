@@ -68,20 +68,15 @@ actor Guard {
     /// ledger transaction, and only then enforced, in the order given (parents before children).
     /// If the ledger cannot take the records, every device of the group is blocked.
     func decide(_ requests: [DecisionRequest]) {
-        var observed: [(device: USBDeviceObservation, kind: GuardEventKind)] = []
+        var observed: [(read: ObservedDevice, kind: GuardEventKind)] = []
         observed.reserveCapacity(requests.count)
-        var directories: [String: SysfsDirectory] = [:]
         for request in requests {
             let syspath = request.syspath
             // A new decision ends any override: it was granted for the device as it was.
             overrides[syspath] = nil
             do {
                 let read = try request.observed ?? reader.read(syspath: syspath)
-                let device = read.observation
-                if !device.isRootHub {
-                    observed.append((device, request.kind))
-                    directories[device.syspath] = read.directory
-                }
+                if !read.observation.isRootHub { observed.append((read, request.kind)) }
             } catch {
                 // Gone already, or unreadable: nothing can be known, so nothing is allowed.
                 logger.warning("cannot read USB device; keeping it blocked", metadata: ["MEDIA_SYSPATH": "\(syspath)", "ERROR": "\(error)"])
@@ -91,31 +86,32 @@ actor Guard {
         var start = 0
         while start < observed.count {
             let end = min(start + Self.groupLimit, observed.count)
-            judge(observed[start..<end], directories)
+            judge(observed[start..<end])
             start = end
         }
     }
 
-    private func judge(_ group: ArraySlice<(device: USBDeviceObservation, kind: GuardEventKind)>,
-                       _ directories: [String: SysfsDirectory]) {
+    private func judge(_ group: ArraySlice<(read: ObservedDevice, kind: GuardEventKind)>) {
         let judged: [Judgement]
         do {
-            judged = try recorder.judge(Array(group), at: clock.now(), config: config)
+            judged = try recorder.judge(group.map { ($0.read.observation, $0.kind) }, at: clock.now(), config: config)
         } catch {
             // A verdict that cannot be recorded is not carried out: block, and say so loudly.
-            for (device, _) in group {
+            for (read, _) in group {
+                let device = read.observation
                 logger.critical("cannot record the verdict in the ledger; blocking the device",
                                 metadata: metadata(device, nil, ["ERROR": "\(error.message.en)"]))
                 let verdict = Verdict(decision: .block)
-                enforce(device, verdict, in: directories[device.syspath])
+                enforce(device, verdict, in: read.directory)
                 decided[device.syspath] = Decided(observation: device, verdict: verdict)
             }
             return
         }
-        for judgement in judged {
+        // `judge` keeps the group's order, one judgement per device.
+        for ((read, _), judgement) in zip(group, judged) {
             let device = judgement.device
             broadcaster.publish(WatchItem(event: judgement.event, violations: judgement.verdict.violations))
-            enforce(device, judgement.verdict, in: directories[device.syspath])
+            enforce(device, judgement.verdict, in: read.directory)
             decided[device.syspath] = Decided(observation: device, verdict: judgement.verdict)
             log(device, judgement.verdict, kind: judgement.kind)
             releaseHeldChildren(of: device.syspath)

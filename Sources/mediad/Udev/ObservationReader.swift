@@ -11,13 +11,11 @@ enum ObservationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// It exists but is not `usb`/`usb_device` (an interface, a disk…): use
     /// `USBTopology.enclosingDevice(of:)` first.
     case notAUSBDevice(String)
-    case udev(UdevError)
 
     var description: String {
         switch self {
         case .deviceGone(let path): "\(path): device gone"
         case .notAUSBDevice(let path): "\(path): not a usb_device"
-        case .udev(let error): error.description
         }
     }
 }
@@ -93,9 +91,9 @@ struct ObservationReader: Sendable {
                 ?? Sysfs.hex(directory.attributeText("idVendor"), as: UInt16.self).map(Sysfs.hex4) ?? "",
             productID: declared.map { Sysfs.hex4($0.productID) }
                 ?? Sysfs.hex(directory.attributeText("idProduct"), as: UInt16.self).map(Sysfs.hex4) ?? "",
-            serial: directory.attributeBytes("serial").map { SafeText.escape(bytes: $0) },
-            manufacturer: directory.attributeBytes("manufacturer").map { SafeText.escape(bytes: $0) },
-            product: directory.attributeBytes("product").map { SafeText.escape(bytes: $0) },
+            serial: directory.escapedText("serial"),
+            manufacturer: directory.escapedText("manufacturer"),
+            product: directory.escapedText("product"),
             bcdDevice: declared.map { Sysfs.hex4($0.bcdDevice) }
                 ?? Sysfs.hex(directory.attributeText("bcdDevice"), as: UInt16.self).map(Sysfs.hex4),
             deviceClass: declared?.deviceClass ?? Sysfs.hex(directory.attributeText("bDeviceClass")) ?? 0xFF,
@@ -138,7 +136,6 @@ struct ObservationReader: Sendable {
         Sysfs.attributeBytes(syspath, name).map { SafeText.escape(bytes: $0) }
     }
 
-    /// Direct `usb_interface` children, by interface number.
     /// Interfaces as the device's `descriptors` declare them, for the active configuration. With
     /// lockdown on, a new device is not configured, so the kernel has created no interface devices
     /// yet: these are the only interfaces the decision can be made on. Their syspaths are the names
@@ -209,20 +206,6 @@ struct ObservationReader: Sendable {
                 protocolCode: Sysfs.hex(child?.attributeText("bInterfaceProtocol")) ?? 0xFF))
         }
         return result.sorted { ($0.number, $0.syspath) < ($1.number, $1.syspath) }
-    }
-
-    /// Names in a sysfs directory, through opendir/readdir (which umockdev redirects).
-    static func entries(_ path: String) -> [String] {
-        guard let directory = opendir(path) else { return [] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 
     /// Whole disks (`block`/`disk`, not partitions) that belong to this device and not to a

@@ -1,3 +1,4 @@
+import AssetCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -56,16 +57,33 @@ enum Sysfs {
     /// An attribute's bytes with exactly one trailing newline removed (the kernel appends one to
     /// every text attribute; any other trailing byte belongs to the value).
     static func attributeBytes(_ syspath: String, _ name: String) -> [UInt8]? {
-        guard var bytes = readBytes(syspath + "/" + name) else { return nil }
-        if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
-        return bytes
+        readBytes(syspath + "/" + name).map(droppingNewline)
+    }
+
+    static func droppingNewline(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.last == UInt8(ascii: "\n") ? Array(bytes.dropLast()) : bytes
     }
 
     /// An attribute as text with surrounding whitespace trimmed (`bNumInterfaces` is " 1"), for
     /// numbers and keywords. Invalid UTF-8 is repaired, which then fails any numeric parse.
     static func attributeText(_ syspath: String, _ name: String) -> String? {
-        guard let bytes = readBytes(syspath + "/" + name) else { return nil }
-        return trimmed(String(decoding: bytes, as: UTF8.self))
+        readBytes(syspath + "/" + name).map(text)
+    }
+
+    static func text(_ bytes: [UInt8]) -> String {
+        trimmed(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The names in an open directory stream, without `.` and `..`.
+    static func names(_ directory: OpaquePointer) -> [String] {
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
     }
 
     /// Writes `value` to an existing attribute file (O_TRUNC like `echo 0 > authorized`; sysfs
@@ -172,14 +190,17 @@ final class SysfsDirectory: Sendable {
 
     /// See `Sysfs.attributeBytes`: one trailing newline removed.
     func attributeBytes(_ name: String) -> [UInt8]? {
-        guard var bytes = readBytes(name) else { return nil }
-        if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
-        return bytes
+        readBytes(name).map(Sysfs.droppingNewline)
+    }
+
+    /// A device-supplied string, escaped (`SafeText.escape(bytes:)`): see `ObservationReader.escapedText`.
+    func escapedText(_ name: String) -> String? {
+        attributeBytes(name).map { SafeText.escape(bytes: $0) }
     }
 
     /// See `Sysfs.attributeText`: trimmed text, for numbers and keywords.
     func attributeText(_ name: String) -> String? {
-        readBytes(name).map { Sysfs.trimmed(String(decoding: $0, as: UTF8.self)) }
+        readBytes(name).map(Sysfs.text)
     }
 
     /// The names in the directory, without `.` and `..`.
@@ -194,13 +215,6 @@ final class SysfsDirectory: Sendable {
         defer { closedir(directory) }
         // The duplicate shares the file offset: start from the top whatever was listed before.
         rewinddir(directory)
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
+        return Sysfs.names(directory)
     }
 }

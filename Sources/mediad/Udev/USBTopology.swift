@@ -37,15 +37,9 @@ enum USBTopology {
             throw UdevError("opendir \(busDirectory)")
         }
         defer { closedir(directory) }
-        var paths: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
-            guard name != ".", name != "..", wanted(name), let target = linkTarget(busDirectory + "/" + name) else { continue }
-            paths.append(resolve(target, from: busDirectory))
+        return Sysfs.names(directory).filter(wanted).compactMap { name in
+            linkTarget(busDirectory + "/" + name).map { resolve($0, from: busDirectory) }
         }
-        return paths
     }
 
     static func linkTarget(_ path: String) -> String? {
