@@ -25,7 +25,9 @@ final class LoopExecutor: MainExecutor, TaskExecutor, SchedulingExecutor, @unche
     private var ready = JobQueue()
     private var timers = DeadlineHeap()
     private var stopping = false
-    private var runner: pthread_t?
+    /// The thread that made the executor: `install()` runs first thing in main.swift, so this is
+    /// the main thread, the only one the runtime hands to `run()`.
+    private let mainThread = pthread_self()
 
     private init() {
         pthread_mutex_init(&mutex, nil)
@@ -41,6 +43,7 @@ final class LoopExecutor: MainExecutor, TaskExecutor, SchedulingExecutor, @unche
     /// Makes this executor Swift concurrency's main and default executor. Call it first thing in
     /// main.swift, before anything is enqueued: the runtime reads the factory once.
     static func install() {
+        _ = shared
         _createExecutors(factory: LoopExecutorFactory.self)
     }
 
@@ -77,7 +80,6 @@ final class LoopExecutor: MainExecutor, TaskExecutor, SchedulingExecutor, @unche
     /// Runs jobs on the calling thread until `stop()`; the runtime calls it on the main thread.
     func run() throws {
         pthread_mutex_lock(&mutex)
-        runner = pthread_self()
         stopping = false
         while !stopping {
             timers.moveDue(asOf: Monotonic.now, into: &ready)
@@ -92,7 +94,6 @@ final class LoopExecutor: MainExecutor, TaskExecutor, SchedulingExecutor, @unche
                 pthread_cond_wait(&condition, &mutex)
             }
         }
-        runner = nil
         pthread_mutex_unlock(&mutex)
     }
 
@@ -108,12 +109,11 @@ final class LoopExecutor: MainExecutor, TaskExecutor, SchedulingExecutor, @unche
     var isMainExecutor: Bool { true }
 
     /// Called by the runtime when isolation to the main actor must be proven dynamically: only
-    /// the loop's own thread is.
+    /// the main thread is. Not `runner`: the runtime runs the async entry point's first job on the
+    /// main thread before it calls `run()`, so top-level code (the option parser's exit path, say)
+    /// is main-actor code with no loop running yet, and checking `runner` crashed `mediad --help`.
     func checkIsolated() {
-        pthread_mutex_lock(&mutex)
-        let onLoop = runner.map { pthread_equal($0, pthread_self()) != 0 } ?? false
-        pthread_mutex_unlock(&mutex)
-        precondition(onLoop, "not on the executor thread")
+        precondition(pthread_equal(mainThread, pthread_self()) != 0, "not on the executor thread")
     }
 
     private static func nanoseconds(_ duration: Duration) -> UInt64 {
