@@ -59,7 +59,11 @@ final class RowPipeline: @unchecked Sendable {
                     _ consume: @escaping (BatchRow) throws -> Void) throws {
         let pipeline = RowPipeline(columns: columns, integerColumns: integerColumns, rowsPerBatch: rowsPerBatch,
                                    consume: consume)
-        DispatchQueue.global(qos: .userInitiated).async { pipeline.drain() }
+        // A thread of its own, not a Dispatch queue: in the daemon, the first Dispatch worker
+        // would start libdispatch's 1 s pool monitor and wake the idle daemon for ever after.
+        guard Threads.start(name: "mediad-report", { pipeline.drain() }) else {
+            throw LedgerError(.storage, zh: "无法启动报表线程", en: "cannot start the report's helper thread")
+        }
         var readError: (any Error)?
         var index = 0
         do {

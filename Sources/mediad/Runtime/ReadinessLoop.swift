@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import AssetCore
 
 /// A thread asleep in poll(2) on one descriptor: it calls `onReadable` each time the descriptor
 /// has input (or an error to collect), and `onStop` once, on that same thread, after the last

@@ -6,12 +6,13 @@ import Glibc
 ///
 /// Why not Dispatch queues: the first Dispatch worker thread starts libdispatch's 1 s worker-pool
 /// monitor, and an idle daemon would wake every second for it. A thread blocked in a system call
-/// costs no wake-up at all.
-enum Threads {
+/// costs no wake-up at all. In AssetCore because a report printed by the daemon needs a helper
+/// thread too (`RowPipeline`).
+public enum Threads {
     /// Starts `body` on a new detached thread named `name` (at most 15 bytes are kept: Linux's
     /// limit for /proc/PID/task/TID/comm). Returns false when the thread could not be created.
     @discardableResult
-    static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Bool {
+    public static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Bool {
         let box = Unmanaged.passRetained(ThreadBody(name: name, body: body)).toOpaque()
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
@@ -34,7 +35,7 @@ enum Threads {
 
     /// Names the calling thread through /proc/thread-self/comm (pthread_setname_np and prctl do
     /// not import into Swift), so ps, top and the footprint test can tell the threads apart.
-    static func nameCurrent(_ name: String) {
+    public static func nameCurrent(_ name: String) {
         let fd = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { return }
         let bytes = Array(name.utf8.prefix(15))
