@@ -49,10 +49,46 @@ struct ControlClient {
     /// The next reply, or nil when the daemon closed the connection.
     func receive() throws(LedgerError) -> ControlReply? {
         guard let header = read(4) else { return nil }
-        guard let length = ControlProtocol.length(ofHeader: header), length <= ControlProtocol.maxReplyBytes,
-              let body = read(length),
-              let response = try? JSONDecoder().decode(ControlResponse.self, from: Data(body)) else {
-            throw LedgerError(.storage, zh: "mediad 的回复无法识别（版本不一致？）", en: "mediad's reply could not be read (a different release?)")
+        guard case .message(let length) = ControlProtocol.replyFrame(ofHeader: header) else { throw Self.unreadable }
+        return try message(length)
+    }
+
+    /// A streamed report (`ControlCall.report`): each raw frame goes to `sink` as it arrives, until
+    /// the daemon says `.finished`. A connection that ends first, or an `.error`, throws: the
+    /// output so far is then incomplete, and the caller must not pass it off as the whole listing.
+    func receiveReport(into sink: (UnsafeRawBufferPointer) throws(LedgerError) -> Void) throws(LedgerError) {
+        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 8)
+        defer { buffer.deallocate() }
+        while true {
+            guard let header = read(4) else { throw Self.cutShort }
+            switch ControlProtocol.replyFrame(ofHeader: header) {
+            case .chunk(let count):
+                if count > buffer.count {
+                    buffer.deallocate()
+                    buffer = .allocate(byteCount: count, alignment: 8)
+                }
+                guard count == 0 || readInto(buffer.baseAddress!, count) else { throw Self.cutShort }
+                try sink(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            case .message(let length):
+                switch try message(length) {
+                case .finished: return
+                case .error(let error): throw error
+                default: throw Self.unreadable
+                }
+            case nil:
+                throw Self.unreadable
+            }
+        }
+    }
+
+    static let unreadable = LedgerError(.storage, zh: "mediad 的回复无法识别（版本不一致？）",
+                                        en: "mediad's reply could not be read (a different release?)")
+    static let cutShort = LedgerError(.unavailable, zh: "mediad 在列表结束前断开了连接；以上输出不完整",
+                                      en: "mediad closed the connection before the listing ended; the output above is incomplete")
+
+    private func message(_ length: Int) throws(LedgerError) -> ControlReply {
+        guard let body = read(length), let response = try? JSONDecoder().decode(ControlResponse.self, from: Data(body)) else {
+            throw Self.unreadable
         }
         return response.reply
     }
@@ -61,12 +97,18 @@ struct ControlClient {
 
     private func read(_ count: Int) -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: count)
+        let complete = buffer.withUnsafeMutableBytes { count == 0 || readInto($0.baseAddress!, count) }
+        return complete ? buffer : nil
+    }
+
+    private func readInto(_ start: UnsafeMutableRawPointer, _ count: Int) -> Bool {
         var offset = 0
         while offset < count {
-            let got = buffer[offset...].withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if got <= 0 { return nil }
+            let got = recv(fd, start + offset, count - offset, 0)
+            if got < 0, errno == EINTR { continue }
+            if got <= 0 { return false }
             offset += got
         }
-        return buffer
+        return true
     }
 }

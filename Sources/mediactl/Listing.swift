@@ -5,9 +5,9 @@ import AssetCore
 import Foundation
 
 extension Session {
-    /// `media list` and `violations list`. In local mode the listing streams from the ledger to
-    /// standard output as it is read (constant memory, first line at once); from the daemon it
-    /// arrives as one reply and is rendered by the same AssetCore report.
+    /// `media list` and `violations list`: streamed to standard output as the ledger is read
+    /// (constant memory, first line at once), by AssetCore's report code either here (local mode)
+    /// or in the daemon, which sends the bytes back as it prints them.
     func list(_ listing: Listing, format: OutputFormat) throws {
         let format = ReportFormat(rawValue: format.rawValue)!
         if let path = localDatabase {
@@ -18,12 +18,12 @@ extension Session {
                 try service.report(listing, format: format, language: language, caller: localCaller, to: &output)
             }
         }
-        switch try perform(listing.request) {
-        case .media(let media): Output.print(try parse { () throws(LedgerError) in
-            try MediaReport.render(media, format: format, language: language) })
-        case .violations(let list): Output.print(try parse { () throws(LedgerError) in
-            try ViolationReport.render(list, format: format, language: language) })
-        default: return
+        try parse { () throws(LedgerError) in
+            let client = try ControlClient(path: socketPath)
+            defer { client.close() }
+            try client.send(.report(ReportCall(listing: listing, format: format, language: language)))
+            StandardOutput.widenPipe()
+            try client.receiveReport(into: StandardOutput.write)
         }
     }
 }

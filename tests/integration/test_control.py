@@ -256,3 +256,75 @@ class Lifecycle(SocketCase):
         result = subprocess.run([MEDIACTL, "--socket", "/nonexistent/mediad.sock", "status"], capture_output=True, text=True)
         self.assertEqual(result.returncode, 69)
         self.assertIn("--db", result.stderr)
+
+
+class StreamedListings(SocketCase):
+    """`media list` and `violations list` through the daemon are printed there and streamed back in
+    raw frames: the same bytes as the ledger file gives in local mode, whoever asks."""
+
+    def test_the_daemon_prints_what_the_ledger_file_prints(self):
+        self.register()
+        self.ctl("media", "register", "--kind", "optical", "--level", "confidential", "--holder", "P002",
+                 "--place", '柜1, "东"\x07侧')
+        self.ctl("media", "checkout", "U-2026-0001", "--to", "P002", "--due", "2099-01-01")
+        self.start()
+        stick = self.tb.add_stick(port="1-1", serial="UNREG\x01A,B")
+        self.wait_event(stick.syspath)
+        self.assertEqual(self.as_user("officer", "violations", "ack", "1", "--note", "seen").returncode, 0)
+        for listing in (("media", "list"), ("violations", "list")):
+            for form in ("table", "csv", "json"):
+                for language in ("en", "zh"):
+                    args = (*listing, "--format", form)
+                    remote = self.streamed("auditor", language, *args)
+                    local = subprocess.run([MEDIACTL, "--db", self.db, "--lang", language, *args], capture_output=True)
+                    self.assertEqual(local.returncode, 0, local.stderr)
+                    self.assertEqual(remote, local.stdout, f"{' '.join(args)} --lang {language}")
+        table = self.streamed("officer", "en", "media", "list").decode()
+        self.assertIn("GP-2026-0001", table)
+        self.assertIn("2 medium(s)", table)
+        self.assertIn('柜1, "东"\\x07侧', table)
+        violations = self.streamed("officer", "en", "violations", "list", "--format", "csv").decode()
+        self.assertIn("acknowledged (", violations)
+
+    def streamed(self, who, language, *args):
+        uid, groups = USERS[who]
+        result = subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={uid}", "--groups=" + ",".join(map(str, groups)),
+                                 MEDIACTL, "--socket", self.socket, "--lang", language, *args], capture_output=True, timeout=20)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return result.stdout
+
+    def test_report_frames_and_a_reader_that_leaves(self):
+        self.register()
+        self.start()
+        request = ProtocolAbuse.frame({"version": 1, "call": {"report": {"_0": {
+            "listing": {"media": {"_0": {}}}, "format": "csv", "language": "en"}}}})
+        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        client.settimeout(15)
+        client.connect(self.socket)
+        client.sendall(request)
+        data = b""
+        while chunk := client.recv(65536):
+            data += chunk
+        client.close()
+        # Raw frames (top bit of the length set) carry the CSV; one JSON frame ends the report.
+        raw, messages = b"", []
+        while data:
+            (header,) = struct.unpack(">I", data[:4])
+            length = header & 0x7FFFFFFF
+            body, data = data[4:4 + length], data[4 + length:]
+            if header & 0x80000000:
+                raw += body
+            else:
+                messages.append(json.loads(body))
+        self.assertEqual(messages, [{"version": 1, "reply": {"finished": {}}}])
+        self.assertTrue(raw.startswith("\ufeff".encode() + b"number,kind,level"), raw[:40])
+        self.assertIn(b"U-2026-0001", raw)
+        # A reader that asks and goes away costs the daemon nothing but that connection.
+        for _ in range(3):
+            client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            client.connect(self.socket)
+            client.sendall(request)
+            client.close()
+        status = self.as_user("root", "status")
+        self.assertEqual(status.returncode, 0, status.stderr)
+        self.assertIsNone(self.daemon.proc.poll(), self.daemon.describe())

@@ -11,7 +11,7 @@ from test_control import SocketCase
 # The threads mediad starts itself besides its main thread (named after the executable); a client
 # thread may come and go. Anything else (Dispatch names its workers after their queues:
 # "com.apple.root.default-qos", "…-qos.overcommit") is a regression.
-OWN_THREADS = {"mediad-udev", "mediad-netlink", "mediad-accept", "mediad-signals", "mediad-client"}
+OWN_THREADS = {"mediad-udev", "mediad-netlink", "mediad-accept", "mediad-signals", "mediad-client", "mediad-report"}
 WINDOW_SECONDS = 3
 
 
@@ -49,6 +49,10 @@ class Idle(SocketCase):
         self.wait_authorized(stick.syspath, "0")
         status = self.as_user("root", "status")
         self.assertEqual(status.returncode, 0, status.stderr)
+        # And a listing the daemon prints itself (its reading and formatting threads).
+        listing = self.as_user("root", "violations", "list", "--format", "table")
+        self.assertEqual(listing.returncode, 0, listing.stderr)
+        self.assertIn("IDLE00000001", listing.stdout)
 
         pid = daemon.proc.pid
         with open(f"/proc/{pid}/comm") as handle:
@@ -56,8 +60,8 @@ class Idle(SocketCase):
         names = {name for name, _ in threads(pid).values()}
         self.assertLessEqual(names, own, f"unexpected threads (a Dispatch worker?): {names - own}")
         # The client thread ends once mediactl has closed its end; its last wake-up is not idleness.
-        wait_until(lambda: "mediad-client" not in {name for name, _ in threads(pid).values()},
-                   message="the control connection's thread to end")
+        wait_until(lambda: not {"mediad-client", "mediad-report"} & {name for name, _ in threads(pid).values()},
+                   message="the control connection's and the report's threads to end")
 
         before = threads(pid)
         time.sleep(WINDOW_SECONDS)  # the measurement itself: wake-ups counted over a window

@@ -8,10 +8,16 @@ public enum ControlCall: Sendable, Hashable, Codable {
     case watch
     case allowOnce(AllowOnce)
     case links
+    /// `media list` / `violations list` printed by the daemon and streamed back as it is read: raw
+    /// frames of the report's bytes (`ControlProtocol.reportChunkHeader`), then `.finished` or
+    /// `.error`. A million-row ledger would not fit one reply frame, and building it as one cost
+    /// the daemon gigabytes.
+    case report(ReportCall)
 
     public var permission: Permission {
         switch self {
         case .ledger(let request): request.permission
+        case .report(let call): call.listing.request.permission
         case .status, .devices, .watch, .links: .read
         case .allowOnce: .administer
         }
@@ -20,12 +26,26 @@ public enum ControlCall: Sendable, Hashable, Codable {
     public var verb: String {
         switch self {
         case .ledger(let request): request.verb
+        case .report(let call): call.listing.request.verb
         case .status: "status"
         case .devices: "devices"
         case .watch: "watch"
         case .allowOnce: "allow-once"
         case .links: "links"
         }
+    }
+}
+
+/// A listing as the caller wants to read it: the daemon prints it in this format and language.
+public struct ReportCall: Sendable, Hashable, Codable {
+    public var listing: Listing
+    public var format: ReportFormat
+    public var language: Language
+
+    public init(listing: Listing, format: ReportFormat, language: Language) {
+        self.listing = listing
+        self.format = format
+        self.language = language
     }
 }
 
@@ -65,6 +85,8 @@ public enum ControlReply: Sendable, Hashable, Codable {
     case event(WatchItem)
     case links([LinkState])
     case error(LedgerError)
+    /// The end of a streamed report: every byte of it was sent.
+    case finished
 }
 
 /// One network interface now, and the verdict it is under (nil when it was never judged).

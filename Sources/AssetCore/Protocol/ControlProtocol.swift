@@ -21,6 +21,36 @@ public enum ControlProtocol {
             + Array(body)
     }
 
+    /// Marks a frame of raw report bytes: a reply frame's length never reaches 2^31, so the top bit
+    /// of the header is free, and a streamed report costs no encoding on either side.
+    static let rawFrameBit: UInt32 = 0x8000_0000
+    /// Report bytes per raw frame at most; the daemon sends blocks of about 64 KiB.
+    public static let maxChunkBytes = 16 << 20
+
+    /// The header of a raw frame of `count` report bytes.
+    public static func reportChunkHeader(count: Int) -> [UInt8] {
+        let word = UInt32(count) | rawFrameBit
+        return [UInt8(word >> 24), UInt8((word >> 16) & 0xFF), UInt8((word >> 8) & 0xFF), UInt8(word & 0xFF)]
+    }
+
+    /// What a reply frame's header announces.
+    public enum ReplyFrame: Equatable {
+        /// A JSON `ControlResponse` of this many bytes.
+        case message(Int)
+        /// This many bytes of a streamed report, to be copied out as they are.
+        case chunk(Int)
+    }
+
+    /// A reply header read, or nil when it announces more than a reply may hold.
+    public static func replyFrame(ofHeader header: [UInt8]) -> ReplyFrame? {
+        guard let word = length(ofHeader: header) else { return nil }
+        if UInt32(word) & rawFrameBit != 0 {
+            let count = Int(UInt32(word) & ~rawFrameBit)
+            return count <= maxChunkBytes ? .chunk(count) : nil
+        }
+        return word <= maxReplyBytes ? .message(word) : nil
+    }
+
     public static func length(ofHeader header: [UInt8]) -> Int? {
         guard header.count == 4 else { return nil }
         return Int(header[0]) << 24 | Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])

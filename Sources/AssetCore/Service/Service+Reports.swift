@@ -1,7 +1,7 @@
 import GRDB
 
 /// The listings that can be streamed: their requests, without the model values.
-public enum Listing: Sendable, Hashable {
+public enum Listing: Sendable, Hashable, Codable {
     case media(MediaFilter)
     case violations(ViolationFilter)
 
@@ -15,7 +15,7 @@ public enum Listing: Sendable, Hashable {
 }
 
 /// How a listing is printed: an aligned table for a terminal, CSV for spreadsheets, JSON for scripts.
-public enum ReportFormat: String, Sendable, Hashable, CaseIterable {
+public enum ReportFormat: String, Sendable, Hashable, Codable, CaseIterable {
     case table, json, csv
 }
 
@@ -39,6 +39,9 @@ extension InventoryService {
             case .violations(let filter):
                 try ViolationReport.stream(db, filter: filter, format: format, language: language, into: &output)
             }
+            // A listing reads the whole table through this connection's page cache; in the daemon
+            // that cache would otherwise stay filled (megabytes) until the connection is reused.
+            db.releaseMemory()
         }
         try output.flush()
     }

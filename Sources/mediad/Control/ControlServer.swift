@@ -180,6 +180,8 @@ final class ControlServer: @unchecked Sendable {
             case .success(let device): send(fd, .devices([device]))
             case .failure(let error): send(fd, .error(error))
             }
+        case .report(let call):
+            streamReport(call, caller: caller, to: fd)
         case .watch:
             let subscription = broadcaster.subscribe()
             defer { subscription.cancel() }
@@ -206,7 +208,7 @@ final class ControlServer: @unchecked Sendable {
     }
 
     @discardableResult
-    private func send(_ fd: Int32, _ reply: ControlReply) -> Bool {
+    func send(_ fd: Int32, _ reply: ControlReply) -> Bool {
         guard let bytes = try? ControlProtocol.frame(ControlResponse(reply: reply)) else { return false }
         var offset = 0
         while offset < bytes.count {

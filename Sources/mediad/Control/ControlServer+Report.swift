@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AssetCore
+
+extension ControlServer {
+    /// How long a streamed report waits for a reader that stopped reading (a pager left at its
+    /// first screen, a stopped job) before giving up. Longer than a request's read timeout: a person
+    /// paging through a listing pauses. Meanwhile the connection holds one of `maxConnections` and a
+    /// read transaction, which delays WAL checkpoints but no writer.
+    static let reportSendTimeoutSeconds = 300
+
+    /// `mediactl media list` / `violations list` through the daemon: the listing is printed here, in
+    /// the caller's format and language, by the same streaming code as `--db` mode, and its bytes go
+    /// out in raw frames as they are produced. The daemon's memory stays constant (the listing once
+    /// went out as one JSON reply: 2.4 GB of peak memory and 206 s for a million media), and the
+    /// first line reaches the reader at once. Ends with `.finished`, or `.error` where it stopped.
+    func streamReport(_ call: ReportCall, caller: Caller, to fd: Int32) {
+        var timeout = timeval(tv_sec: Self.reportSendTimeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var output = ReportOutput { block throws(LedgerError) in
+            guard Self.sendChunk(fd, block) else {
+                throw LedgerError(.unavailable, zh: "读取报表的一方已断开", en: "the reader of the report went away")
+            }
+        }
+        do {
+            try service.report(call.listing, format: call.format, language: call.language, caller: caller, to: &output)
+            send(fd, .finished)
+        } catch {
+            if error.kind != .unavailable {
+                logger.notice("a report stopped", metadata: ["VERB": "\(call.listing.request.verb)", "ERROR": "\(error.message.en)"])
+            }
+            send(fd, .error(error))
+        }
+        // The report's helper thread leaves a malloc arena behind; give its free pages back.
+        _ = malloc_trim(0)
+    }
+
+    /// One raw frame: its header, then the bytes, whole.
+    private static func sendChunk(_ fd: Int32, _ block: UnsafeRawBufferPointer) -> Bool {
+        let header = ControlProtocol.reportChunkHeader(count: block.count)
+        let sentHeader = header.withUnsafeBytes { sendAll(fd, $0, flags: Int32(MSG_NOSIGNAL | MSG_MORE)) }
+        return sentHeader && sendAll(fd, block, flags: Int32(MSG_NOSIGNAL))
+    }
+
+    private static func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, flags: Int32) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.send(fd, bytes.baseAddress! + offset, bytes.count - offset, flags)
+            if written < 0, errno == EINTR { continue }
+            if written <= 0 { return false }
+            offset += written
+        }
+        return true
+    }
+}
+
+/// glibc's malloc_trim(3): <malloc.h> is not part of the Glibc module.
+@_silgen_name("malloc_trim")
+private func malloc_trim(_ pad: Int) -> Int32
