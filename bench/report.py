@@ -206,7 +206,8 @@ def section_reports(cli, inproc, ledger):
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     met = True
     names = {"media-csv": "`media list --format csv`", "media-table": "`media list` (table)",
-             "violations-csv": "`violations list --format csv`", "violations-table": "`violations list` (table)"}
+             "violations-csv": "`violations list --format csv`", "violations-table": "`violations list` (table)",
+             "media-json": "`media list --format json`", "violations-json": "`violations list --format json`"}
     names.update({f"{k}-daemon": f"{v}, through mediad" for k, v in list(names.items())})
     daemon = (cli or {}).get("daemon")
     for key, data in listings(cli).items():

@@ -28,6 +28,8 @@ LISTINGS = {
     "media-table": ["media", "list", "--format", "table"],
     "violations-csv": ["violations", "list", "--format", "csv"],
     "violations-table": ["violations", "list", "--format", "table"],
+    "media-json": ["media", "list", "--format", "json"],
+    "violations-json": ["violations", "list", "--format", "json"],
 }
 LISTINGS.update({f"{name}-daemon": args for name, args in list(LISTINGS.items())})
 

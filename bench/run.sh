@@ -25,7 +25,7 @@ echo "== 4: reports over $rows rows" >&2
 "$bin/mediad-bench" ledger --db "$out/reports.db" --rows "$rows" > "$out/ledger.json"
 "$bin/mediad-bench" ledger --db "$out/reports-100k.db" --rows 100000 > /dev/null
 "$bin/mediad-bench" reports --db "$out/reports-100k.db" --runs "$runs" > "$out/reports-inproc.json"
-BENCH_REPORT_LISTINGS=${BENCH_REPORT_LISTINGS:-media-csv,media-table,violations-csv,violations-table,media-csv-daemon,media-table-daemon,violations-csv-daemon,violations-table-daemon} \
+BENCH_REPORT_LISTINGS=${BENCH_REPORT_LISTINGS:-media-csv,media-table,violations-csv,violations-table,media-json,violations-json,media-csv-daemon,media-table-daemon,violations-csv-daemon,violations-table-daemon} \
     /usr/bin/python3 "$here/reports_cli.py" "$out/reports.db" "$out/reports-cli.json" "$runs"
 rm -f "$out"/*.db "$out"/*.db-wal "$out"/*.db-shm
 end=$(date +%s)

@@ -50,6 +50,14 @@ import Testing
                         ["blocked", "logged", "audited"][i % 3], "原因\(text(i + 3) ?? "")", "reason \(text(i + 4) ?? "")",
                         i % 2 == 0 ? "open" : "acknowledged", i % 2 == 0 ? nil : text(i + 5)])
             }
+            // The members a guard's violation has and an acknowledgement adds (JSON shows every one).
+            try db.execute(sql: "INSERT INTO device_event (id, at, kind) VALUES (7, '2026-01-01T00:00:00Z', 'add')")
+            try db.execute(sql: """
+                UPDATE violation SET event_id = 7, serial = 'S/N "1"\\x', device = 'SanDisk Cruzer', note = '见\t附件',
+                    acknowledged_at = CASE id % 3 WHEN 0 THEN '2026-02-01T08:00:00Z' WHEN 1 THEN '2026-02-01 08:00'
+                    ELSE 'not a time' END
+                WHERE id % 4 = 2
+                """)
             // What only a damaged or hand-edited ledger holds: bytes that are not UTF-8, a NUL.
             try db.execute(sql: "UPDATE medium SET place = CAST(X'41FF42' AS TEXT), notes = CAST(X'6100620A' AS TEXT) WHERE number = 'N-00001'")
             try db.execute(sql: "UPDATE violation SET reason_en = CAST(X'E4B8AD80' AS TEXT), computer = CAST(X'50430043' AS TEXT) WHERE id = 2")
@@ -91,6 +99,18 @@ import Testing
         }
         let all = try Self.streamed(f, .media(MediaFilter()), format, .en)
         #expect(all.utf8.count > 3 * 64 * 1024 && all.contains("N-01499"))
+        if format == .json {
+            // The fixture reaches every member of a violation, and every escape.
+            let violations = try Self.streamed(f, .violations(ViolationFilter()), format, .en)
+            for member in ["\"eventID\" : 7", "\"acknowledgedAt\" : \"2026-02-01T08:00:00Z\"", "\"serial\" : \"S/N \\\"1\\\"\\\\x\"",
+                           "\"note\" : \"见\\t附件\"", "\"device\" : ", "\"acknowledgedBy\" : "] {
+                #expect(violations.contains(member), "\(member)")
+            }
+            for member in ["\"capacityBytes\" : 15376318464", "\"capacityBytes\" : 18446744073709551615", "\"u2\"\n",
+                           "\"boundComputers\" : [\n      \"PC-1\"\n    ]", "\\u0007", "\\r\\n"] {
+                #expect(all.contains(member), "\(member)")
+            }
+        }
     }
 
     @Test func aTableIsAlignedByDisplayWidth() throws {

@@ -51,8 +51,10 @@ public enum MediaReport {
         defer { withExtendedLifetime(names) {} }
         switch format {
         case .json:
-            let query = Ledger.mediaListing(columns: Rows.mediumColumns, filter: filter)
-            try ReportJSON.stream(db, sql: query.sql, arguments: query.arguments, decode: Rows.medium, into: &out)
+            try JSONRows.stream(db, query: Ledger.mediaListing(columns: csvColumns, filter: filter), columns: 22,
+                                integerColumns: [15], into: &out) { row, codes, json throws(LedgerError) in
+                try JSONRows.medium(row, codes, into: &json)
+            }
         case .csv:
             // `Rows.mediumColumns` but `registered_at`, which the export does not show.
             let query = Ledger.mediaListing(columns: csvColumns, filter: filter)

@@ -72,8 +72,10 @@ public enum ViolationReport {
         defer { withExtendedLifetime(names) {} }
         switch format {
         case .json:
-            let query = GuardRows.violationsListing(columns: GuardRows.violationColumns, filter: filter)
-            try ReportJSON.stream(db, sql: query.sql, arguments: query.arguments, decode: GuardRows.violation, into: &out)
+            try JSONRows.stream(db, query: GuardRows.violationsListing(columns: GuardRows.violationColumns, filter: filter),
+                                columns: 17, integerColumns: [0, 1], into: &out) { row, codes, json throws(LedgerError) in
+                try JSONRows.violation(row, codes, into: &json)
+            }
         case .csv:
             let query = GuardRows.violationsListing(columns: columns(language), filter: filter)
             let sink = Box(CSVSink(out: out, header: header(language)))
