@@ -14,7 +14,13 @@ INSTALL_FROM ?= .build/release
 # drops from 29.0 to 22.5 MiB (bench/findings.md, section 5), and the installed binaries no longer
 # depend on the toolchain's shared libraries. One flag for every release product, because SwiftPM
 # rebuilds a whole scratch path when the flag changes between products.
-RELEASE_FLAGS ?= -c release --static-swift-stdlib
+# The linker also lays out first the functions the daemon runs (link/mediad.order, made by
+# bench/make-order.sh), each compiled into a section of its own so that it can be moved alone: the
+# kernel maps a binary's pages 64 KiB around each one touched, so code run together should sit
+# together. The idle daemon's VmRSS drops by about a quarter (bench/findings.md, section 5).
+RELEASE_FLAGS ?= -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections \
+                 -Xcc -ffunction-sections -Xlinker --symbol-ordering-file=$(CURDIR)/link/mediad.order \
+                 -Xlinker --no-warn-symbol-ordering
 GROUPS   = mediad mediad-admin mediad-officer mediad-auditor
 
 APT_PACKAGES = libudev-dev libsqlite3-dev pkg-config sqlite3 util-linux iproute2 \
