@@ -328,3 +328,38 @@ class StreamedListings(SocketCase):
         status = self.as_user("root", "status")
         self.assertEqual(status.returncode, 0, status.stderr)
         self.assertIsNone(self.daemon.proc.poll(), self.daemon.describe())
+
+    def test_listings_at_once_are_limited_and_status_still_answers(self):
+        # Enough media that a listing outgrows the socket's buffer: a reader that does not read
+        # then holds its listing (and a reader connection of the ledger) open.
+        path = os.path.join(self.tb.root, "many.csv")
+        with open(path, "w") as handle:
+            handle.write("统一编号,类别,密级,责任人,存放位置\n")
+            for n in range(6000):
+                handle.write(f"BULK-{n:05d},光盘,秘密,P001,{'柜' * 20}{n}\n")
+        self.ctl("media", "import", path)
+        self.start()
+        request = ProtocolAbuse.frame({"version": 1, "call": {"report": {"_0": {
+            "listing": {"media": {"_0": {}}}, "format": "table", "language": "zh"}}}})
+        stalled = []
+        for _ in range(3):
+            client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            client.connect(self.socket)
+            client.sendall(request)
+            stalled.append(client)
+            # The listing has started once its first frame arrives (then it stalls on a full buffer).
+            client.settimeout(15)
+            self.assertTrue(client.recv(4, socket.MSG_PEEK))
+        fourth = self.as_user("officer", "media", "list")
+        self.assertEqual(fourth.returncode, 69, fourth.stderr)
+        self.assertIn("already printing 3 listings", fourth.stderr)
+        status = self.as_user("officer", "status", timeout=15)
+        self.assertEqual(status.returncode, 0, status.stderr)
+        # A reader that leaves frees its place.
+        stalled.pop().close()
+        listing = wait_until(lambda: (r := self.as_user("officer", "media", "list", "--format", "csv")).returncode == 0 and r,
+                             timeout=15, message="a listing once a place is free")
+        self.assertIn("BULK-05999", listing.stdout)
+        for client in stalled:
+            client.close()
+        self.assertIsNone(self.daemon.proc.poll(), self.daemon.describe())

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import AssetCore
+import Dispatch
 
 extension ControlServer {
     /// How long a streamed report waits for a reader that stopped reading (a pager left at its
@@ -9,6 +10,10 @@ extension ControlServer {
     /// paging through a listing pauses. Meanwhile the connection holds one of `maxConnections` and a
     /// read transaction, which delays WAL checkpoints but no writer.
     static let reportSendTimeoutSeconds = 300
+    /// Listings printed at once: fewer than the ledger's reader connections (GRDB's default is 5),
+    /// so that other reads always find one.
+    static let concurrentReports = 3
+    private static let reportSlots = DispatchSemaphore(value: concurrentReports)
 
     /// `mediactl media list` / `violations list` through the daemon: the listing is printed here, in
     /// the caller's format and language, by the same streaming code as `--db` mode, and its bytes go
@@ -16,6 +21,16 @@ extension ControlServer {
     /// went out as one JSON reply: 2.4 GB of peak memory and 206 s for a million media), and the
     /// first line reaches the reader at once. Ends with `.finished`, or `.error` where it stopped.
     func streamReport(_ call: ReportCall, caller: Caller, to fd: Int32) {
+        // Each listing holds one of the ledger's reader connections for as long as its reader
+        // takes. Left unbounded, a few pagers left open would hold them all, and the next read
+        // (the Guard's own, for `status`) would wait for one: the decision loop stalled.
+        guard Self.reportSlots.wait(timeout: .now()) == .success else {
+            send(fd, .error(LedgerError(.unavailable,
+                zh: "mediad 正在输出 \(Self.concurrentReports) 份列表，请稍后重试",
+                en: "mediad is already printing \(Self.concurrentReports) listings; try again in a moment")))
+            return
+        }
+        defer { Self.reportSlots.signal() }
         var timeout = timeval(tv_sec: Self.reportSendTimeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var output = ReportOutput { block throws(LedgerError) in
