@@ -172,7 +172,9 @@ public struct GuardRecorder: Sendable {
     }
 
     /// What `mediactl status` counts.
-    public func counts() throws(LedgerError) -> (host: Computer?, media: Int, openViolations: Int, lastEvent: GuardEvent?) {
+    public typealias Counts = (host: Computer?, media: Int, openViolations: Int, lastEvent: GuardEvent?)
+
+    public func counts() throws(LedgerError) -> Counts {
         try store.read { db in
             (try Ledger.thisHost(db),
              try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM medium") ?? 0,

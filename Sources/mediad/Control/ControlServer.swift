@@ -166,8 +166,10 @@ final class ControlServer: @unchecked Sendable {
                 send(fd, .error(error))
             }
         case .status:
-            let guardian = self.guardian, service = self.service
-            send(fd, .status(blocking { await guardian.status(service: service) }))
+            // The ledger's counts on this thread, not on the Guard (see `Guard.status(counts:)`).
+            let guardian = self.guardian
+            let counts = try? guardian.recorder.counts()
+            send(fd, .status(blocking { await guardian.status(counts: counts) }))
         case .devices:
             let guardian = self.guardian
             send(fd, .devices(blocking { await guardian.attachedDevices() }))

@@ -4,9 +4,11 @@ import Logging
 /// What the control socket asks of the running guard: its status, the devices attached now, and an
 /// administrator's temporary override.
 extension Guard {
-    func status(service: InventoryService) -> GuardStatus {
+    /// The live half of `mediactl status`; `counts` (the ledger's half) is read by the caller on its
+    /// own thread: counting a million media takes tens of milliseconds (a second from a cold cache),
+    /// and on this actor that time would hold up every device decision.
+    func status(counts: GuardRecorder.Counts?) -> GuardStatus {
         let now = clock.now()
-        let counts = try? recorder.counts()
         return GuardStatus(version: DaemonVersion.string, startedAt: startedAt,
                            uptimeSeconds: now.secondsSinceEpoch - startedAt.secondsSinceEpoch, mode: config.mode,
                            lockdown: config.lockdown, host: counts?.host, mediaRegistered: counts?.media ?? 0,
