@@ -22,8 +22,8 @@ extension ControlServer {
     /// first line reaches the reader at once. Ends with `.finished`, or `.error` where it stopped.
     func streamReport(_ call: ReportCall, caller: Caller, to fd: Int32) {
         // Each listing holds one of the ledger's reader connections for as long as its reader
-        // takes. Left unbounded, a few pagers left open would hold them all, and the next read
-        // (the Guard's own, for `status`) would wait for one: the decision loop stalled.
+        // takes. Left unbounded, a few pagers left open would hold them all, and every other read
+        // (`status`, a lookup, another listing) would wait for one.
         guard Self.reportSlots.wait(timeout: .now()) == .success else {
             send(fd, .error(LedgerError(.unavailable,
                 zh: "mediad 正在输出 \(Self.concurrentReports) 份列表，请稍后重试",
