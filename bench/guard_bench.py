@@ -187,33 +187,29 @@ def summarize(results):
     return out
 
 
-def hotplug(count, runs, work):
-    log(f"hot-plug {count}")
-    scenario = Scenario(count, present=False, work=os.path.join(work, f"hotplug-{count}"))
+def alternating(name, count, runs, work, present, run_one):
+    """`runs` runs of one scenario on one bed, the daemons alternating which goes first."""
+    log(f"{name} {count}")
+    scenario = Scenario(count, present=present, work=os.path.join(work, f"{name}-{count}"))
     results = []
     try:
         for run in range(runs):
             for daemon in (DAEMONS if run % 2 == 0 else DAEMONS[::-1]):
-                result = scenario.hotplug_run(daemon, run)
+                result = run_one(scenario, daemon, run)
                 log(f"  {daemon} run {run}: {result}")
                 results.append(result)
     finally:
         scenario.cleanup()
+    return results
+
+
+def hotplug(count, runs, work):
+    results = alternating("hotplug", count, runs, work, False, Scenario.hotplug_run)
     return {"runs": results, "summary": summarize(results)}
 
 
 def present(count, runs, work):
-    log(f"present {count}")
-    scenario = Scenario(count, present=True, work=os.path.join(work, f"present-{count}"))
-    results = []
-    try:
-        for run in range(runs):
-            for daemon in (DAEMONS if run % 2 == 0 else DAEMONS[::-1]):
-                result = scenario.present_run(daemon, run)
-                log(f"  {daemon} run {run}: {result}")
-                results.append(result)
-    finally:
-        scenario.cleanup()
+    results = alternating("present", count, runs, work, True, Scenario.present_run)
     ready = [r["ready_seconds"] for r in results if r["daemon"] == "mediad" and r.get("ready_seconds") is not None]
     summary = summarize(results)
     if ready:
@@ -224,17 +220,7 @@ def present(count, runs, work):
 def burst(count, runs, work):
     """`count` add events back to back. Blocking sendto: when a listener's queue (max_dgram_qlen) is
     full the sender waits, so the harness sends as fast as the daemon drains."""
-    log(f"burst {count}")
-    scenario = Scenario(count, present=False, work=os.path.join(work, f"burst-{count}"))
-    results = []
-    try:
-        for run in range(runs):
-            for daemon in (DAEMONS if run % 2 == 0 else DAEMONS[::-1]):
-                result = scenario.hotplug_run(daemon, run)
-                log(f"  {daemon} run {run}: {result}")
-                results.append(result)
-    finally:
-        scenario.cleanup()
+    results = alternating("burst", count, runs, work, False, Scenario.hotplug_run)
     return {"runs": results, "summary": summarize(results)}
 
 

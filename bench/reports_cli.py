@@ -86,18 +86,14 @@ def once(db, args, daemon=None):
     proc.wait()
     if proc.returncode != 0:
         raise RuntimeError(f"mediactl {' '.join(args)}: {proc.stderr.read().decode()}")
-    with open(f"/proc/self/status") as f:
-        pass
     return {"first_byte_s": (first or last) - t0, "last_byte_s": last - t0, "bytes": total, "lines": lines}
 
 
 def peak_rss_kb(db, args, daemon=None):
     """mediactl's peak RSS for one listing (GNU time is not assumed: getrusage of the child)."""
-    before = os.wait4
     proc = subprocess.Popen([MEDIACTL, *source(db, daemon), "--lang", "en", *args], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     _, _, usage = os.wait4(proc.pid, 0)
-    del before
     return usage.ru_maxrss
 
 

@@ -131,15 +131,50 @@ enum CellText {
     @inline(__always)
     static func printablePrefix(_ b: Bytes) -> Int {
         var index = 0
-        while index + 8 <= b.count {
-            let word = UnsafeRawPointer(b.baseAddress! + index).loadUnaligned(as: UInt64.self)
-            let below = (word &- ones &* 0x20) & ~word & highBits
-            let above = ((word &+ ones) | word) & highBits
-            if below != 0 || above != 0 || hasZero(word ^ (ones &* 0x5C)) { break }
-            index += 8
-        }
+        while index + 8 <= b.count, isPrintableWord(word(b, at: index)) { index += 8 }
         while index < b.count, b[index] >= 0x20, b[index] < 0x7F, b[index] != 0x5C { index += 1 }
         return index
+    }
+
+    @inline(__always)
+    private static func word(_ b: Bytes, at index: Int) -> UInt64 {
+        UnsafeRawPointer(b.baseAddress! + index).loadUnaligned(as: UInt64.self)
+    }
+
+    /// Whether all eight bytes are printable ASCII other than a backslash.
+    @inline(__always)
+    private static func isPrintableWord(_ word: UInt64) -> Bool {
+        let below = (word &- ones &* 0x20) & ~word & highBits
+        let above = ((word &+ ones) | word) & highBits
+        return below == 0 && above == 0 && !hasZero(word ^ (ones &* 0x5C))
+    }
+
+    /// How many leading bytes JSON copies as they are: ASCII that is neither a control character,
+    /// a quote nor a backslash (DEL and `/` included, as the encoder leaves them).
+    @inline(__always)
+    static func jsonPlainPrefix(_ b: Bytes) -> Int {
+        var index = 0
+        while index + 8 <= b.count {
+            let word = word(b, at: index)
+            let below = (word &- ones &* 0x20) & ~word & highBits
+            if below != 0 || word & highBits != 0 || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C)) { break }
+            index += 8
+        }
+        while index < b.count, b[index] >= 0x20, b[index] < 0x80, b[index] != 0x22, b[index] != 0x5C { index += 1 }
+        return index
+    }
+
+    /// A number's decimal digits, without a `String`, handed to `body`.
+    static func decimal(_ value: UInt64, _ body: (Bytes) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = value, start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(truncatingIfNeeded: rest % 10) + 0x30
+                rest /= 10
+            } while rest > 0
+            body(Bytes(rebasing: digits[start..<20]))
+        }
     }
 
     private static let hex = Array("0123456789ABCDEF".utf8)
@@ -152,11 +187,7 @@ enum CellText {
         var width = 0, start = 0, index = 0
         while index < b.count {
             // Eight printable ASCII bytes (no control, no backslash) at a time: one column each.
-            while index + 8 <= b.count {
-                let word = UnsafeRawPointer(b.baseAddress! + index).loadUnaligned(as: UInt64.self)
-                let below = (word &- ones &* 0x20) & ~word & highBits
-                let above = ((word &+ ones) | word) & highBits
-                if below != 0 || above != 0 || hasZero(word ^ (ones &* 0x5C)) { break }
+            while index + 8 <= b.count, isPrintableWord(word(b, at: index)) {
                 index += 8
                 width += 8
             }

@@ -89,15 +89,7 @@ struct JSONElements: CellSink {
     }
 
     mutating func unsigned(_ value: UInt64) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var rest = value, start = 20
-            repeat {
-                start -= 1
-                digits[start] = UInt8(truncatingIfNeeded: rest % 10) + 0x30
-                rest /= 10
-            } while rest > 0
-            out.append(CellText.Bytes(rebasing: digits[start..<20]))
-        }
+        CellText.decimal(value) { out.append($0) }
     }
 
     /// A string value: the bytes up to a NUL (as the model path's `String(cString:)` reads them),
@@ -152,24 +144,4 @@ struct JSONElements: CellSink {
     }
 
     mutating func endRow() throws(LedgerError) {}
-}
-
-extension CellText {
-    /// How many leading bytes JSON copies as they are: ASCII that is neither a control character,
-    /// a quote nor a backslash. Eight bytes at a time, as `printablePrefix` does for a terminal.
-    @inline(__always)
-    static func jsonPlainPrefix(_ b: Bytes) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highBits: UInt64 = 0x8080_8080_8080_8080
-        var index = 0
-        while index + 8 <= b.count {
-            let word = UnsafeRawPointer(b.baseAddress! + index).loadUnaligned(as: UInt64.self)
-            let below = (word &- ones &* 0x20) & ~word & highBits
-            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
-            if below != 0 || word & highBits != 0 || (quote &- ones) & ~quote & highBits != 0
-                || (backslash &- ones) & ~backslash & highBits != 0 { break }
-            index += 8
-        }
-        while index < b.count, b[index] >= 0x20, b[index] < 0x80, b[index] != 0x22, b[index] != 0x5C { index += 1 }
-        return index
-    }
 }

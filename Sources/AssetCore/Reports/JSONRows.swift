@@ -59,11 +59,11 @@ enum JSONRows {
         let kind = try MediaReport.name(codes.kind, row, 1, "kind")
         let level = try MediaReport.name(codes.level, row, 2, "level")
         let state = try MediaReport.name(codes.state, row, 18, "state")
-        try checkDay(row, 9, "in_service_date")
+        try StoredDate.checkDay(row, 9, "in_service_date")
         let hasIdentity = !row.isNull(12) && !row.isNull(13) && !row.isNull(14)
-        let uuids = hasIdentity ? try list(row, 16, "filesystem_uuids") : []
-        let bound = try list(row, 17, "bound_computers")
-        try checkDay(row, 20, "due_date")
+        let uuids = hasIdentity ? try MediaReport.listItems(row, 16, "filesystem_uuids") : []
+        let bound = try MediaReport.listItems(row, 17, "bound_computers")
+        try StoredDate.checkDay(row, 20, "due_date")
 
         let k = medium
         optional(row, 19, k.borrower, into: &json)
@@ -116,8 +116,7 @@ enum JSONRows {
     /// `ViolationRecord` as the encoder writes it, from a row selected with `GuardRows.violationColumns`.
     static func violation<R: CellRow>(_ row: R, _ codes: Codes, into json: inout JSONElements) throws(LedgerError) {
         // Checked in `GuardRows.violation`'s order.
-        let at = row.text(2)
-        if !StoredDate.isPrintedTimestamp(at), Timestamp(parsing: row.string(2)) == nil { throw Rows.corrupt("at", row.string(2)) }
+        try StoredDate.checkTimestamp(row, 2, "at")
         let type = try MediaReport.name(codes.type, row, 3, "type")
         let severity = try MediaReport.name(codes.severity, row, 4, "severity")
         let outcome = try MediaReport.name(codes.outcome, row, 10, "outcome")
@@ -169,17 +168,5 @@ enum JSONRows {
         guard let text = row.optionalText(column) else { return }
         json.key(key)
         json.string(text)
-    }
-
-    private static func checkDay<R: CellRow>(_ row: R, _ column: Int32, _ name: String) throws(LedgerError) {
-        guard let text = row.optionalText(column), !(text.count == 10 && StoredDate.isPrintedDay(text)) else { return }
-        if Day(parsing: row.string(column)) == nil { throw Rows.corrupt(name, row.string(column)) }
-    }
-
-    private static func list<R: CellRow>(_ row: R, _ column: Int32, _ name: String) throws(LedgerError) -> [String] {
-        guard let text = row.optionalText(column), text.count != 2 || text[0] != 0x5B || text[1] != 0x5D else { return [] }
-        do { return try Rows.list(row.string(column), name) } catch let error as LedgerError { throw error } catch {
-            throw Rows.corrupt(name, row.string(column))
-        }
     }
 }

@@ -143,29 +143,24 @@ public enum MediaReport {
         return cell
     }
 
-    /// A JSON list column joined with `;`; the usual empty list needs no decoder.
+    /// A JSON list column joined with `;`.
     static func list<S: CellSink, R: CellRow>(_ row: R, _ column: Int32, _ label: String, into sink: inout S) throws(LedgerError) {
-        guard let text = row.optionalText(column), text.count != 2 || text[0] != 0x5B || text[1] != 0x5D else {
-            return sink.text(empty)
-        }
-        let items: [String]
-        do { items = try Rows.list(row.string(column), label) } catch let error as LedgerError { throw error } catch {
-            throw Rows.corrupt(label, row.string(column))
-        }
+        let items = try listItems(row, column, label)
+        if items.isEmpty { return sink.text(empty) }
         Array(items.joined(separator: ";").utf8).withUnsafeBufferPointer { sink.text($0) }
     }
 
-    /// A number's decimal digits, without a `String`.
-    static func decimal<S: CellSink>(_ value: UInt64, into sink: inout S) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var rest = value, start = 20
-            repeat {
-                start -= 1
-                digits[start] = UInt8(truncatingIfNeeded: rest % 10) + 0x30
-                rest /= 10
-            } while rest > 0
-            sink.text(CellText.Bytes(rebasing: digits[start..<20]))
+    /// A JSON list column's items, as `Rows.list` reads them; the usual empty list needs no decoder.
+    static func listItems<R: CellRow>(_ row: R, _ column: Int32, _ label: String) throws(LedgerError) -> [String] {
+        guard let text = row.optionalText(column), text.count != 2 || text[0] != 0x5B || text[1] != 0x5D else { return [] }
+        do { return try Rows.list(row.string(column), label) } catch let error as LedgerError { throw error } catch {
+            throw Rows.corrupt(label, row.string(column))
         }
+    }
+
+    /// A number's decimal digits as a cell.
+    static func decimal<S: CellSink>(_ value: UInt64, into sink: inout S) {
+        CellText.decimal(value) { sink.text($0) }
     }
 }
 

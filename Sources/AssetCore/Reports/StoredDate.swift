@@ -27,6 +27,20 @@ enum StoredDate {
         return h < 24 && m < 60 && s < 60
     }
 
+    /// Throws what `day` would throw for this column, writing nothing: a listing that checks a
+    /// row's values before it writes any of them (JSON, in the model decoder's order).
+    static func checkDay<R: CellRow>(_ row: R, _ column: Int32, _ name: String) throws(LedgerError) {
+        guard let text = row.optionalText(column), !(text.count == 10 && isPrintedDay(text)) else { return }
+        if Day(parsing: row.string(column)) == nil { throw Rows.corrupt(name, row.string(column)) }
+    }
+
+    /// Throws what `timestamp` would throw for this column, writing nothing.
+    static func checkTimestamp<R: CellRow>(_ row: R, _ column: Int32, _ name: String) throws(LedgerError) {
+        if !isPrintedTimestamp(row.text(column)), Timestamp(parsing: row.string(column)) == nil {
+            throw Rows.corrupt(name, row.string(column))
+        }
+    }
+
     /// A day column's cell: empty for NULL.
     static func day<S: CellSink, R: CellRow>(_ row: R, _ column: Int32, _ name: String, into sink: inout S) throws(LedgerError) {
         let text = row.text(column)

@@ -58,7 +58,8 @@ extension ControlServer {
         return sentHeader && sendAll(fd, block, flags: Int32(MSG_NOSIGNAL))
     }
 
-    private static func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, flags: Int32) -> Bool {
+    /// All of `bytes`, or false once the peer is gone or the send timeout passed.
+    static func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, flags: Int32) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let written = Glibc.send(fd, bytes.baseAddress! + offset, bytes.count - offset, flags)

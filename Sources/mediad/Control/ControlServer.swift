@@ -212,13 +212,7 @@ final class ControlServer: @unchecked Sendable {
     @discardableResult
     func send(_ fd: Int32, _ reply: ControlReply) -> Bool {
         guard let bytes = try? ControlProtocol.frame(ControlResponse(reply: reply)) else { return false }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if written <= 0 { return false }
-            offset += written
-        }
-        return true
+        return bytes.withUnsafeBytes { Self.sendAll(fd, $0, flags: Int32(MSG_NOSIGNAL)) }
     }
 
     private func readExactly(_ fd: Int32, _ count: Int) -> [UInt8]? {
