@@ -34,6 +34,24 @@ public enum ViolationType: String, Sendable, Hashable, Codable, CaseIterable {
     case dualHomed = "dual-homed"
     /// 7. A Wi-Fi, WWAN, Bluetooth or tethering link on a classified computer.
     case wirelessDevice = "wireless-device"
+    /// 6. Two devices with one identity (vendor, product, serial) attached at once: one is a clone.
+    case duplicateIdentity = "duplicate-identity"
+    /// 004 §3.3: a classified medium of a lower level used on a higher-level computer (交叉使用).
+    /// What mediad does about it is `lower-level-medium = raise | block | log` in mediad.conf.
+    case lowerLevelMedium = "lower-level-medium"
+    /// 物理隔离: this computer is registered as classified and on the internet (or on an internal
+    /// network with no LAN prefixes to tell the LAN from anything else).
+    case classifiedOnline = "classified-online"
+    /// 11. 清退: a person left while still holding or having borrowed media.
+    case handbackOutstanding = "handback-outstanding"
+    /// 10. 003 第十条: a phone, camera or recorder in a key area without a key-area approval.
+    case keyAreaDevice = "key-area-device"
+    /// 12. The guard was not watching: it stopped uncleanly (killed, power lost).
+    case guardGap = "guard-gap"
+    /// 12. The guard started weakened on a classified computer: audit mode, or no lockdown.
+    case guardWeakened = "guard-weakened"
+    /// 12. The guard was stopped on request (a signal from a user or from systemd).
+    case guardStopped = "guard-stopped"
 
     public var names: Bilingual {
         switch self {
@@ -54,6 +72,14 @@ public enum ViolationType: String, Sendable, Hashable, Codable, CaseIterable {
         case .unauthorizedLink: LinkViolationType.unauthorizedLink.names
         case .dualHomed: LinkViolationType.dualHomed.names
         case .wirelessDevice: LinkViolationType.wirelessDevice.names
+        case .duplicateIdentity: Bilingual(zh: "两个设备硬件标识相同（疑似克隆）", en: "two devices with one identity")
+        case .lowerLevelMedium: Bilingual(zh: "低密级介质用于高密级计算机", en: "lower-level medium on a higher-level computer")
+        case .classifiedOnline: Bilingual(zh: "涉密计算机登记为联网（违反物理隔离）", en: "classified computer registered as online")
+        case .handbackOutstanding: Bilingual(zh: "离岗人员介质未清退", en: "media not handed back on departure")
+        case .keyAreaDevice: Bilingual(zh: "未经批准的手机或录音录像设备进入要害部位", en: "recording device in a key area without approval")
+        case .guardGap: Bilingual(zh: "监控中断（非正常停止）", en: "gap in the guard's watch")
+        case .guardWeakened: Bilingual(zh: "监控以削弱方式启动", en: "guard started weakened")
+        case .guardStopped: Bilingual(zh: "监控被人为停止", en: "guard stopped on request")
         }
     }
 
