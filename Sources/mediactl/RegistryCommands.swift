@@ -14,6 +14,8 @@ struct HostCommand: ParsableCommand {
                 The first time, --asset-no, --level and --network are required. Later calls change only
                 the fields given. The network type decides what the guard treats as a violation:
                 standalone (单机, air-gapped), classified-lan (涉密网), internal (内网), internet (互联网).
+                A classified computer (秘密 or above) is never online (物理隔离): it cannot be on the
+                internet, and on an internal network it needs the LAN's prefixes (--lan-prefix).
 
                 Example:
                   mediactl host set --asset-no PC-001 --level 机密 --network standalone \\
@@ -33,7 +35,7 @@ struct HostCommand: ParsableCommand {
         @Option(name: .customLong("allow-if"),
                 help: "Classified LAN: interfaces (names or MACs) that may carry the LAN, comma-separated.") var allowIf: String?
         @Option(name: .customLong("lan-prefix"),
-                help: "Classified LAN: the LAN's prefixes, e.g. 10.8.0.0/16, comma-separated.") var lanPrefix: String?
+                help: "Classified or internal LAN: the LAN's prefixes, e.g. 10.8.0.0/16, comma-separated.") var lanPrefix: String?
 
         func run() throws {
             let session = Session(globals: globals)
@@ -76,7 +78,12 @@ struct ComputerCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register another classified computer.",
-            discussion: "Example: mediactl computer add --asset-no PC-002 --level secret --network classified-lan")
+            discussion: """
+                A classified computer (秘密 or above) is never online (物理隔离): it cannot be on the \
+                internet, and on an internal network it needs the LAN's prefixes (--lan-prefix).
+
+                Example: mediactl computer add --asset-no PC-002 --level secret --network classified-lan
+                """)
         @OptionGroup var globals: GlobalOptions
         @Option(name: .customLong("asset-no"), help: "Asset number (资产编号).") var assetNumber: String
         @Option(help: "A readable name.") var name: String?
@@ -84,6 +91,8 @@ struct ComputerCommand: ParsableCommand {
         @Option(help: "Network type: standalone, classified-lan, internal or internet.") var network: String
         @Option(help: "Person id of the responsible person.") var holder: String?
         @Option(help: "Where it stands.") var location: String?
+        @Option(name: .customLong("lan-prefix"),
+                help: "Classified or internal LAN: the LAN's prefixes, e.g. 10.8.0.0/16, comma-separated.") var lanPrefix: String?
 
         func run() throws {
             let session = Session(globals: globals)
@@ -93,6 +102,7 @@ struct ComputerCommand: ParsableCommand {
             computer.name = name
             computer.holder = holder
             computer.location = location
+            if let lanPrefix { computer.lanPrefixes = Parse.list(lanPrefix) }
             guard case .computer(let saved) = try session.perform(.computerAdd(computer)) else { return }
             try Render(language: session.language).computer(saved, format: .table)
         }

@@ -31,6 +31,11 @@ public struct LedgerError: Error, Sendable, Hashable, Codable, CustomStringConve
         self.message = Bilingual(zh: zh, en: en)
     }
 
+    public init(_ kind: Kind, _ message: Bilingual) {
+        self.kind = kind
+        self.message = message
+    }
+
     public func text(_ language: Language) -> String { message.text(language) }
 
     public var description: String { message.en }

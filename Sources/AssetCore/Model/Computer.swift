@@ -71,3 +71,39 @@ public struct Computer: Sendable, Hashable, Codable {
         self.isThisHost = isThisHost
     }
 }
+
+extension Computer {
+    /// 物理隔离 (000 §5.1.1): a classified computer (秘密 or above) is never online. It is refused on
+    /// the internet, and on an internal network unless its LAN prefixes are registered: without them
+    /// the network guard cannot tell that LAN from anything else. Returns why this record breaks the
+    /// rule, in words an administrator can act on, or nil when it keeps it.
+    ///
+    /// One home for the rule: `host set` and `computer add` refuse such a record, and mediad reports
+    /// one that an older ledger already holds.
+    public var isolationProblem: Bilingual? {
+        guard level.isStateSecret else { return nil }
+        let asset = SafeText.escape(assetNumber)
+        switch network {
+        case .internet:
+            return Bilingual(
+                zh: "涉密计算机严禁接入互联网（物理隔离）：\(asset) 为\(level.name(.zh))级，不能登记为“互联网”；"
+                    + "请登记为单机（--network standalone）或涉密网（--network classified-lan）；"
+                    + "确需接入互联网的计算机不得处理涉密信息，其密级只能是内部或非密",
+                en: "a classified computer must never be on the internet (物理隔离, physical isolation): \(asset) is "
+                    + "\(level.name(.en)) and cannot be registered with network internet; register it as "
+                    + "--network standalone or --network classified-lan; a computer that must reach the internet "
+                    + "may not process classified information, so its level can only be internal or unclassified")
+        case .internal where lanPrefixes.isEmpty:
+            return Bilingual(
+                zh: "涉密计算机须物理隔离：\(asset) 为\(level.name(.zh))级，登记为内网时须用 --lan-prefix 给出该局域网的地址段"
+                    + "（如 10.8.0.0/16），否则网络监控无法区分该局域网与其他网络；"
+                    + "或登记为单机（--network standalone）或涉密网（--network classified-lan）",
+                en: "physical isolation (物理隔离): \(asset) is \(level.name(.en)) on an internal network, which needs "
+                    + "the LAN's prefixes (--lan-prefix, e.g. 10.8.0.0/16): without them the network guard cannot "
+                    + "tell that LAN from anything else; give them, or register it as --network standalone or "
+                    + "--network classified-lan")
+        case .standalone, .classifiedLAN, .internal:
+            return nil
+        }
+    }
+}

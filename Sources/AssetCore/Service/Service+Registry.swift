@@ -80,6 +80,7 @@ extension InventoryService {
             let before = current.map(Self.fields) ?? []
             Self.apply(settings, to: &host)
             try Self.validateNetwork(host)
+            try Self.requireIsolation(host)
             if let holder = host.holder { _ = try Self.requireHolder(db, holder, for: .unclassified) }
             try Ledger.save(db, computer: host)
             if current == nil {
@@ -100,6 +101,8 @@ extension InventoryService {
             throw LedgerError.invalid(Bilingual(zh: "资产编号", en: "asset number"), input.assetNumber,
                                       expected: Bilingual(zh: "1–64 个字符，不含空格", en: "1 to 64 characters without spaces"))
         }
+        try Self.validateNetwork(computer)
+        try Self.requireIsolation(computer)
         return try store.write { db in
             if try Ledger.computer(db, assetNumber: computer.assetNumber) != nil {
                 throw LedgerError(.conflict, zh: "资产编号 \(computer.assetNumber) 已登记",
@@ -133,6 +136,11 @@ extension InventoryService {
         } catch {
             throw error.ledgerError
         }
+    }
+
+    /// 物理隔离: the rule is `Computer.isolationProblem`; a record that breaks it is not saved.
+    static func requireIsolation(_ computer: Computer) throws(LedgerError) {
+        if let problem = computer.isolationProblem { throw LedgerError(.validation, problem) }
     }
 
     static func fields(_ c: Computer) -> [(String, String?)] {
