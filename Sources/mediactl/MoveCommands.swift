@@ -32,8 +32,10 @@ extension MediaCommand {
         static let configuration = CommandConfiguration(
             abstract: "Lend a medium (借出), or with --carry-out let it be carried outside (携带外出).",
             discussion: """
-                A loan needs the borrower and a due date; carrying out also needs the approving leader. \
-                The borrower must be active and cleared for the medium's level.
+                Every loan and every carry-out needs the approving leader (--approver): a classified \
+                medium is never lent without approval (不得擅自外借). Both also need the borrower or \
+                carrier and a due date. The borrower must be active (not departed) and cleared for the \
+                medium's level.
 
                 Example:
                   mediactl media checkout U-2026-0001 --to P002 --approver 李四 \\
@@ -42,7 +44,7 @@ extension MediaCommand {
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Unified number (统一编号).") var number: String
         @Option(help: "Person id of the borrower or carrier.") var to: String
-        @Option(help: "Approving leader (审批人); required with --carry-out.") var approver: String?
+        @Option(help: "Approving leader (审批人); required for every loan and carry-out.") var approver: String?
         @Option(help: "Due date, YYYY-MM-DD.") var due: String
         @Flag(name: .customLong("carry-out"), help: "The medium leaves the premises (携带外出).") var carryOut = false
         @Option(help: "Reason or destination.") var reason: String?

@@ -32,7 +32,7 @@ import Testing
         change.notes = "=注意"
         try source.run(.mediaUpdate(number: n, changes: change))
         try source.stick(serial: "AA00BB11CC22")
-        try source.move(.loan, "U-2026-0002") { $0.person = "P002"; $0.dueDate = Day(parsing: "2026-12-10") }
+        try source.move(.loan, "U-2026-0002") { $0.person = "P002"; $0.approver = "王五"; $0.dueDate = Day(parsing: "2026-12-10") }
         guard case .media(let media) = try source.run(.mediaList(MediaFilter())) else { return }
 
         for language in Language.allCases {

@@ -59,8 +59,11 @@ import Testing
         #expect(error?.text(.zh).contains("在用") == true)
     }
 
+    /// What each move must record, from the paper forms and the regulations: every loan and carry-out
+    /// is approved (不得擅自外借, 000 §5.1.5; 携带外出, 000 §5.2.2).
     @Test(arguments: [
-        (MovementKind.loan, "due date"), (.loan, "person"), (.carryOut, "approver"), (.carryOut, "due date"),
+        (MovementKind.loan, "due date"), (.loan, "person"), (.loan, "approver"),
+        (.carryOut, "person"), (.carryOut, "approver"), (.carryOut, "due date"),
         (.repair, "approver"), (.repair, "repair unit"), (.retire, "approver"), (.destroy, "approver"),
         (.destroy, "method"), (.destroy, "witness"), (.lost, "person"), (.reissue, "person"),
     ])
@@ -78,6 +81,16 @@ import Testing
         let error = ledgerError { _ = try Lifecycle.check(request, current: state, today: Self.today) }
         #expect(error?.kind == .usage)
         #expect(error?.text(.en).contains(field) == true, "\(kind) without \(field): \(error?.text(.en) ?? "no error")")
+    }
+
+    @Test(arguments: [MovementKind.loan, .carryOut])
+    func lendingWithoutApprovalIsRefusedInTheWordsOfTheRule(kind: MovementKind) throws {
+        var request = Self.complete(kind)
+        request.approver = "  "
+        let error = try #require(ledgerError { _ = try Lifecycle.check(request, current: .inService, today: Self.today) })
+        #expect(error.kind == .usage)
+        #expect(error.text(.en).contains("--approver") && error.text(.en).contains("不得擅自外借"), "\(error.text(.en))")
+        #expect(error.text(.zh).contains("审批人") && error.text(.zh).contains("不得擅自外借"), "\(error.text(.zh))")
     }
 
     @Test func dueDatesInThePastAreRefused() {

@@ -110,7 +110,7 @@ import Testing
         try f.person("P001", "张三")
         try f.person("P002", "李四")
         let n = try f.stick()
-        try f.move(.loan, n) { $0.person = "P002"; $0.dueDate = Day(parsing: "2026-12-10") }
+        try f.move(.loan, n) { $0.person = "P002"; $0.approver = "王五"; $0.dueDate = Day(parsing: "2026-12-10") }
         #expect(try f.medium(n).state == .loaned)
         #expect(try f.medium(n).borrower == "P002")
         try f.move(.giveBack, n)
@@ -134,7 +134,7 @@ import Testing
         try f.person("P001", "张三")
         try f.person("P002", "李四", .general)
         let n = try f.stick(level: .secret)
-        let error = ledgerError { try f.move(.loan, n) { $0.person = "P002"; $0.dueDate = Day(parsing: "2026-12-10") } }
+        let error = ledgerError { try f.move(.loan, n) { $0.person = "P002"; $0.approver = "王五"; $0.dueDate = Day(parsing: "2026-12-10") } }
         #expect(error?.kind == .validation)
         #expect(try f.medium(n).state == .inService)
     }

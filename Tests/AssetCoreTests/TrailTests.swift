@@ -13,7 +13,7 @@ import Testing
         var change = MediumChanges()
         change.place = "密码柜3"
         try f.run(.mediaUpdate(number: n, changes: change))
-        try f.move(.loan, n) { $0.person = "P002"; $0.dueDate = Day(parsing: "2026-12-10") }
+        try f.move(.loan, n) { $0.person = "P002"; $0.approver = "王五"; $0.dueDate = Day(parsing: "2026-12-10") }
         return f
     }
 

@@ -44,9 +44,10 @@ public enum Lifecycle {
         public let needs: [Requirement]
     }
 
-    /// Every legal move. Anything not here is refused; nothing leaves `destroyed`.
+    /// Every legal move. Anything not here is refused; nothing leaves `destroyed`. Every loan and
+    /// carry-out is approved (不得擅自外借, 000 §5.1.5; 携带外出, 000 §5.2.2).
     public static let table: [MovementKind: Transition] = [
-        .loan: Transition(from: [.inService], to: .loaned, needs: [.person, .dueDate]),
+        .loan: Transition(from: [.inService], to: .loaned, needs: [.person, .approver, .dueDate]),
         .carryOut: Transition(from: [.inService], to: .carriedOut, needs: [.person, .approver, .dueDate]),
         .giveBack: Transition(from: [.loaned, .carriedOut, .underRepair], to: .inService, needs: []),
         .repair: Transition(from: [.inService], to: .underRepair, needs: [.approver, .repairUnit]),
@@ -75,6 +76,11 @@ public enum Lifecycle {
             throw illegal(request.kind, current: current, number: request.number)
         }
         for need in transition.needs where !isPresent(need, in: request) {
+            if need == .approver, request.kind == .loan || request.kind == .carryOut {
+                throw LedgerError(.usage,
+                    zh: "\(request.kind.name(.zh))需要填写审批人（--approver）：涉密载体不得擅自外借或携带外出，须经领导批准",
+                    en: "\(request.kind.name(.en)) needs an approver (--approver): a classified medium is never lent or carried out without a leader's approval (不得擅自外借)")
+            }
             throw LedgerError.missing(need.names, for: request.kind.names)
         }
         if let due = request.dueDate, due < today {
