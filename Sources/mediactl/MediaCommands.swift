@@ -150,14 +150,19 @@ struct MediaCommand: ParsableCommand {
             abstract: "Change a medium's record (an empty value clears a field).",
             discussion: """
                 The level can only be raised here: lowering it is a reclassification (不得降低密级), done with \
-                `media reclassify` and an approver. Every change is written to the admin trail.
+                `media reclassify` and an approver. A new holder is a transfer (移交): it needs --approver, \
+                the new holder must be active and cleared for the medium's level, and it is written to the \
+                medium's movement record (`media history`). Every change is written to the admin trail.
 
-                Example: mediactl media update U-2026-0001 --place 密码柜3
+                Examples:
+                  mediactl media update U-2026-0001 --place 密码柜3
+                  mediactl media update U-2026-0001 --holder P002 --approver 李四
                 """)
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Unified number (统一编号).") var number: String
         @Option(help: "Raise the level (密级).") var level: String?
-        @Option(help: "New responsible person id.") var holder: String?
+        @Option(help: "New responsible person id: a transfer (移交), needs --approver.") var holder: String?
+        @Option(help: "Approving leader (审批人) of a transfer; required with a new --holder.") var approver: String?
         @Option(help: "Asset numbers it may be used on, comma-separated (empty: any suitable computer).") var bind: String?
         @Option(name: .customLong("secrecy-term"), help: "Secrecy term (保密期限).") var secrecyTerm: String?
         @Option(help: "User (使用人).") var user: String?
@@ -176,6 +181,7 @@ struct MediaCommand: ParsableCommand {
             var c = MediumChanges()
             if let level { c.level = try s.parse { () throws(LedgerError) in try Parse.level(level) } }
             c.holder = holder
+            c.approver = approver
             c.boundComputers = bind.map(Parse.list)
             c.secrecyTerm = secrecyTerm
             c.user = user

@@ -158,17 +158,31 @@ struct PersonCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record that a person left (离岗/离职).",
             discussion: """
-                A person who leaves must first hand back every medium they hold (清退). mediactl lists \
-                any that are still with them; hand each back with `mediactl media hand-back NUMBER`.
+                A person who leaves must first hand back every medium they hold or have borrowed (清退): \
+                while any is still out (held in service, lent, carried out or under repair; borrowed and \
+                not yet returned), the departure is refused and each such medium is listed. Hand each \
+                back with `mediactl media hand-back NUMBER` (a borrowed one is returned with \
+                `mediactl media return NUMBER`). When the person must be recorded as gone first, \
+                --pending-handback --note TEXT records the departure and opens one violation \
+                (handback-outstanding) per medium still out; each closes by itself once that medium is \
+                handed back, returned, reported lost or transferred to another holder.
 
-                Example:
+                A departed person can no longer hold or borrow media.
+
+                Examples:
                   mediactl person depart P001 --date 2026-12-01 \\
                       --declassified-until 2027-12-01
+                  mediactl person depart P001 --date 2026-12-01 --pending-handback \\
+                      --note "出差在外，返回后清退"
                 """)
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Person id.") var id: String
         @Option(help: "Day of departure, YYYY-MM-DD.") var date: String
         @Option(name: .customLong("declassified-until"), help: "End of the 脱密期, YYYY-MM-DD.") var declassifiedUntil: String?
+        @Flag(name: .customLong("pending-handback"),
+              help: "Record the departure although media are still out; each opens a violation (needs --note).")
+        var pendingHandback = false
+        @Option(help: "Why the media are not handed back yet (required with --pending-handback).") var note: String?
 
         func run() throws {
             let session = Session(globals: globals)
@@ -176,12 +190,14 @@ struct PersonCommand: ParsableCommand {
             let ends = try declassifiedUntil.map { text in
                 try session.parse { () throws(LedgerError) in try Parse.day(text, field: Bilingual(zh: "脱密期截止日", en: "end of declassification period")) }
             }
-            guard case .departed(let p, let held) = try session.perform(.personDepart(id: id, on: day, declassificationEnds: ends)) else { return }
+            let departure = Departure(id: id, day: day, declassificationEnds: ends, pendingHandback: pendingHandback, note: note)
+            guard case .departed(let p, let held) = try session.perform(.personDepart(departure)) else { return }
             let r = Render(language: session.language)
             Output.print(r.t("已登记 \(p.name)（\(p.id)）于 \(day) 离岗\n", "recorded \(p.name) (\(p.id)) as departed on \(day)\n"))
             if !held.isEmpty {
-                Output.warning(r.t("警告：\(p.name) 仍持有 \(held.count) 件介质，须清退：\(held.map(\.number).joined(separator: ", "))",
-                                   "warning: \(p.name) still holds \(held.count) medium(s) that must be handed back: \(held.map(\.number).joined(separator: ", "))"))
+                let numbers = held.map { "\($0.number) (\($0.state.name(session.language)))" }.joined(separator: ", ")
+                Output.warning(r.t("警告：\(p.name) 仍有 \(held.count) 件介质未清退，已各记一条违规（handback-outstanding）：\(numbers)",
+                                   "warning: \(p.name) still has \(held.count) medium(s) out, each recorded as an open violation (handback-outstanding): \(numbers)"))
             }
         }
     }
@@ -189,11 +205,13 @@ struct PersonCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List registered people.")
         @OptionGroup var globals: GlobalOptions
+        @Flag(help: "Only people inside their declassification period (脱密期): left, and the period not yet over.")
+        var declassifying = false
         @Option(help: "table, json or csv.") var format: OutputFormat = .table
 
         func run() throws {
             let session = Session(globals: globals)
-            guard case .people(let list) = try session.perform(.personList) else { return }
+            guard case .people(let list) = try session.perform(.personList(PeopleFilter(declassifying: declassifying))) else { return }
             try Render(language: session.language).people(list, format: format)
         }
     }

@@ -60,7 +60,10 @@ struct Render {
             if let from = mv.fromLevel, let to = mv.toLevel { details.append("\(from.name(language)) → \(to.name(language))") }
             else if let to = mv.toLevel { details.append(to.name(language)) }
             if let reason = mv.reason { details.append(t("理由 ", "reason ") + reason) }
-            if let note = mv.note { details.append(t("备注 ", "note ") + note) }
+            if let note = mv.note {
+                // A transfer's note is the change of holder (`P001 → P002`).
+                details.append((mv.kind == .transfer ? t("责任人 ", "holder ") : t("备注 ", "note ")) + note)
+            }
             return [mv.at.description, mv.kind.name(language), states, mv.person ?? "", mv.approver ?? "",
                     mv.handler ?? mv.actor.name, details.joined(separator: "; ")]
         }

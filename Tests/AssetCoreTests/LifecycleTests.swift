@@ -93,6 +93,12 @@ import Testing
         #expect(error.text(.zh).contains("审批人") && error.text(.zh).contains("不得擅自外借"), "\(error.text(.zh))")
     }
 
+    @Test func aTransferIsNoStateMove() throws {
+        let error = try #require(ledgerError { _ = try Lifecycle.check(Self.complete(.transfer), current: .inService, today: Self.today) })
+        #expect(error.kind == .usage)
+        #expect(MovementKind.transfer.rawValue == "transfer" && MovementKind.transfer.names == Bilingual(zh: "移交", en: "transfer"))
+    }
+
     @Test func dueDatesInThePastAreRefused() {
         var request = Self.complete(.loan)
         request.dueDate = Day(parsing: "2026-11-21")

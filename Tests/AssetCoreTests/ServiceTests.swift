@@ -49,20 +49,24 @@ import Testing
         let error = ledgerError { try f.stick(level: .secret) }
         #expect(error?.kind == .validation)
         #expect(error?.text(.zh).contains("一般") == true)
-        try f.run(.personDepart(id: "P001", on: Day(parsing: "2026-11-01")!, declassificationEnds: nil))
+        try f.run(.personDepart(Departure(id: "P001", day: Day(parsing: "2026-11-01")!)))
         #expect(ledgerError { try f.stick(level: .confidential) }?.kind == .validation)
     }
 
-    @Test func departureListsMediaStillHeld() throws {
+    @Test func departureWithMediaStillHeldIsRefusedOrRecordedPending() throws {
         let f = try Fixture()
         try f.person("P001", "张三")
         let number = try f.stick()
-        guard case .departed(_, let held) = try f.run(.personDepart(id: "P001", on: Day(parsing: "2026-12-01")!,
-                                                                    declassificationEnds: Day(parsing: "2027-12-01"))) else {
-            Issue.record("no departure"); return
-        }
+        let day = try #require(Day(parsing: "2026-12-01"))
+        let refused = try #require(ledgerError { try f.run(.personDepart(Departure(id: "P001", day: day))) })
+        #expect(refused.kind == .validation)
+        #expect(refused.text(.en).contains(number))
+        let pending = Departure(id: "P001", day: day, declassificationEnds: Day(parsing: "2027-12-01"),
+                                pendingHandback: true, note: "出差在外，返回后清退")
+        let response = try f.run(.personDepart(pending))
+        guard case .departed(_, let held) = response else { Issue.record("no departure: \(response)"); return }
         #expect(held.map(\.number) == [number])
-        #expect(ledgerError { try f.run(.personDepart(id: "P001", on: Day(parsing: "2026-12-02")!, declassificationEnds: nil)) }?.kind == .validation)
+        #expect(ledgerError { try f.run(.personDepart(Departure(id: "P001", day: Day(parsing: "2026-12-02")!))) }?.kind == .validation)
     }
 }
 

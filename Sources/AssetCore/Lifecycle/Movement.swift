@@ -13,6 +13,9 @@ public enum MovementKind: String, Sendable, Codable, CaseIterable {
     case found
     case handBack = "hand-back"
     case reissue
+    /// 移交: the responsible person changes (`media update --holder`, with an approver). Not a move
+    /// between states, so it is not in `Lifecycle.table`.
+    case transfer
 
     public var names: Bilingual {
         switch self {
@@ -29,6 +32,7 @@ public enum MovementKind: String, Sendable, Codable, CaseIterable {
         case .found: Bilingual(zh: "找回", en: "found")
         case .handBack: Bilingual(zh: "清退", en: "hand back")
         case .reissue: Bilingual(zh: "重新配发", en: "reissue")
+        case .transfer: Bilingual(zh: "移交", en: "transfer")
         }
     }
 
@@ -57,7 +61,7 @@ public struct Movement: Sendable, Hashable, Codable {
     public var actor: Actor
     public var approver: String?
     public var handler: String?
-    /// The person the move concerns: borrower, carrier, reporter of a loss, new holder.
+    /// The person the move concerns: borrower, carrier, reporter of a loss, new holder (reissue, transfer).
     public var person: String?
     public var dueDate: Day?
     public var method: String?

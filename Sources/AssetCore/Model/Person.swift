@@ -60,4 +60,21 @@ public struct Person: Sendable, Hashable, Codable {
     }
 
     public var isActive: Bool { departedOn == nil }
+
+    /// Inside the 脱密期 on `day`: left on or before it, and the period ends on or after it. A person
+    /// recorded without an end of the period is not counted: nobody said how long it lasts.
+    public func isDeclassifying(on day: Day) -> Bool {
+        guard let departed = departedOn, let ends = declassificationEnds else { return false }
+        return departed <= day && day <= ends
+    }
+}
+
+/// Which people a listing shows.
+public struct PeopleFilter: Sendable, Hashable, Codable {
+    /// Only people inside their 脱密期 today (`Person.isDeclassifying(on:)`).
+    public var declassifying: Bool
+
+    public init(declassifying: Bool = false) {
+        self.declassifying = declassifying
+    }
 }

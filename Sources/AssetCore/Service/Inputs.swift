@@ -34,6 +34,8 @@ public struct MediumRegistration: Sendable, Hashable, Codable {
 public struct MediumChanges: Sendable, Hashable, Codable {
     public var level: Level?
     public var holder: String?
+    /// Who approved a change of holder (移交); required when the holder changes.
+    public var approver: String?
     public var secrecyTerm: String?
     public var user: String?
     public var department: String?
@@ -49,7 +51,12 @@ public struct MediumChanges: Sendable, Hashable, Codable {
 
     public init() {}
 
-    public var isEmpty: Bool { self == MediumChanges() }
+    /// Nothing to change: an approver alone changes nothing.
+    public var isEmpty: Bool {
+        var fields = self
+        fields.approver = nil
+        return fields == MediumChanges()
+    }
 }
 
 /// `host set`: every field optional so a clerk can change one thing; the first time, asset number,
@@ -68,6 +75,25 @@ public struct HostSettings: Sendable, Hashable, Codable {
     public var lanPrefixes: [String]?
 
     public init() {}
+}
+
+/// `person depart`: the day a person leaves, the end of their 脱密期, and, when media are still out,
+/// whether to record the departure anyway (each medium then opens a `handback-outstanding` violation).
+public struct Departure: Sendable, Hashable, Codable {
+    public var id: String
+    public var day: Day
+    public var declassificationEnds: Day?
+    /// Record the departure although media are still out (清退 pending); needs a note saying why.
+    public var pendingHandback: Bool
+    public var note: String?
+
+    public init(id: String, day: Day, declassificationEnds: Day? = nil, pendingHandback: Bool = false, note: String? = nil) {
+        self.id = id
+        self.day = day
+        self.declassificationEnds = declassificationEnds
+        self.pendingHandback = pendingHandback
+        self.note = note
+    }
 }
 
 public struct Reclassification: Sendable, Hashable, Codable {

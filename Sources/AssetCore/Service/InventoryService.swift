@@ -22,8 +22,8 @@ public final class InventoryService: Sendable {
         case .computerAdd(let computer): return try computerAdd(computer, context)
         case .computerList: return .computers(try store.read(Ledger.computers))
         case .personAdd(let person): return try personAdd(person, context)
-        case .personDepart(let id, let day, let ends): return try personDepart(id, on: day, declassificationEnds: ends, context)
-        case .personList: return .people(try store.read(Ledger.people))
+        case .personDepart(let departure): return try personDepart(departure, context)
+        case .personList(let filter): return try people(filter, context)
         case .mediaRegister(let registration): return try register(registration, context)
         case .mediaList(let filter): return .media(try store.read { try Ledger.media($0, filter: filter) })
         case .mediaShow(let number): return .medium(try detail(number))
@@ -86,8 +86,8 @@ public final class InventoryService: Sendable {
         guard let person = try Ledger.person(db, id: id) else { throw LedgerError.personNotFound(id) }
         if let departed = person.departedOn, !allowDeparted {
             throw LedgerError(.validation,
-                zh: "\(person.name)（\(person.id)）已于 \(departed) 离岗，不能再持有或借用介质",
-                en: "\(person.name) (\(person.id)) left on \(departed) and can no longer hold or borrow media")
+                zh: "\(person.name)（\(person.id)）已登记于 \(departed) 离岗，不能再担任介质责任人或借用介质；请选择在岗人员",
+                en: "\(person.name) (\(person.id)) is recorded as leaving on \(departed) and can no longer hold or borrow media; choose a person who has not left")
         }
         guard person.clearance.highestLevel >= level else {
             throw LedgerError(.validation,

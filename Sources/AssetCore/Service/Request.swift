@@ -6,8 +6,8 @@ public enum Request: Sendable, Hashable, Codable {
     case computerAdd(Computer)
     case computerList
     case personAdd(Person)
-    case personDepart(id: String, on: Day, declassificationEnds: Day?)
-    case personList
+    case personDepart(Departure)
+    case personList(PeopleFilter)
     case mediaRegister(MediumRegistration)
     case mediaList(MediaFilter)
     case mediaShow(number: String)
@@ -79,7 +79,8 @@ public enum Response: Sendable, Hashable, Codable {
     case computer(Computer)
     case computers([Computer])
     case people([Person])
-    /// A departure, with every medium the person still holds and must hand back (清退).
+    /// A departure, with every medium still out with the person (清退 pending): each one opened a
+    /// `handback-outstanding` violation. Empty when everything was handed back first.
     case departed(Person, stillHeld: [Medium])
     case medium(MediumDetail)
     case media([Medium])

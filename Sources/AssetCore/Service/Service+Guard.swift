@@ -62,9 +62,7 @@ extension InventoryService {
             record.acknowledgedBy = context.caller.actor.name
             record.acknowledgedAt = context.now
             record.note = note
-            try db.execute(sql: """
-                UPDATE violation SET status = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?, note = ? WHERE id = ?
-                """, arguments: [record.acknowledgedBy, context.now.description, note, id])
+            try GuardRows.acknowledge(db, id: id, by: context.caller.actor.name, at: context.now, note: note)
             try AuditTrail.append(db, context.trail("violation-ack", "violation", String(id), field: "status",
                                                     old: ViolationStatus.open.rawValue, new: "acknowledged: \(note)"))
             return .violations([record])

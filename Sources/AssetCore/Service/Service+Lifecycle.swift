@@ -43,6 +43,7 @@ extension InventoryService {
             try Ledger.insert(db, movement: movement)
             _ = try Self.recordDifferences(db, context, action: request.kind.rawValue, entity: "medium", key: request.number,
                                            old: Self.fields(before), new: Self.fields(after))
+            try Self.closeHandbacks(db, after, by: request.kind, context)
             return .medium(MediumDetail(medium: after, holder: try Ledger.person(db, id: after.holder),
                                         borrower: try after.borrower.flatMap { try Ledger.person(db, id: $0) },
                                         movements: try Ledger.movements(db, number: request.number)))

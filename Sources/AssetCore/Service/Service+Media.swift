@@ -137,7 +137,13 @@ extension InventoryService {
                 after.level = level
             }
             if let holder = changes.holder { after.holder = holder.trimmingWhitespace() }
-            if after.holder != before.holder || after.level != before.level {
+            let transfer = after.holder != before.holder
+            if transfer && changes.approver.cleaned == nil {
+                throw LedgerError(.usage,
+                    zh: "更换责任人即移交（移交），需要填写审批人（--approver）",
+                    en: "a change of holder is a transfer (移交) and needs an approver (--approver)")
+            }
+            if transfer || after.level != before.level {
                 _ = try Self.requireHolder(db, after.holder, for: after.level)
             }
             if let bound = changes.boundComputers {
@@ -167,6 +173,15 @@ extension InventoryService {
                 movement.toLevel = after.level
                 movement.reason = "raised by update"
                 try Ledger.insert(db, movement: movement)
+            }
+            if transfer {
+                var movement = context.movement(.transfer, number)
+                movement.person = after.holder
+                movement.approver = changes.approver.cleaned
+                movement.handler = context.caller.actor.name
+                movement.note = Self.transferNote(from: before.holder, to: after.holder)
+                try Ledger.insert(db, movement: movement)
+                try Self.closeHandbacks(db, after, by: .transfer, context)
             }
             if changed == 0 {
                 return .done(Bilingual(zh: "介质 \(number) 无变化", en: "medium \(number) unchanged"))
@@ -207,6 +222,9 @@ extension InventoryService {
             return .media([medium])
         }
     }
+
+    /// A transfer's movement row has no column for the previous holder: its note says `P001 → P002`.
+    static func transferNote(from: String, to: String) -> String { "\(from) → \(to)" }
 
     static func fields(_ m: Medium) -> [(String, String?)] {
         [("kind", m.kind.rawValue), ("level", m.level.rawValue), ("secrecy_term", m.secrecyTerm), ("holder", m.holder),

@@ -25,29 +25,6 @@ extension InventoryService {
         }
     }
 
-    func personDepart(_ id: String, on day: Day, declassificationEnds: Day?, _ context: Context) throws(LedgerError) -> Response {
-        try store.write { db in
-            guard var person = try Ledger.person(db, id: id) else { throw LedgerError.personNotFound(id) }
-            if let departed = person.departedOn {
-                throw LedgerError(.validation, zh: "\(person.name)（\(id)）已于 \(departed) 登记离岗",
-                                  en: "\(person.name) (\(id)) was already recorded as departed on \(departed)")
-            }
-            if let ends = declassificationEnds, ends < day {
-                throw LedgerError(.validation, zh: "脱密期截止日 \(ends) 早于离岗日 \(day)",
-                                  en: "the end of the declassification period \(ends) is before the departure \(day)")
-            }
-            person.departedOn = day
-            person.declassificationEnds = declassificationEnds
-            try Ledger.update(db, person: person)
-            try AuditTrail.append(db, context.trail("person-depart", "person", id, field: "departed_on", new: day.description))
-            if let ends = declassificationEnds {
-                try AuditTrail.append(db, context.trail("person-depart", "person", id, field: "declassification_ends",
-                                                        new: ends.description))
-            }
-            return .departed(person, stillHeld: try Ledger.mediaHeld(db, by: id))
-        }
-    }
-
     func hostShow() throws(LedgerError) -> Response {
         guard let host = try store.read(Ledger.thisHost) else { throw LedgerError.hostNotSet }
         return .computer(host)
