@@ -13,7 +13,7 @@ struct MediaCommand: ParsableCommand {
             """,
         subcommands: [Register.self, List.self, Show.self, Update.self, Reclassify.self, History.self, Import.self,
                       Checkout.self, Return.self, Repair.self, Retire.self, Destroy.self, Lost.self, Found.self,
-                      HandBack.self, Reissue.self])
+                      HandBack.self, Reissue.self, KeyArea.self])
 
     struct Register: ParsableCommand {
         static let configuration = CommandConfiguration(

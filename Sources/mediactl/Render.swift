@@ -39,6 +39,7 @@ struct Render {
         }
         pairs.append((t("绑定计算机", "Bound to"), m.boundComputers.isEmpty ? t("任一符合密级的计算机", "any computer of a suitable level")
                       : m.boundComputers.joined(separator: ", ")))
+        if let approver = d.keyAreaApprover { pairs.append((t("要害部位审批", "Key-area approval"), approver)) }
         if let notes = m.notes { pairs.append((t("备注", "Notes"), notes)) }
         Output.print(Fields(pairs).render())
         if !d.movements.isEmpty {

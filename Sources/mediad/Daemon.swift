@@ -89,7 +89,7 @@ enum Daemon {
         linkLoop.cancel()
         notifier.notify("STOPPING=1")
         server.stop()
-        await guardian.stop(reason: stopping.reason ?? "event stream ended")
+        await guardian.stop(reason: stopping.reason ?? "event stream ended", requestedBy: stopping.request)
         return 0
     }
 
@@ -105,8 +105,18 @@ enum Daemon {
         }
     }
 
+    /// Closes every present root hub, and usbcore's default for buses that appear later.
     static func lockDown(_ logger: Logger) {
-        for failure in SysfsAuthorizer().denyNewDevicesOnAllRootHubs() {
+        let authorizer = SysfsAuthorizer()
+        switch authorizer.denyNewBuses() {
+        case .done: break
+        case .absent:
+            logger.notice("no usbcore parameters: new USB buses are locked when mediad sees their root hub")
+        case .failed(let error):
+            logger.critical("cannot set usbcore's default for new USB buses; each is locked when mediad sees its root hub",
+                            metadata: ["ERROR": "\(error)"])
+        }
+        for failure in authorizer.denyNewDevicesOnAllRootHubs() {
             logger.critical("cannot lock down a root hub", metadata: ["ERROR": "\(failure)"])
         }
     }
@@ -122,8 +132,11 @@ final class SignalWatch: @unchecked Sendable {
     private static let names = [SIGTERM: "SIGTERM", SIGINT: "SIGINT"]
     private let lock = NSLockLike()
     private var received: String?
+    private var sender: StopRequest?
 
     var reason: String? { lock.withLock { received } }
+    /// Who sent the first stop signal (M18: a requested stop is recorded as a violation naming them).
+    var request: StopRequest? { lock.withLock { sender } }
 
     /// Blocks SIGTERM and SIGINT in the calling thread; threads started afterwards inherit the
     /// mask. Call it before any other thread exists.
@@ -144,14 +157,33 @@ final class SignalWatch: @unchecked Sendable {
         let started = Threads.start(name: "mediad-signals") { [self] in
             var set = Self.stopSet()
             while true {
-                let number = sigwaitinfo(&set, nil)
+                var info = siginfo_t()
+                let number = sigwaitinfo(&set, &info)
                 guard number > 0 else { continue } // EINTR
                 let name = Self.names[number] ?? "signal \(number)"
-                lock.withLock { if received == nil { received = name } }
+                let request = Self.sender(of: info, signal: name)
+                lock.withLock {
+                    if received == nil {
+                        received = name
+                        sender = request
+                    }
+                }
                 monitor.stop()
             }
         }
         if !started { return nil }
+    }
+}
+
+extension SignalWatch {
+    /// The sender the kernel names in siginfo (SI_USER from kill(2), SI_TKILL from tgkill; a signal
+    /// the kernel raised itself names nobody, and is no one's request).
+    static func sender(of info: siginfo_t, signal: String) -> StopRequest? {
+        guard info.si_code == SI_USER || info.si_code == SI_TKILL || info.si_code == SI_QUEUE else { return nil }
+        let pid = info._sifields._kill.si_pid
+        let uid = info._sifields._kill.si_uid
+        let comm = Sysfs.readBytes("/proc/\(pid)/comm", limit: 64).map { SafeText.escape(bytes: Sysfs.droppingNewline($0)) }
+        return StopRequest(signal: signal, pid: pid, uid: uid, user: SystemAccounts.userName(uid: uid), command: comm)
     }
 }
 

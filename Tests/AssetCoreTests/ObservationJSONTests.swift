@@ -23,5 +23,17 @@ import Testing
         device.interfaces = [USBInterfaceInfo(number: -1, syspath: "/sys/devices/x/1-9/1-9:1.0", interfaceClass: 255,
                                               subclass: 0, protocolCode: 80)]
         #expect(try roundTrip(device) == device)
+        device.recordingMarks = ["ID_MTP_DEVICE", "interface \"MTP\""]
+        #expect(try roundTrip(device) == device)
+        device.recordingMarks = []
+        #expect(try roundTrip(device) == device)
+    }
+
+    /// Events stored before `recordingMarks` existed still read back.
+    @Test func anObservationStoredByTheLastReleaseReadsBack() throws {
+        let stored = #"{"syspath":"/sys/x/1-1","port":"1-1","vendorID":"0781","productID":"5567","deviceClass":0,"interfaces":[],"blocks":[]}"#
+        let device = try JSONDecoder().decode(USBDeviceObservation.self, from: Data(stored.utf8))
+        #expect(device.recordingMarks == nil)
+        #expect(device.port == "1-1")
     }
 }

@@ -10,6 +10,9 @@ public enum GuardMode: String, Sendable, Hashable, Codable {
 public enum ViolationAction: String, Sendable, Hashable, Codable {
     case block
     case log
+    /// Only for `lower-level-medium`: allow the medium and raise its level in the ledger to the
+    /// computer's, because from then on it may hold that level's data (000 §5.2.1).
+    case raise
 }
 
 /// The daemon's configuration (`/etc/mediad/mediad.conf`).
@@ -33,6 +36,7 @@ public struct GuardConfig: Sendable, Hashable {
     public static let defaultActions: [ViolationType: ViolationAction] = {
         var actions = Dictionary(uniqueKeysWithValues: ViolationType.allCases.map { ($0, ViolationAction.block) })
         actions[.overdue] = .log
+        actions[.lowerLevelMedium] = .raise
         return actions
     }()
 
@@ -60,7 +64,10 @@ public struct GuardConfig: Sendable, Hashable {
                 guard let type = ViolationType(parsing: key) else {
                     throw bad(lineNumber, "unknown violation type '\(key)'; known: \(ViolationType.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                guard let action = ViolationAction(rawValue: value.lowercased()) else { throw bad(lineNumber, "'\(key)' takes block or log") }
+                let choices: [ViolationAction] = type == .lowerLevelMedium ? [.raise, .block, .log] : [.block, .log]
+                guard let action = ViolationAction(rawValue: value.lowercased()), choices.contains(action) else {
+                    throw bad(lineNumber, "'\(key)' takes \(choices.map(\.rawValue).joined(separator: ", ")), not '\(value)'")
+                }
                 config.actions[type] = action
                 continue
             }
@@ -73,6 +80,12 @@ public struct GuardConfig: Sendable, Hashable {
             case "lockdown": config.lockdown = try yesNo(value, lineNumber)
             case "release-on-stop": config.releaseOnStop = try yesNo(value, lineNumber)
             case "socket-group": config.socketGroup = value
+            case ViolationType.lowerLevelMedium.rawValue:
+                // The one rule with three choices, also accepted outside [actions].
+                guard let action = ViolationAction(rawValue: value.lowercased()) else {
+                    throw bad(lineNumber, "'\(key)' takes raise, block or log, not '\(value)'")
+                }
+                config.actions[.lowerLevelMedium] = action
             case "admin-groups": config.roles.admin = try groups(value, lineNumber)
             case "officer-groups": config.roles.officer = try groups(value, lineNumber)
             case "auditor-groups": config.roles.auditor = try groups(value, lineNumber)
@@ -98,5 +111,20 @@ public struct GuardConfig: Sendable, Hashable {
 
     private static func bad(_ line: Int, _ message: String) -> LedgerError {
         LedgerError(.validation, zh: "配置文件第 \(line) 行：\(message)", en: "configuration line \(line): \(message)")
+    }
+}
+
+extension GuardConfig {
+    /// M18: why a guard with this configuration watches less than the rules ask of a classified
+    /// computer (audit mode lets everything in; without lockdown a device is usable before its
+    /// verdict), nil when it watches fully or the computer is not classified.
+    public func weakness(on host: Computer?) -> Bilingual? {
+        guard let host, host.level.isStateSecret else { return nil }
+        var zh: [String] = [], en: [String] = []
+        if mode == .audit { zh.append("审计模式（只记录不阻断）"); en.append("audit mode (records, blocks nothing)") }
+        if !lockdown { zh.append("未锁定新设备（lockdown = no）"); en.append("no lockdown (lockdown = no)") }
+        guard !zh.isEmpty else { return nil }
+        return Bilingual(zh: "涉密计算机 \(host.assetNumber) 上的监控以削弱方式启动：" + zh.joined(separator: "，"),
+                         en: "the guard started weakened on classified computer \(host.assetNumber): " + en.joined(separator: ", "))
     }
 }

@@ -49,6 +49,45 @@ public struct GuardEvent: Sendable, Hashable, Codable {
     }
 }
 
+/// Who asked the guard to stop: the sender of the signal, as the kernel reports it (siginfo).
+public struct StopRequest: Sendable, Hashable, CustomStringConvertible {
+    public var signal: String
+    public var pid: Int32
+    public var uid: UInt32
+    /// The sender's user name, when the user database knows the uid.
+    public var user: String?
+    /// The sender's command name (`/proc/PID/comm`), when it could still be read.
+    public var command: String?
+
+    public init(signal: String, pid: Int32, uid: UInt32, user: String? = nil, command: String? = nil) {
+        self.signal = signal
+        self.pid = pid
+        self.uid = uid
+        self.user = user
+        self.command = command
+    }
+
+    /// PID 1 is systemd: `systemctl stop` or a shutdown. Anything else is a person (or a program
+    /// run by one) stopping the guard by hand.
+    public var bySystemd: Bool { pid == 1 }
+
+    public var description: String {
+        "\(signal) from pid \(pid)" + (command.map { " (\($0))" } ?? "") + ", uid \(uid)" + (user.map { " (\($0))" } ?? "")
+    }
+
+    /// M18: a requested stop is a gap in the watch that someone chose. By systemd it is medium (it
+    /// may be a shutdown); by hand, around systemd, high.
+    public var violation: Violation {
+        if bySystemd {
+            return Violation(type: .guardStopped, severity: .medium, reason: Bilingual(
+                zh: "监控被 systemd 停止（systemctl stop 或关机）：\(description)",
+                en: "the guard was stopped by systemd (systemctl stop, or a shutdown): \(description)"))
+        }
+        return Violation(type: .guardStopped, severity: .high, reason: Bilingual(
+            zh: "监控被人为停止：\(description)", en: "the guard was stopped by hand: \(description)"))
+    }
+}
+
 /// What became of a violation when it was found.
 public enum ViolationOutcome: String, Sendable, Hashable, Codable {
     /// The device (or interface) was blocked.

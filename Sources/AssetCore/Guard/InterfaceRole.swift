@@ -25,4 +25,11 @@ public enum InterfaceRole: String, Sendable, Hashable, Codable {
     public static func of(_ interface: USBInterfaceInfo) -> InterfaceRole {
         of(interfaceClass: interface.interfaceClass, subclass: interface.subclass, protocolCode: interface.protocolCode)
     }
+
+    /// The role of an interface of `device`: an interface of unknown class on a device that udev
+    /// (or the device) marks as a phone, camera or media player records (MTP on class 0xff).
+    public static func of(_ interface: USBInterfaceInfo, in device: USBDeviceObservation) -> InterfaceRole {
+        let role = of(interface)
+        return role == .unknown && device.isMarkedRecording ? .recording : role
+    }
 }

@@ -67,11 +67,17 @@ public struct USBDeviceObservation: Sendable, Hashable, Codable {
     public var connectType: String?
     /// Block devices found below the device so far (often none yet at the first decision).
     public var blocks: [BlockInfo]
+    /// What says this device is a phone, camera or media player whatever class its interfaces
+    /// declare: udev's marks (`ID_MTP_DEVICE`, `ID_MEDIA_PLAYER`, `ID_GPHOTO2`, set from libmtp's and
+    /// libgphoto2's device lists) and an interface named `MTP`. Most Android phones offer MTP on a
+    /// vendor-specific interface (class 0xff), which alone would read as an unknown device. nil when
+    /// nothing marks it (and in observations stored before this field existed).
+    public var recordingMarks: [String]?
 
     public init(syspath: String, port: String, vendorID: String, productID: String, serial: String? = nil,
                 manufacturer: String? = nil, product: String? = nil, bcdDevice: String? = nil,
                 deviceClass: UInt8, interfaces: [USBInterfaceInfo] = [], connectType: String? = nil,
-                blocks: [BlockInfo] = []) {
+                blocks: [BlockInfo] = [], recordingMarks: [String]? = nil) {
         self.syspath = syspath
         self.port = port
         self.vendorID = vendorID
@@ -84,6 +90,25 @@ public struct USBDeviceObservation: Sendable, Hashable, Codable {
         self.interfaces = interfaces
         self.connectType = connectType
         self.blocks = blocks
+        self.recordingMarks = recordingMarks
+    }
+
+    /// Whether any interface stores or records: what the ledger's rules for media apply to.
+    public var canStore: Bool {
+        interfaces.contains { [.storage, .recording].contains(InterfaceRole.of($0, in: self)) }
+    }
+
+    /// Whether udev or the device itself says it is a phone, camera or media player.
+    public var isMarkedRecording: Bool { !(recordingMarks?.isEmpty ?? true) }
+
+    /// The udev properties that mark a phone, camera or media player, as set by libmtp's and
+    /// libgphoto2's rules on the `usb_device`.
+    public static let recordingMarkProperties = ["ID_MTP_DEVICE", "ID_MEDIA_PLAYER", "ID_GPHOTO2"]
+
+    /// Vendor, product and serial: what a clone copies. nil without a serial, which identifies nothing.
+    public var identityKey: String? {
+        guard let serial, !serial.trimmingWhitespace().isEmpty else { return nil }
+        return "\(vendorID):\(productID):\(serial)"
     }
 
     /// A root hub (`usbN`) belongs to the host controller, not to anyone who plugged something in.

@@ -7,12 +7,20 @@ public struct PolicyFacts: Sendable, Hashable {
     /// The medium's responsible person.
     public var holder: Person?
     public var today: Day
+    /// The port of another device present now with the same vendor, product and serial: one of
+    /// the two is a clone.
+    public var twinPort: String?
+    /// Who approved the medium for key areas (要害部位, 003 第十条), if anyone did.
+    public var keyAreaApprover: String?
 
-    public init(host: Computer?, medium: Medium?, holder: Person?, today: Day) {
+    public init(host: Computer?, medium: Medium?, holder: Person?, today: Day, twinPort: String? = nil,
+                keyAreaApprover: String? = nil) {
         self.host = host
         self.medium = medium
         self.holder = holder
         self.today = today
+        self.twinPort = twinPort
+        self.keyAreaApprover = keyAreaApprover
     }
 }
 
@@ -36,12 +44,13 @@ public enum Policy {
         }
         var violations: [Violation] = []
         var decisions: [InterfaceDecision] = []
+        var usesMedium = false
         for interface in device.interfaces {
-            let role = InterfaceRole.of(interface)
+            let role = InterfaceRole.of(interface, in: device)
             let found: [Violation]
             switch role {
             case .benign: found = []
-            case .storage, .recording: found = mediumViolations(device, role: role, facts: facts)
+            case .storage, .recording: found = mediumViolations(device, role: role, facts: facts, config: config)
             case .network: found = networkViolations(device, facts: facts)
             case .unknown:
                 found = [Violation(type: .unknownDevice, severity: .medium, reason: Bilingual(
@@ -52,16 +61,34 @@ public enum Policy {
                 violations.append(violation)
             }
             let blocking = found.first { config.action(for: $0.type) == .block }
+            if blocking == nil && (role == .storage || role == .recording) { usesMedium = true }
             decisions.append(InterfaceDecision(
                 number: interface.number, syspath: interface.syspath, decision: blocking == nil ? .allow : .block,
                 reason: blocking?.reason ?? Bilingual(zh: "允许（\(role.rawValue)）", en: "allowed (\(role.rawValue))")))
         }
         let decision: Decision = decisions.contains { $0.decision == .allow } ? .allow : .block
-        return Verdict(decision: decision, interfaces: decisions, violations: violations)
+        var verdict = Verdict(decision: decision, interfaces: decisions, violations: violations)
+        // Only a medium that is let in can take this computer's data, so only then is it raised.
+        if (usesMedium || config.mode == .audit), let raised = raisedLevel(facts, config: config) { verdict.raiseTo = raised }
+        return verdict
+    }
+
+    /// 004 §3.3 and 000 §5.2.1: a classified medium used on a classified computer of a higher level
+    /// may from then on hold that level's data, so it is managed at that level. Nil when the rule
+    /// does not apply or the configuration does not say `raise`.
+    static func raisedLevel(_ facts: PolicyFacts, config: GuardConfig) -> Level? {
+        guard let host = facts.host, let medium = facts.medium, isLowerLevelUse(medium: medium, host: host),
+              config.action(for: .lowerLevelMedium) == .raise, !medium.state.forbidsUse else { return nil }
+        return host.level
+    }
+
+    static func isLowerLevelUse(medium: Medium, host: Computer) -> Bool {
+        medium.level.isStateSecret && host.level.isStateSecret && medium.level < host.level
     }
 
     /// Rules 1–6, 10, 11 for an interface that stores or records.
-    static func mediumViolations(_ device: USBDeviceObservation, role: InterfaceRole, facts: PolicyFacts) -> [Violation] {
+    static func mediumViolations(_ device: USBDeviceObservation, role: InterfaceRole, facts: PolicyFacts,
+                                 config: GuardConfig) -> [Violation] {
         guard let host = facts.host else {
             return [Violation(type: .computerNotRegistered, severity: .high, reason: Bilingual(
                 zh: "本机尚未登记（mediactl host set），所有存储设备一律阻断", en: "this computer is not registered (mediactl host set); every storage device is blocked"))]
@@ -70,15 +97,20 @@ public enum Policy {
             return [Violation(type: .noSerial, severity: .high, reason: Bilingual(
                 zh: "存储设备 \(describe(device)) 没有序列号，无法与台账对应", en: "storage device \(describe(device)) has no serial and cannot be matched to the ledger"))]
         }
+        var found: [Violation] = []
+        if let twin = facts.twinPort {
+            found.append(Violation(type: .duplicateIdentity, severity: .critical, reason: Bilingual(
+                zh: "端口 \(device.port) 和 \(twin) 上的两个设备硬件标识相同（\(device.vendorID):\(device.productID) 序列号 \(serial)）：其中一个是克隆",
+                en: "the devices at ports \(device.port) and \(twin) carry one identity (\(device.vendorID):\(device.productID) serial \(serial)): one of them is a clone")))
+        }
         guard let medium = facts.medium else {
             if role == .recording {
-                return [Violation(type: .unregisteredStorageCapable, severity: .high, reason: Bilingual(
+                return found + [Violation(type: .unregisteredStorageCapable, severity: .high, reason: Bilingual(
                     zh: "未登记的手机、相机或录音录像设备 \(describe(device))（序列号 \(serial)）", en: "unregistered phone, camera or recording device \(describe(device)) (serial \(serial))"))]
             }
-            return [Violation(type: .unregisteredMedium, severity: .high, reason: Bilingual(
+            return found + [Violation(type: .unregisteredMedium, severity: .high, reason: Bilingual(
                 zh: "未登记的存储介质 \(describe(device))（序列号 \(serial)）", en: "unregistered storage medium \(describe(device)) (serial \(serial))"))]
         }
-        var found: [Violation] = []
         let it = Bilingual(zh: "介质 \(medium.number)（\(medium.level.name(.zh))）", en: "medium \(medium.number) (\(medium.level.name(.en)))")
         let here = Bilingual(zh: "本机 \(host.assetNumber)（\(host.level.name(.zh))）", en: "this computer \(host.assetNumber) (\(host.level.name(.en)))")
         if medium.state.forbidsUse {
@@ -94,6 +126,11 @@ public enum Policy {
             found.append(Violation(type: .levelAboveComputer, severity: .high, reason: Bilingual(
                 zh: "\(it.zh) 密级高于\(here.zh)", en: "\(it.en) is above the level of \(here.en)")))
         }
+        if isLowerLevelUse(medium: medium, host: host), config.action(for: .lowerLevelMedium) != .raise {
+            found.append(Violation(type: .lowerLevelMedium, severity: .medium, reason: Bilingual(
+                zh: "\(it.zh) 用于更高密级的\(here.zh)：不同密级计算机之间交叉使用",
+                en: "\(it.en) used on higher-level \(here.en): cross-use between levels (004 §3.3)")))
+        }
         if host.level.isStateSecret && !medium.level.isStateSecret {
             found.append(Violation(type: .unclassifiedOnClassified, severity: .high, reason: Bilingual(
                 zh: "非涉密\(it.zh) 接入涉密的\(here.zh)（明密混用）", en: "unclassified \(it.en) on classified \(here.en) (明密分开)")))
@@ -107,6 +144,11 @@ public enum Policy {
             found.append(Violation(type: .holderDeparted, severity: .high, reason: Bilingual(
                 zh: "\(it.zh) 的责任人 \(holder.name) 已于 \(departed) 离岗，介质应已清退",
                 en: "\(it.en) is held by \(holder.name), who left on \(departed); it should have been handed back")))
+        }
+        if role == .recording && host.keyArea && facts.keyAreaApprover.cleaned == nil {
+            found.append(Violation(type: .keyAreaDevice, severity: .high, reason: Bilingual(
+                zh: "\(it.zh) 是手机、相机或录音录像设备，未经批准不得进入要害部位（本机 \(host.assetNumber) 位于要害部位）",
+                en: "\(it.en) is a phone, camera or recorder, not approved for key areas (this computer \(host.assetNumber) is in one)")))
         }
         if let mismatch = capacityMismatch(device, medium: medium) { found.append(mismatch) }
         if (medium.state == .loaned || medium.state == .carriedOut), let due = medium.dueDate, due < facts.today {
@@ -134,6 +176,7 @@ public enum Policy {
         var verdict = previous
         verdict.violations = [violation]
         verdict.interfaces = []
+        verdict.raiseTo = nil
         if config.action(for: violation.type) == .block { verdict.decision = .block }
         return verdict
     }

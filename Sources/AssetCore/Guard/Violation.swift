@@ -118,13 +118,17 @@ public struct Verdict: Sendable, Hashable, Codable {
     /// True when the mode was audit: the decision is what enforce mode would have done, and the
     /// daemon authorizes the device anyway.
     public var audited: Bool
+    /// Set when a classified medium of a lower level is used here and the configuration says
+    /// `raise`: the level the ledger must give the medium, recorded with the verdict.
+    public var raiseTo: Level?
 
     public init(decision: Decision, interfaces: [InterfaceDecision] = [], violations: [Violation] = [],
-                medium: Medium? = nil, audited: Bool = false) {
+                medium: Medium? = nil, audited: Bool = false, raiseTo: Level? = nil) {
         self.decision = decision
         self.interfaces = interfaces
         self.violations = violations
         self.medium = medium
         self.audited = audited
+        self.raiseTo = raiseTo
     }
 }

@@ -38,6 +38,7 @@ public final class InventoryService: Sendable {
         case .events(let since, let limit): return .events(try store.read { try GuardRows.events($0, since: since, limit: limit) })
         case .violationsList(let filter): return .violations(try store.read { try GuardRows.violations($0, filter: filter) })
         case .violationAck(let id, let note): return try acknowledge(id, note: note, context)
+        case .mediaKeyArea(let approval): return try keyArea(approval, context)
         }
     }
 
@@ -108,7 +109,8 @@ public final class InventoryService: Sendable {
             guard let medium = try Ledger.medium(db, number: number) else { throw LedgerError.mediumNotFound(number) }
             return MediumDetail(medium: medium, holder: try Ledger.person(db, id: medium.holder),
                                 borrower: try medium.borrower.flatMap { try Ledger.person(db, id: $0) },
-                                movements: try Ledger.movements(db, number: number))
+                                movements: try Ledger.movements(db, number: number),
+                                keyAreaApprover: try Ledger.keyAreaApprover(db, number: number))
         }
     }
 

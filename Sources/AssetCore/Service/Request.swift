@@ -23,6 +23,8 @@ public enum Request: Sendable, Hashable, Codable {
     case events(since: Timestamp?, limit: Int)
     case violationsList(ViolationFilter)
     case violationAck(id: Int64, note: String)
+    /// Approve a phone, camera or recorder for key areas, or withdraw the approval.
+    case mediaKeyArea(KeyAreaApproval)
 
     public var permission: Permission {
         switch self {
@@ -32,7 +34,7 @@ public enum Request: Sendable, Hashable, Codable {
         case .violationAck:
             .oversee
         case .hostSet, .computerAdd, .personAdd, .personDepart, .mediaRegister, .mediaUpdate, .mediaMove,
-             .mediaReclassify, .mediaImport, .mediaRegisterLastUnregistered:
+             .mediaReclassify, .mediaImport, .mediaRegisterLastUnregistered, .mediaKeyArea:
             .administer
         }
     }
@@ -61,6 +63,7 @@ public enum Request: Sendable, Hashable, Codable {
         case .events: "events"
         case .violationsList: "violations list"
         case .violationAck: "violations ack"
+        case .mediaKeyArea: "media key-area"
         }
     }
 }
@@ -71,6 +74,24 @@ public struct MediumDetail: Sendable, Hashable, Codable {
     public var holder: Person?
     public var borrower: Person?
     public var movements: [Movement]
+    /// Who approved the medium for key areas (要害部位), if anyone.
+    public var keyAreaApprover: String? = nil
+}
+
+/// A leader's approval for a registered phone, camera or recorder to be used on key-area computers
+/// (003 第十条), or its withdrawal.
+public struct KeyAreaApproval: Sendable, Hashable, Codable {
+    public var number: String
+    public var approver: String
+    public var note: String?
+    public var revoke: Bool
+
+    public init(number: String, approver: String, note: String? = nil, revoke: Bool = false) {
+        self.number = number
+        self.approver = approver
+        self.note = note
+        self.revoke = revoke
+    }
 }
 
 /// The answer to a `Request`.

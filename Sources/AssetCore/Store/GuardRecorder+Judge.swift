@@ -19,17 +19,19 @@ extension GuardRecorder {
     /// nothing of the group is recorded and the caller must block every device in it.
     /// Reading the facts inside the write transaction also means no registration can change
     /// between the read and the record.
+    /// `twins` gives, by syspath, the port of another present device with the same identity.
     public func judge(_ devices: [(device: USBDeviceObservation, kind: GuardEventKind)], at: Timestamp,
-                      config: GuardConfig) throws(LedgerError) -> [Judgement] {
+                      config: GuardConfig, twins: [String: String] = [:]) throws(LedgerError) -> [Judgement] {
         guard !devices.isEmpty else { return [] }
         return try store.write { db in
             let host = try Ledger.thisHost(db)
             var judged: [Judgement] = []
             judged.reserveCapacity(devices.count)
             for (device, kind) in devices {
-                let facts = try Self.facts(db, for: device, host: host, today: at.localDay)
-                let verdict = Policy.decide(device, facts: facts, config: config)
+                let facts = try Self.facts(db, for: device, host: host, today: at.localDay, twinPort: twins[device.syspath])
+                var verdict = Policy.decide(device, facts: facts, config: config)
                 let event = try Self.insert(db, device, verdict: verdict, kind: kind, facts: facts, at: at, config: config)
+                if let level = verdict.raiseTo { verdict.medium?.level = level }
                 judged.append(Judgement(device: device, kind: kind, verdict: verdict, event: event))
             }
             return judged

@@ -15,13 +15,17 @@ public struct GuardRecorder: Sendable {
         try store.read { db in try Self.facts(db, for: device, host: try Ledger.thisHost(db), today: today) }
     }
 
-    static func facts(_ db: Database, for device: USBDeviceObservation, host: Computer?, today: Day) throws -> PolicyFacts {
+    static func facts(_ db: Database, for device: USBDeviceObservation, host: Computer?, today: Day,
+                      twinPort: String? = nil) throws -> PolicyFacts {
         var medium: Medium? = nil
         if let serial = device.serial {
             medium = try Ledger.medium(db, vendorID: device.vendorID, productID: device.productID, serial: serial)
         }
         let holder = try medium.flatMap { try Ledger.person(db, id: $0.holder) }
-        return PolicyFacts(host: host, medium: medium, holder: holder, today: today)
+        // Read only where the rule can apply: a registered medium on a key-area computer.
+        let approver = try host?.keyArea == true ? medium.flatMap { try Ledger.keyAreaApprover(db, number: $0.number) } : nil
+        return PolicyFacts(host: host, medium: medium, holder: holder, today: today, twinPort: twinPort,
+                           keyAreaApprover: approver)
     }
 
     /// Stores a verdict and its violations in one transaction, before the verdict is enforced.
@@ -41,9 +45,12 @@ public struct GuardRecorder: Sendable {
         event.audited = verdict.audited
         event.mediumNumber = verdict.medium?.number
         event.holder = verdict.medium?.holder
-        event.stores = device.interfaces.contains { [.storage, .recording].contains(InterfaceRole.of($0)) }
+        event.stores = device.canStore
         event.observation = device
         let id = try GuardRows.insert(db, event: event)
+        if let level = verdict.raiseTo, let medium = verdict.medium, let host = facts.host {
+            try raise(db, medium, to: level, on: host, eventID: id, at: at)
+        }
         for violation in verdict.violations {
             var record = ViolationRecord(at: at, type: violation.type, severity: violation.severity,
                                          outcome: verdict.audited ? .audited
@@ -59,6 +66,26 @@ public struct GuardRecorder: Sendable {
         }
         event.id = id
         return event
+    }
+
+    /// 004 §3.3, 000 §5.2.1: the medium was used on a computer of a higher level, so from now on it
+    /// is managed at that level. A reclassification in its movement record and a trail row, both by
+    /// mediad, naming the computer and the attach event.
+    static func raise(_ db: Database, _ medium: Medium, to level: Level, on host: Computer, eventID: Int64,
+                      at: Timestamp) throws {
+        guard var current = try Ledger.medium(db, number: medium.number), current.level < level else { return }
+        let before = current.level
+        current.level = level
+        try Ledger.update(db, medium: current)
+        var movement = Movement(number: medium.number, kind: .reclassify, at: at, actor: daemon)
+        movement.fromLevel = before
+        movement.toLevel = level
+        movement.reason = "used on \(host.assetNumber) (\(host.level.name(.zh)) \(host.level.rawValue)), device event #\(eventID): "
+            + "managed at that level from now on (004 §3.3)"
+        try Ledger.insert(db, movement: movement)
+        try AuditTrail.append(db, TrailEntry(at: at, actor: daemon, action: "raise-level", entity: "medium",
+                                             entityKey: medium.number, field: "level", oldValue: before.rawValue,
+                                             newValue: "\(level.rawValue) (used on \(host.assetNumber), device event #\(eventID))"))
     }
 
     @discardableResult
@@ -89,11 +116,14 @@ public struct GuardRecorder: Sendable {
     }
 
     /// Start-up: if the previous run never recorded its stop, the time since its last sign of life is
-    /// a gap in the watch, recorded before the new start.
+    /// a gap in the watch, recorded before the new start. A gap, a start weakened on a classified
+    /// computer (audit mode, no lockdown) and a host record that breaks physical isolation are each
+    /// an open violation (M18), for an officer to acknowledge like any other.
     @discardableResult
-    public func recordStart(at: Timestamp, note: String) throws(LedgerError) -> [GuardEvent] {
+    public func recordStart(at: Timestamp, note: String, config: GuardConfig) throws(LedgerError) -> [GuardEvent] {
         try store.write { db in
             var recorded: [GuardEvent] = []
+            let host = try Ledger.thisHost(db)
             let last = try String.fetchOne(db, sql: """
                 SELECT kind FROM device_event WHERE kind IN ('guard-start', 'guard-stop') ORDER BY id DESC LIMIT 1
                 """)
@@ -105,14 +135,52 @@ public struct GuardRecorder: Sendable {
                 gap.note = "unguarded since \(since ?? "unknown") (last sign of life): mediad did not stop cleanly"
                 gap.id = try GuardRows.insert(db, event: gap)
                 recorded.append(gap)
+                try Self.insertGuardViolation(db, Violation(type: .guardGap, severity: .high, reason: Bilingual(
+                    zh: "监控中断：自 \(since ?? "未知时间") 起（最后一次存活记录）未受监控，mediad 未正常停止（被强制结束或断电）",
+                    en: "gap in the watch: unguarded since \(since ?? "unknown") (last sign of life); mediad did not stop cleanly (killed, or power lost)")),
+                    event: gap, host: host)
             }
             var start = GuardEvent(at: at, kind: .guardStart)
-            start.computer = try Ledger.thisHost(db)?.assetNumber
+            start.computer = host?.assetNumber
             start.note = note
             start.id = try GuardRows.insert(db, event: start)
             recorded.append(start)
+            if let weakness = config.weakness(on: host) {
+                try Self.insertGuardViolation(db, Violation(type: .guardWeakened, severity: .high, reason: weakness),
+                                              event: start, host: host)
+            }
+            if let problem = host?.isolationProblem {
+                try Self.insertGuardViolation(db, Violation(type: .classifiedOnline, severity: .critical, reason: problem),
+                                              event: start, host: host)
+            }
             try Self.beat(db, at)
             return recorded
+        }
+    }
+
+    /// A violation about the guard or this computer rather than a device: nothing is blocked by it.
+    static func insertGuardViolation(_ db: Database, _ violation: Violation, event: GuardEvent, host: Computer?) throws {
+        var record = ViolationRecord(at: event.at, type: violation.type, severity: violation.severity, outcome: .logged,
+                                     reason: violation.reason)
+        record.eventID = event.id
+        record.computer = host?.assetNumber
+        _ = try GuardRows.insert(db, violation: record)
+    }
+
+    /// Stop: the event, and when the stop was asked for (a signal from a person or from systemd), a
+    /// `guard-stopped` violation naming who asked.
+    @discardableResult
+    public func recordStop(at: Timestamp, note: String, requestedBy request: StopRequest?) throws(LedgerError) -> GuardEvent {
+        try store.write { db in
+            let host = try Ledger.thisHost(db)
+            var event = GuardEvent(at: at, kind: .guardStop)
+            event.computer = host?.assetNumber
+            event.note = request.map { "\(note); \($0.description)" } ?? note
+            event.id = try GuardRows.insert(db, event: event)
+            if let request {
+                try Self.insertGuardViolation(db, request.violation, event: event, host: host)
+            }
+            return event
         }
     }
 

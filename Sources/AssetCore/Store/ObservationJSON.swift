@@ -40,6 +40,10 @@ enum ObservationJSON {
             json.field("filesystemLabel", block.filesystemLabel)
             json.close()
         }
+        if let marks = device.recordingMarks {
+            json.key("recordingMarks")
+            json.array(marks) { json, mark in json.element(mark) }
+        }
         json.close()
         return String(decoding: json.bytes, as: UTF8.self)
     }
@@ -75,6 +79,13 @@ struct JSONText {
         needsComma = false
         for item in items { element(&self, item) }
         bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// A string as an array element.
+    mutating func element(_ value: String) {
+        comma()
+        string(value)
         needsComma = true
     }
 

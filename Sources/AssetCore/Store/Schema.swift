@@ -9,6 +9,7 @@ enum Schema {
         migrator.registerMigration("v2-guard-records", migrate: createGuardRecords)
         migrator.registerMigration("v3-guard-state", migrate: createGuardState)
         migrator.registerMigration("v4-network-profile", migrate: addNetworkProfile)
+        migrator.registerMigration("v5-key-area-approval", migrate: createKeyAreaApproval)
         return migrator
     }
 
@@ -153,6 +154,20 @@ enum Schema {
     /// The guard's last sign of life, so that after a crash the gap in its watch can be recorded.
     private static func createGuardState(_ db: Database) throws {
         try db.execute(sql: "CREATE TABLE guard_state (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+    }
+
+    /// A leader's approval for a phone, camera or recorder to be used in key areas (要害部位,
+    /// 003 第十条): one row per medium, kept apart from the medium's own columns because it is an act
+    /// of approval with its own who and when, not a property of the hardware.
+    private static func createKeyAreaApproval(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE key_area_approval (
+                number TEXT PRIMARY KEY NOT NULL REFERENCES medium(number),
+                approver TEXT NOT NULL,
+                approved_at TEXT NOT NULL,
+                note TEXT
+            )
+            """)
     }
 
     /// A classified-LAN computer's allowed interfaces and LAN prefixes, for the network guard.

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Applies decisions through the kernel's USB authorization interface in sysfs.
 ///
 /// - `<usb_device>/authorized` ("0"/"1"): a deauthorized device keeps its address but no driver
@@ -39,6 +43,32 @@ struct SysfsAuthorizer: Sendable {
         Sysfs.attributeText(syspath, "authorized_default").flatMap { Int($0) }
     }
 
+    /// usbcore's own default for the root hubs of buses that appear later (a hot-plugged controller
+    /// or dock, a host controller driver bound again): each new root hub starts with this value as
+    /// its `authorized_default`, so with 0 there is no moment in which a device behind a new bus is
+    /// usable before mediad has written the hub's own file.
+    static let kernelDefaultPath = "/sys/module/usbcore/parameters/authorized_default"
+
+    /// Sets usbcore's default for new buses to 0, remembering the value it had for
+    /// `restoreKernelDefault`. Returns nil when done; a missing file (no usbcore on this machine)
+    /// is `.absent`, not a failure.
+    func denyNewBuses() -> KernelDefaultResult {
+        let before = Sysfs.readBytes(Self.kernelDefaultPath, limit: 32).map { Sysfs.text($0) }
+        do {
+            try Sysfs.write("0", to: Self.kernelDefaultPath)
+        } catch {
+            return error.code == ENOENT ? .absent : .failed(error)
+        }
+        if let before, before != "0" { KernelDefaultMemory.shared.remember(before) }
+        return .done
+    }
+
+    /// Puts usbcore's default for new buses back as it was before `denyNewBuses` (release-on-stop).
+    func restoreKernelDefault() {
+        guard let before = KernelDefaultMemory.shared.recalled() else { return }
+        try? Sysfs.write(before, to: Self.kernelDefaultPath)
+    }
+
     /// Sets `authorized_default` to 0 on every present root hub. Goes on past failures (one
     /// controller refusing must not leave the others open) and returns them all; an empty result
     /// means every root hub is closed. Enumeration failure is reported as a `SysfsError` on
@@ -60,4 +90,22 @@ struct SysfsAuthorizer: Sendable {
         }
         return failures
     }
+}
+
+/// What became of the write to usbcore's default for new buses.
+enum KernelDefaultResult: Sendable, Equatable {
+    case done
+    /// No usbcore parameters on this machine (no USB support loaded, or a test's fake sysfs).
+    case absent
+    case failed(SysfsError)
+}
+
+/// usbcore's default as it was before mediad set it, for release-on-stop.
+final class KernelDefaultMemory: @unchecked Sendable {
+    static let shared = KernelDefaultMemory()
+    private let lock = NSLockLike()
+    private var value: String?
+
+    func remember(_ before: String) { lock.withLock { if value == nil { value = before } } }
+    func recalled() -> String? { lock.withLock { value } }
 }

@@ -28,6 +28,8 @@ actor Guard {
     let startedAt: Timestamp
 
     private(set) var decided: [String: Decided] = [:]
+    /// The identities of the storing devices in `decided`, to find a second device with one of them.
+    private var identities = PresentIdentities()
     /// Allow-once overrides in force, by device syspath; the token tells a stale expiry from a live one.
     var overrides: [String: (until: Timestamp, token: Int)] = [:]
     var nextToken = 0
@@ -83,18 +85,45 @@ actor Guard {
                 try? authorizer.setAuthorized(false, syspath: syspath)
             }
         }
+        let twins = twinPorts(&observed)
         var start = 0
         while start < observed.count {
             let end = min(start + Self.groupLimit, observed.count)
-            judge(observed[start..<end])
+            judge(observed[start..<end], twins: twins)
             start = end
         }
     }
 
-    private func judge(_ group: ArraySlice<(read: ObservedDevice, kind: GuardEventKind)>) {
+    /// Rule 6, clones: for each device that shares its identity with another present device (decided
+    /// before, or in the same group), the other's port, by syspath. A device decided before is read
+    /// again and appended to `observed` to be judged again (`recheck`): both are blocked.
+    private func twinPorts(_ observed: inout [(read: ObservedDevice, kind: GuardEventKind)]) -> [String: String] {
+        var twins: [String: String] = [:]
+        var group = PresentIdentities()
+        var again: [(read: ObservedDevice, kind: GuardEventKind)] = []
+        for (read, _) in observed {
+            let device = read.observation
+            guard device.canStore, device.identityKey != nil else { continue }
+            for other in group.others(sharing: device) {
+                twins[device.syspath] = USBTopology.sysname(other)
+                twins[other] = device.port
+            }
+            for other in identities.others(sharing: device) where twins[other] == nil {
+                twins[device.syspath] = USBTopology.sysname(other)
+                twins[other] = device.port
+                if let reread = try? reader.read(syspath: other) { again.append((reread, .recheck)) }
+            }
+            group.update(device)
+        }
+        observed += again
+        return twins
+    }
+
+    private func judge(_ group: ArraySlice<(read: ObservedDevice, kind: GuardEventKind)>, twins: [String: String]) {
         let judged: [Judgement]
         do {
-            judged = try recorder.judge(group.map { ($0.read.observation, $0.kind) }, at: clock.now(), config: config)
+            judged = try recorder.judge(group.map { ($0.read.observation, $0.kind) }, at: clock.now(), config: config,
+                                        twins: twins)
         } catch {
             // A verdict that cannot be recorded is not carried out: block, and say so loudly.
             for (read, _) in group {
@@ -103,7 +132,7 @@ actor Guard {
                                 metadata: metadata(device, nil, ["ERROR": "\(error.message.en)"]))
                 let verdict = Verdict(decision: .block)
                 enforce(device, verdict, in: read.directory)
-                decided[device.syspath] = Decided(observation: device, verdict: verdict)
+                remember(device, verdict)
             }
             return
         }
@@ -112,7 +141,7 @@ actor Guard {
             let device = judgement.device
             broadcaster.publish(WatchItem(event: judgement.event, violations: judgement.verdict.violations))
             enforce(device, judgement.verdict, in: read.directory)
-            decided[device.syspath] = Decided(observation: device, verdict: judgement.verdict)
+            remember(device, judgement.verdict)
             log(device, judgement.verdict, kind: judgement.kind)
             releaseHeldChildren(of: device.syspath)
         }
@@ -182,7 +211,7 @@ actor Guard {
             verdict.decision = .block
         }
         if !verdict.audited && verdict.decision == .block { write(false, syspath) }
-        decided[syspath] = Decided(observation: device, verdict: verdict)
+        remember(device, verdict)
         log(device, verdict, kind: .recheck)
     }
 
@@ -197,9 +226,16 @@ actor Guard {
         }
     }
 
+    /// A decided device, and its identity among those present.
+    private func remember(_ device: USBDeviceObservation, _ verdict: Verdict) {
+        decided[device.syspath] = Decided(observation: device, verdict: verdict)
+        identities.update(device)
+    }
+
     func forget(_ syspath: String) {
         heldChildren[syspath] = nil
         overrides[syspath] = nil
+        identities.remove(syspath)
         guard let known = decided.removeValue(forKey: syspath) else { return }
         do {
             broadcaster.publish(WatchItem(event: try recorder.recordDetach(known.observation, at: clock.now()), violations: []))

@@ -10,7 +10,8 @@ extension Guard {
         var group: [DecisionRequest] = []
         var grouped: Set<String> = []
         for event in events {
-            if case .uevent(let uevent) = event, uevent.announcesUSBDevice, decided[uevent.syspath] == nil {
+            if case .uevent(let uevent) = event, uevent.announcesUSBDevice, decided[uevent.syspath] == nil,
+               !USBTopology.isRootHub(uevent.syspath) {
                 // A second add for a device already in the group is the same insertion.
                 if grouped.insert(uevent.syspath).inserted {
                     group.append(DecisionRequest(syspath: uevent.syspath, kind: .attach, observed: uevent.observed))
@@ -53,6 +54,10 @@ extension Guard {
 
     private func deviceEvent(_ event: Uevent) {
         let path = event.syspath
+        if USBTopology.isRootHub(path) {
+            if event.action == .add { rootHubAppeared(path) }
+            return
+        }
         switch event.action {
         case .add:
             // A repeated add (the start-up scan and the monitor both saw it) is not a new insertion.
@@ -107,6 +112,36 @@ extension Guard {
         for child in held { route(child) }
     }
 
+    /// A bus that appeared while mediad runs (a controller or dock plugged in, a host controller
+    /// driver bound again): its root hub is locked before anything behind it is decided, then
+    /// whatever is already behind it is judged as at start. usbcore's default for new buses (set at
+    /// lockdown) closed it already; the hub's own file is written here so it stays closed whatever
+    /// that default was.
+    func rootHubAppeared(_ hub: String) {
+        if config.lockdown { lock(hub) }
+        let behind: [String]
+        do {
+            behind = try USBTopology.presentDevices().filter { $0.hasPrefix(hub + "/") && decided[$0] == nil }
+        } catch {
+            logger.critical("cannot enumerate the devices behind a new USB bus", metadata: ["MEDIA_SYSPATH": "\(hub)", "ERROR": "\(error)"])
+            return
+        }
+        logger.notice("new USB bus", metadata: ["MEDIA_SYSPATH": "\(hub)", "DEVICES": "\(behind.count)",
+                                                "LOCKDOWN": "\(config.lockdown)"])
+        decide(behind.map { DecisionRequest(syspath: $0, kind: .attach) })
+    }
+
+    /// Sets a root hub's `authorized_default` to 0 unless it reads 0 already.
+    private func lock(_ hub: String) {
+        guard authorizer.authorizedDefault(rootHub: hub) != 0 else { return }
+        do {
+            try authorizer.setAuthorizedDefault(0, rootHub: hub)
+        } catch {
+            logger.critical("cannot lock down a root hub; each device behind it is still judged as it appears",
+                            metadata: ["MEDIA_SYSPATH": "\(hub)", "ERROR": "\(error)"])
+        }
+    }
+
     /// Brings the guard's picture in line with sysfs: decides every present device it has not
     /// decided, and forgets those that are gone. Used at start and after lost events.
     func reconcile() {
@@ -118,6 +153,8 @@ extension Guard {
             return
         }
         let presentSet = Set(present)
+        // A bus whose arrival was among the lost events is locked like any other.
+        if config.lockdown { for hub in present where USBTopology.isRootHub(hub) { lock(hub) } }
         for gone in decided.keys where !presentSet.contains(gone) { forget(gone) }
         decide(present.filter { decided[$0] == nil && !USBTopology.isRootHub($0) }.map { DecisionRequest(syspath: $0, kind: .attach) })
         // Held children whose parent never showed up are dropped; their parent, if it appears,
@@ -128,7 +165,8 @@ extension Guard {
     /// Start-up (the root hubs are already locked down): record the start, decide everything present.
     func start() {
         do {
-            for event in try recorder.recordStart(at: clock.now(), note: "mediad \(DaemonVersion.string), mode \(config.mode.rawValue)") {
+            for event in try recorder.recordStart(at: clock.now(), note: "mediad \(DaemonVersion.string), mode \(config.mode.rawValue)"
+                                                  + (config.lockdown ? "" : ", no lockdown"), config: config) {
                 if event.kind == .guardGap { logger.warning("\(event.note ?? "gap in the watch")") }
             }
             lastHeartbeat = clock.now()
@@ -144,13 +182,16 @@ extension Guard {
                                             "LOCKDOWN": "\(config.lockdown)"])
     }
 
-    /// Stop: record it; lockdown stays (fail closed) unless the configuration releases it.
-    func stop(reason: String) {
+    /// Stop: record it (with who asked, when a signal named its sender); lockdown stays (fail
+    /// closed) unless the configuration releases it.
+    func stop(reason: String, requestedBy request: StopRequest? = nil) {
         if config.releaseOnStop, let hubs = try? USBTopology.rootHubs() {
             for hub in hubs { try? authorizer.setAuthorizedDefault(1, rootHub: hub) }
+            authorizer.restoreKernelDefault()
         }
+        if let request { logger.warning("stop requested: \(request.description)") }
         do {
-            try recorder.recordGuard(.guardStop, at: clock.now(), note: reason)
+            try recorder.recordStop(at: clock.now(), note: reason, requestedBy: request)
         } catch {
             logger.error("cannot record the stop", metadata: ["ERROR": "\(error.message.en)"])
         }

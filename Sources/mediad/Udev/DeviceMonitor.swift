@@ -139,7 +139,7 @@ final class DeviceMonitor: Sendable {
 
     private static func readAhead(_ event: DeviceEvent) -> DeviceEvent {
         guard case .uevent(var uevent) = event, uevent.announcesUSBDevice else { return event }
-        uevent.observed = try? ObservationReader().read(syspath: uevent.syspath, announced: true)
+        uevent.observed = try? ObservationReader().read(syspath: uevent.syspath, announced: true, properties: uevent.properties)
         return .uevent(uevent)
     }
 

@@ -70,7 +70,9 @@ struct ObservationReader: Sendable {
     }
 
     /// The observation and the open directory it was read from, where its verdict is to be written.
-    func read(syspath: String, announced: Bool = false) throws(ObservationError) -> ObservedDevice {
+    /// - Parameter properties: the udev properties of the event that announced the device; without
+    ///   them the marks of phones and cameras are asked of libudev.
+    func read(syspath: String, announced: Bool = false, properties: [String: String]? = nil) throws(ObservationError) -> ObservedDevice {
         let path = Self.canonical(syspath)
         guard let directory = SysfsDirectory(path) else { throw .deviceGone(syspath) }
         if !announced {
@@ -83,6 +85,7 @@ struct ObservationReader: Sendable {
         let descriptors = directory.readBytes("descriptors")
         let declared = descriptors.flatMap(USBDescriptors.device(from:))
         let children = directory.entries().filter { $0.hasPrefix(name + ":") }
+        let interfaces = Self.interfaces(directory, name: name, children: children, descriptors: descriptors)
 
         let observation = USBDeviceObservation(
             syspath: path,
@@ -97,11 +100,37 @@ struct ObservationReader: Sendable {
             bcdDevice: declared.map { Sysfs.hex4($0.bcdDevice) }
                 ?? Sysfs.hex(directory.attributeText("bcdDevice"), as: UInt16.self).map(Sysfs.hex4),
             deviceClass: declared?.deviceClass ?? Sysfs.hex(directory.attributeText("bDeviceClass")) ?? 0xFF,
-            interfaces: Self.interfaces(directory, name: name, children: children, descriptors: descriptors),
+            interfaces: interfaces,
             connectType: directory.attributeText("port/connect_type").map { SafeText.escape($0) },
-            blocks: Self.blocks(below: directory, children: children)
+            blocks: Self.blocks(below: directory, children: children),
+            recordingMarks: Self.recordingMarks(path, properties: properties, interfaces: interfaces, in: directory)
         )
         return ObservedDevice(observation: observation, directory: directory)
+    }
+
+    /// What marks the device as a phone, camera or media player (nil when nothing does): udev's
+    /// `ID_MTP_DEVICE`, `ID_MEDIA_PLAYER` and `ID_GPHOTO2` (from the event, or from libudev), and a
+    /// vendor-specific interface that exists and names itself `MTP`.
+    static func recordingMarks(_ path: String, properties: [String: String]?, interfaces: [USBInterfaceInfo],
+                               in directory: SysfsDirectory) -> [String]? {
+        var marks: [String] = []
+        let lookup: (String) -> String?
+        if let properties {
+            lookup = { properties[$0] }
+        } else if let context = try? UdevContext(), let device = context.device(syspath: path) {
+            lookup = { device.property($0) }
+        } else {
+            lookup = { _ in nil }
+        }
+        for name in USBDeviceObservation.recordingMarkProperties {
+            if let value = lookup(name), !value.isEmpty, value != "0" { marks.append(name) }
+        }
+        let prefix = directory.path + "/"
+        for interface in interfaces where interface.interfaceClass == 0xFF && interface.syspath.hasPrefix(prefix) {
+            let child = SysfsDirectory(String(interface.syspath.dropFirst(prefix.count)), in: directory)
+            if child?.attributeText("interface") == "MTP" { marks.append("interface MTP") }
+        }
+        return marks.isEmpty ? nil : marks
     }
 
     /// A syspath as libudev would name it: no trailing slash.
