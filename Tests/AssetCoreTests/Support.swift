@@ -11,7 +11,12 @@ struct Fixture {
     static let now = Timestamp(parsing: "2026-11-22T10:00:00Z")!
 
     init() throws {
-        directory = NSTemporaryDirectory() + "mediad-test-" + UUID().uuidString
+        try self.init(directory: NSTemporaryDirectory() + "mediad-test-" + UUID().uuidString)
+    }
+
+    /// The ledger at `directory`/ledger.db, made or opened (and migrated) there.
+    init(directory: String) throws {
+        self.directory = directory
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         store = try LedgerStore(path: directory + "/ledger.db")
         service = InventoryService(store: store, clock: .fixed(Fixture.now))
