@@ -263,7 +263,7 @@ class Testbed:
     def add_usb_device(self, port="1-1", vendor="0781", product="5567", serial="4C530001230101104353",
                        interfaces=((0x08, 0x06, 0x50),), parent=None, device_class="00",
                        manufacturer="SanDisk", product_name="Cruzer Blade", bcd_device="0100",
-                       connect_type="hotplug", extra_attributes=None):
+                       connect_type="hotplug", extra_attributes=None, extra_properties=None):
         """A usb_device with writable `authorized` and its interfaces (class, subclass,
         protocol), each with `authorized`. serial: str (text), bytes (odd bytes, written
         binary, then a "change" uevent), or None (no serial file at all)."""
@@ -292,6 +292,7 @@ class Testbed:
                  "ID_BUS": "usb", "ID_VENDOR_ID": vendor, "ID_MODEL_ID": product}
         if isinstance(serial, str):
             props["ID_SERIAL_SHORT"] = serial
+        props.update(extra_properties or {})
         # The kernel creates `descriptors` before it announces the device; umockdev can only set
         # binary attributes after the add, so the file is written into the device's directory
         # first. Without it a guard would see a device whose interfaces do not exist yet.

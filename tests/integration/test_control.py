@@ -30,6 +30,7 @@ class SocketCase(GuardCase):
     """The daemon with a role configuration and its socket where every test user can reach it."""
 
     def start(self, *extra, env=None):
+        self.tb.add_root_hub(1)  # see GuardCase.start
         self.sockdir = tempfile.mkdtemp(prefix="mediad-sock-", dir="/tmp")
         os.chmod(self.sockdir, 0o755)
         self.addCleanup(shutil.rmtree, self.sockdir, True)
@@ -90,7 +91,7 @@ class RoleMatrix(SocketCase):
             (("computer", "add", "--asset-no", "PC-9", "--level", "secret", "--network", "standalone"), ADMIN),
             (("allow-once", "1-1", "--minutes", "5", "--reason", "test"), ADMIN),
             (("person", "depart", "P404", "--date", "2026-12-01"), ADMIN),
-            (("media", "checkout", "U-2026-0001", "--to", "P002", "--due", "2099-01-01"), ADMIN),
+            (("media", "checkout", "U-2026-0001", "--to", "P002", "--approver", "李四", "--due", "2099-01-01"), ADMIN),
             (("media", "return", "U-2026-0001"), ADMIN),
             (("media", "repair", "U-2026-0001", "--approver", "李四", "--unit", "维修单位"), ADMIN),
             (("media", "retire", "U-2026-0009", "--approver", "李四"), ADMIN),
@@ -102,6 +103,7 @@ class RoleMatrix(SocketCase):
             (("media", "reclassify", "U-2026-0009", "--level", "秘密", "--approver", "李四", "--reason", "x"), ADMIN),
             (("media", "import", self.csv()), ADMIN),
             (("media", "register", "--last-unregistered", "--kind", "usb-stick", "--level", "secret", "--holder", "P001"), ADMIN),
+            (("media", "key-area", "U-2026-0009", "--approver", "李四"), ADMIN),
             (("violations", "ack", "999", "--note", "x"), OVERSEE),
         ]
         table = []
@@ -266,7 +268,7 @@ class StreamedListings(SocketCase):
         self.register()
         self.ctl("media", "register", "--kind", "optical", "--level", "confidential", "--holder", "P002",
                  "--place", '柜1, "东"\x07侧')
-        self.ctl("media", "checkout", "U-2026-0001", "--to", "P002", "--due", "2099-01-01")
+        self.ctl("media", "checkout", "U-2026-0001", "--to", "P002", "--approver", "李四", "--due", "2099-01-01")
         self.start()
         stick = self.tb.add_stick(port="1-1", serial="UNREG\x01A,B")
         self.wait_event(stick.syspath)
