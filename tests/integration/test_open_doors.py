@@ -23,6 +23,12 @@ class NewBus(GuardCase):
         with open(path) as handle:
             return handle.read().strip()
 
+    def wait_locked(self, hub):
+        """The bus is locked before anything is plugged into it (plugging in at once would let the
+        guard meet the device half-written by the testbed; see the already-behind case below)."""
+        wait_until(lambda: self.tb.read_attr(hub, "authorized_default") == "0",
+                   message=lambda: f"the new hub to be locked; {self.daemon.describe()}")
+
     def test_lockdown_sets_usbcores_default_for_new_buses(self):
         self.usbcore_default("-1\n")
         self.tb.add_root_hub(1)
@@ -34,6 +40,7 @@ class NewBus(GuardCase):
         self.start()
         hub = self.tb.add_root_hub(2, authorized_default="1")
         self.assertEqual(hub, HUB2)
+        self.wait_locked(hub)
         stick = self.tb.add_stick(port="2-1", serial="AA00BB11CC22")
         self.wait_authorized(stick.syspath, "0")
         self.wait_event(stick.syspath)
@@ -74,6 +81,7 @@ class NewBus(GuardCase):
         self.tb.add_root_hub(1)
         self.start()
         hub = self.tb.add_root_hub(2, authorized_default="1")
+        self.wait_locked(hub)
         stick = self.tb.add_stick(port="2-1", extra_attributes=LOCKED)
         self.wait_authorized(stick.syspath, "1")
         self.assertEqual(self.tb.read_attr(hub, "authorized_default"), "0")
