@@ -41,13 +41,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .executableTarget(
-            name: "mediad",
+        // The daemon's logic, a library so that it is tested in-process; `mediad` is its thin main.
+        .target(
+            name: "MediadCore",
             dependencies: [
                 "AssetCore",
                 "CUdev",
                 .product(name: "Logging", package: "swift-log"),
-            ],
+            ]
+        ),
+        .executableTarget(
+            name: "mediad",
+            dependencies: ["MediadCore"],
             linkerSettings: leanLinking
         ),
         .executableTarget(
@@ -66,6 +71,10 @@ let package = Package(
         .testTarget(
             name: "MediactlTests",
             dependencies: ["mediactl"]
+        ),
+        .testTarget(
+            name: "MediadTests",
+            dependencies: ["MediadCore", "AssetCore"]
         ),
     ],
     swiftLanguageModes: [.v6]
