@@ -34,9 +34,8 @@ enum DeviceProbe {
                 guard let vendor = read(directory + "/idVendor").flatMap(HardwareIdentity.normaliseUSBID),
                       let product = read(directory + "/idProduct").flatMap(HardwareIdentity.normaliseUSBID) else { break }
                 var serial: String? = nil
-                if var bytes = FileManager.default.contents(atPath: directory + "/serial").map(Array.init) {
-                    if bytes.last == 0x0A { bytes.removeLast() }
-                    serial = SafeText.escape(bytes: bytes)
+                if let bytes = FileManager.default.contents(atPath: directory + "/serial").map(Array.init) {
+                    serial = SafeText.attribute(bytes)
                 }
                 return Identity(vendorID: vendor, productID: product, serial: serial, capacityBytes: capacity,
                                 manufacturer: read(directory + "/manufacturer"), product: read(directory + "/product"))

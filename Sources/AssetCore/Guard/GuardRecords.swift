@@ -96,6 +96,13 @@ public enum ViolationOutcome: String, Sendable, Hashable, Codable {
     case logged
     /// Audit mode: it would have been blocked.
     case audited
+
+    /// What became of a violation of `type` found in a verdict: the one rule for device and link
+    /// records alike.
+    public static func of(_ type: ViolationType, audited: Bool, config: GuardConfig) -> ViolationOutcome {
+        if audited { return .audited }
+        return config.action(for: type) == .block ? .blocked : .logged
+    }
 }
 
 public enum ViolationStatus: String, Sendable, Hashable, Codable {

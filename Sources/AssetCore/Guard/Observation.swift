@@ -93,6 +93,12 @@ public struct USBDeviceObservation: Sendable, Hashable, Codable {
         self.recordingMarks = recordingMarks
     }
 
+    /// The capacity of the device's disk, once the disk has appeared (a size of 0 is no disk yet:
+    /// a card reader without a card).
+    public var capacityBytes: UInt64? {
+        blocks.lazy.compactMap(\.capacityBytes).first { $0 > 0 }
+    }
+
     /// Whether any interface stores or records: what the ledger's rules for media apply to.
     public var canStore: Bool {
         interfaces.contains { [.storage, .recording].contains(InterfaceRole.of($0, in: self)) }

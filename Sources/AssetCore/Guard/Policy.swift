@@ -162,10 +162,18 @@ public enum Policy {
     /// when the block device appears, which may be after the first decision.
     public static func capacityMismatch(_ device: USBDeviceObservation, medium: Medium) -> Violation? {
         guard let registered = medium.identity?.capacityBytes else { return nil }
-        guard let seen = device.blocks.compactMap(\.capacityBytes).first(where: { $0 > 0 }), seen != registered else { return nil }
+        guard let seen = device.capacityBytes, seen != registered else { return nil }
         return Violation(type: .identityMismatch, severity: .critical, reason: Bilingual(
             zh: "介质 \(medium.number) 的容量为 \(seen) 字节，登记为 \(registered) 字节：序列号可能被克隆",
             en: "medium \(medium.number) has \(seen) bytes, registered with \(registered): its serial may be cloned"))
+    }
+
+    /// Trust on first use: a registered medium whose capacity was never recorded takes the capacity
+    /// its disk shows the first time it is allowed, so a clone of its serial on other hardware is
+    /// caught from then on. nil when there is nothing to learn.
+    public static func capacityToLearn(_ device: USBDeviceObservation, medium: Medium) -> UInt64? {
+        guard let identity = medium.identity, identity.capacityBytes == nil else { return nil }
+        return device.capacityBytes
     }
 
     /// The verdict once an allowed medium's disk has appeared: nil while its capacity matches the

@@ -11,6 +11,14 @@ extension StringProtocol {
 /// on a terminal or in a one-line log: control characters and invalid bytes become `\xNN`, so a
 /// hostile serial can neither move the cursor nor forge a second log line.
 public enum SafeText {
+    /// A device-supplied sysfs text attribute (serial, manufacturer, product) as the ledger keeps it:
+    /// exactly one trailing newline (the kernel's) dropped, any other byte kept, everything that is
+    /// not printable UTF-8 escaped. mediactl (registering from a plugged-in device) and mediad
+    /// (judging it) must clean a serial the same way, or the registered stick would not match.
+    public static func attribute(_ bytes: [UInt8]) -> String {
+        escape(bytes: bytes.last == UInt8(ascii: "\n") ? Array(bytes.dropLast()) : bytes)
+    }
+
     public static func escape(_ text: String) -> String {
         // Nearly every value is printable ASCII without a backslash: nothing to escape.
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x5C }) { return text }

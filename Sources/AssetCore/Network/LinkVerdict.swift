@@ -68,4 +68,16 @@ public struct LinkVerdict: Sendable, Hashable, Codable {
 
     /// Whether the daemon should act: a cut verdict outside audit mode.
     public var enforcesCut: Bool { decision == .cut && !audited }
+
+    /// Whether this verdict is worth a record after `previous` (the one last recorded for the same
+    /// link): a new kind of violation, or a more severe one. A link's story arrives in steps
+    /// (appeared, carrier, address, route); recording each step again would bury the officer in
+    /// repeats, and not recording a worsening would hide it.
+    public func isWorthRecording(after previous: LinkVerdict?) -> Bool {
+        guard !violations.isEmpty else { return false }
+        guard let previous else { return true }
+        let before = Set(previous.violations.map(\.type))
+        if violations.contains(where: { !before.contains($0.type) }) { return true }
+        return (severity ?? .low) > (previous.severity ?? .low)
+    }
 }

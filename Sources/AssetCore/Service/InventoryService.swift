@@ -44,14 +44,7 @@ public final class InventoryService: Sendable {
 
     /// Refuses a caller whose roles do not grant the request, naming what it needs and what they have.
     func authorize(_ request: Request, caller: Caller) throws(LedgerError) {
-        guard request.permission.isGranted(to: caller.roles) else {
-            let held = caller.roles.isEmpty ? Bilingual(zh: "无", en: "none")
-                : Bilingual(zh: caller.roles.sorted().map { $0.names.zh }.joined(separator: "、"),
-                            en: caller.roles.sorted().map { $0.rawValue }.joined(separator: ", "))
-            throw LedgerError(.permission,
-                zh: "权限不足：“\(request.verb)” 需要\(request.permission.needed.zh)；用户 \(caller.actor.name) 的角色：\(held.zh)",
-                en: "permission denied: '\(request.verb)' needs \(request.permission.needed.en); user \(caller.actor.name) has: \(held.en)")
-        }
+        try request.permission.check(request.verb, caller: caller)
     }
 
     /// Who and when, fixed once per request so that every row a request writes agrees.

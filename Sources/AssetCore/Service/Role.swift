@@ -36,6 +36,18 @@ public enum Permission: String, Sendable, Codable {
         }
     }
 
+    /// Refuses a caller whose roles do not grant this permission, naming the command, what it needs
+    /// and what the caller has: the one check (and the one message) for the service and the socket.
+    public func check(_ verb: String, caller: Caller) throws(LedgerError) {
+        guard !isGranted(to: caller.roles) else { return }
+        let held = caller.roles.isEmpty ? Bilingual(zh: "无", en: "none")
+            : Bilingual(zh: caller.roles.sorted().map { $0.names.zh }.joined(separator: "、"),
+                        en: caller.roles.sorted().map { $0.rawValue }.joined(separator: ", "))
+        throw LedgerError(.permission,
+            zh: "权限不足：“\(verb)” 需要\(needed.zh)；用户 \(caller.actor.name) 的角色：\(held.zh)",
+            en: "permission denied: '\(verb)' needs \(needed.en); user \(caller.actor.name) has: \(held.en)")
+    }
+
     public var needed: Bilingual {
         switch self {
         case .read: Bilingual(zh: "管理员、保密员或审计员角色", en: "the admin, officer or auditor role")

@@ -16,7 +16,7 @@ extension InventoryService {
             registration.productID = device.productID
             registration.serial = device.serial
             if registration.capacityBytes == nil {
-                registration.capacityBytes = device.blocks.compactMap(\.capacityBytes).first { $0 > 0 }
+                registration.capacityBytes = device.capacityBytes
             }
             if registration.filesystemUUIDs.isEmpty {
                 registration.filesystemUUIDs = device.blocks.compactMap(\.filesystemUUID)

@@ -53,8 +53,7 @@ public struct GuardRecorder: Sendable {
         }
         for violation in verdict.violations {
             var record = ViolationRecord(at: at, type: violation.type, severity: violation.severity,
-                                         outcome: verdict.audited ? .audited
-                                             : config.action(for: violation.type) == .block ? .blocked : .logged,
+                                         outcome: .of(violation.type, audited: verdict.audited, config: config),
                                          reason: violation.reason)
             record.eventID = id
             record.computer = facts.host?.assetNumber
@@ -214,9 +213,9 @@ public struct GuardRecorder: Sendable {
             event.id = try GuardRows.insert(db, event: event)
             // A link's removal is an event, not a new violation.
             for violation in kind == .link ? verdict.violations : [] {
-                var record = ViolationRecord(at: at, type: ViolationType(violation.type), severity: violation.severity,
-                                             outcome: verdict.audited ? .audited
-                                                 : config.action(for: ViolationType(violation.type)) == .block ? .blocked : .logged,
+                let type = ViolationType(violation.type)
+                var record = ViolationRecord(at: at, type: type, severity: violation.severity,
+                                             outcome: .of(type, audited: verdict.audited, config: config),
                                              reason: violation.reason)
                 record.eventID = event.id
                 record.computer = host?.assetNumber

@@ -151,11 +151,11 @@ final class ControlServer: @unchecked Sendable {
         case .success(let decoded): request = decoded
         }
         let caller = peer.caller(roles: roles)
-        guard request.call.permission.isGranted(to: caller.roles) else {
+        do {
+            try request.call.permission.check(request.call.verb, caller: caller)
+        } catch {
             logger.notice("control request denied", metadata: ["UID": "\(peer.uid)", "VERB": "\(request.call.verb)"])
-            send(fd, .error(LedgerError(.permission,
-                zh: "权限不足：“\(request.call.verb)” 需要\(request.call.permission.needed.zh)；用户 \(caller.actor.name) 无此角色",
-                en: "permission denied: '\(request.call.verb)' needs \(request.call.permission.needed.en); user \(caller.actor.name) does not hold it")))
+            send(fd, .error(error))
             return
         }
         switch request.call {

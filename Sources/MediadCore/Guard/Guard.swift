@@ -194,16 +194,16 @@ actor Guard {
     func recheckCapacity(of syspath: String) {
         guard let known = decided[syspath], known.verdict.decision == .allow, let medium = known.verdict.medium,
               let device = try? reader.observe(syspath: syspath) else { return }
-        if medium.identity != nil, medium.identity?.capacityBytes == nil,
-           let seen = device.blocks.compactMap(\.capacityBytes).first(where: { $0 > 0 }) {
+        if let seen = Policy.capacityToLearn(device, medium: medium) {
             learnCapacity(medium, seen, syspath: syspath)
             return
         }
         guard var verdict = Policy.recheck(device, previous: known.verdict, config: config) else { return }
         let now = clock.now()
-        let facts = (try? recorder.facts(for: device, today: now.localDay))
-            ?? PolicyFacts(host: nil, medium: medium, holder: nil, today: now.localDay)
         do {
+            // The facts are read, never made up: if the ledger cannot be read, the record cannot be
+            // written either, and the device is blocked below.
+            let facts = try recorder.facts(for: device, today: now.localDay)
             let event = try recorder.record(device, verdict: verdict, kind: .recheck, facts: facts, at: now, config: config)
             broadcaster.publish(WatchItem(event: event, violations: verdict.violations))
         } catch {

@@ -65,7 +65,7 @@ extension Guard {
             linkVerdicts[link.ifindex] = verdict
             let usbOpen = link.usb.map { authorizer.isAuthorized(syspath: $0.syspath) != false } ?? false
             let mustCut = verdict.enforcesCut && (link.up || usbOpen)
-            guard mustCut || Self.worse(verdict, than: previous) else { continue }
+            guard mustCut || verdict.isWorthRecording(after: previous) else { continue }
             var action: String? = nil
             if mustCut {
                 action = "cut: set \(link.name) down" + (link.usb.map { " and deauthorize USB device \($0.syspath)" } ?? "")
@@ -94,15 +94,6 @@ extension Guard {
                 }
             }
         }
-    }
-
-    /// Worth a record: a new kind of violation, or more severe than what was recorded.
-    static func worse(_ verdict: LinkVerdict, than previous: LinkVerdict?) -> Bool {
-        guard !verdict.violations.isEmpty else { return false }
-        guard let previous else { return true }
-        let before = Set(previous.violations.map(\.type))
-        if verdict.violations.contains(where: { !before.contains($0.type) }) { return true }
-        return (verdict.severity ?? .low) > (previous.severity ?? .low)
     }
 
     private func log(_ link: LinkObservation, _ verdict: LinkVerdict, action: String?) {

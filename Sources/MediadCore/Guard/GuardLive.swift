@@ -30,22 +30,16 @@ extension Guard {
     /// USBGuard's users asked for exactly this: a time-limited allow, recorded with who and why,
     /// that ends when it expires or the device is unplugged (a re-plug is judged afresh).
     func allowOnce(_ request: AllowOnce, by caller: Caller) -> Result<AttachedDevice, LedgerError> {
-        guard request.minutes > 0, request.minutes <= AllowOnce.longest else {
-            return .failure(LedgerError(.validation, zh: "--minutes 应在 0 到 \(Int(AllowOnce.longest)) 之间",
-                                        en: "--minutes must be more than 0 and at most \(Int(AllowOnce.longest))"))
+        let reason: String
+        let named: USBDeviceObservation
+        do {
+            reason = try request.validatedReason()
+            named = try request.match(in: decided.values.map(\.observation))
+        } catch {
+            return .failure(error)
         }
-        let reason = String(request.reason.drop(while: { $0.isWhitespace }).reversed().drop(while: { $0.isWhitespace }).reversed())
-        guard !reason.isEmpty else {
-            return .failure(LedgerError(.usage, zh: "临时放行需要用 --reason 说明理由", en: "allow-once needs a --reason"))
-        }
-        let matches = decided.values.filter {
-            $0.observation.syspath == request.device || $0.observation.port == request.device || $0.observation.serial == request.device
-        }
-        guard matches.count == 1, let known = matches.first else {
-            let what = matches.isEmpty ? Bilingual(zh: "没有接入的设备与 “\(request.device)” 相符", en: "no attached device matches '\(request.device)'")
-                : Bilingual(zh: "“\(request.device)” 与多个设备相符，请用端口或 sysfs 路径", en: "'\(request.device)' matches several devices; use the port or the sysfs path")
-            return .failure(LedgerError(matches.isEmpty ? .notFound : .validation, zh: what.zh + "；`mediactl devices` 列出接入设备",
-                                        en: what.en + "; `mediactl devices` lists them"))
+        guard let known = decided[named.syspath] else {
+            return .failure(LedgerError(.notFound, zh: "设备 \(named.port) 已拔出", en: "the device at \(named.port) is gone"))
         }
         let device = known.observation
         let now = clock.now()

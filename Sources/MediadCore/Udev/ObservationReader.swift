@@ -113,6 +113,9 @@ struct ObservationReader: Sendable {
     /// vendor-specific interface that exists and names itself `MTP`.
     static func recordingMarks(_ path: String, properties: [String: String]?, interfaces: [USBInterfaceInfo],
                                in directory: SysfsDirectory) -> [String]? {
+        // The marks matter only for an interface whose class says nothing (`InterfaceRole.of(_:in:)`):
+        // a stick or a keyboard is never looked up, which keeps libudev off the start-up path.
+        guard interfaces.contains(where: { InterfaceRole.of($0) == .unknown }) else { return nil }
         var marks: [String] = []
         let lookup: (String) -> String?
         if let properties {
@@ -162,7 +165,7 @@ struct ObservationReader: Sendable {
     /// A device-supplied string: raw bytes, one trailing newline dropped, then escaped. The serial
     /// is compared with the ledger, so the bytes must be exactly those of the file.
     static func escapedText(_ syspath: String, _ name: String) -> String? {
-        Sysfs.attributeBytes(syspath, name).map { SafeText.escape(bytes: $0) }
+        Sysfs.readBytes(syspath + "/" + name).map(SafeText.attribute)
     }
 
     /// Interfaces as the device's `descriptors` declare them, for the active configuration. With

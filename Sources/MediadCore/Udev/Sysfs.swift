@@ -193,9 +193,10 @@ final class SysfsDirectory: Sendable {
         readBytes(name).map(Sysfs.droppingNewline)
     }
 
-    /// A device-supplied string, escaped (`SafeText.escape(bytes:)`): see `ObservationReader.escapedText`.
+    /// A device-supplied string as the ledger keeps it (`SafeText.attribute`, the one rule mediactl
+    /// follows too).
     func escapedText(_ name: String) -> String? {
-        attributeBytes(name).map { SafeText.escape(bytes: $0) }
+        readBytes(name).map(SafeText.attribute)
     }
 
     /// See `Sysfs.attributeText`: trimmed text, for numbers and keywords.
