@@ -87,5 +87,5 @@ struct DaemonOptions {
 }
 
 enum DaemonVersion {
-    static let string = "0.1.0"
+    static let string = MediadVersion.string
 }

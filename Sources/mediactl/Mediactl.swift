@@ -37,7 +37,3 @@ struct Mediactl: ParsableCommand {
 
     @OptionGroup var globals: GlobalOptions
 }
-
-enum MediadVersion {
-    static let string = "0.1.0"
-}
