@@ -14,6 +14,8 @@ public enum MediadEntry {
 
     /// Parses the command line, then hands over to the daemon (or to a diagnostic mode); never returns.
     public static func run(arguments: [String]) async -> Never {
+        // Before any thread exists, so every thread inherits the mask (see SignalWatch).
+        SignalWatch.blockStopSignals()
         if arguments.first == "--observe" {
             await ObserveMode.run(arguments: arguments)
         }

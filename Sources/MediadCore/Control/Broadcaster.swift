@@ -1,9 +1,10 @@
 import AssetCore
 import Dispatch
+import Synchronization
 
 /// Hands every recorded event to the `mediactl watch` connections. Each watcher has a bounded queue:
 /// a watcher that stops reading is dropped rather than allowed to hold the guard back.
-final class Broadcaster: @unchecked Sendable {
+final class Broadcaster: Sendable {
     final class Subscription: @unchecked Sendable {
         fileprivate var items: [WatchItem] = []
         fileprivate var closed = false
@@ -23,18 +24,18 @@ final class Broadcaster: @unchecked Sendable {
     }
 
     static let queueLimit = 10_000
-    private let lock = NSLockLike()
-    private var subscriptions: [ObjectIdentifier: Subscription] = [:]
+    /// The watchers, by identity; also guards each one's `items` and `closed`.
+    private let subscriptions = Mutex<[ObjectIdentifier: Subscription]>([:])
 
     func subscribe() -> Subscription {
         let subscription = Subscription()
         subscription.owner = self
-        lock.withLock { subscriptions[ObjectIdentifier(subscription)] = subscription }
+        subscriptions.withLock { $0[ObjectIdentifier(subscription)] = subscription }
         return subscription
     }
 
     func publish(_ item: WatchItem) {
-        let targets = lock.withLock { () -> [Subscription] in
+        let targets = subscriptions.withLock { subscriptions -> [Subscription] in
             for subscription in subscriptions.values {
                 if subscription.items.count >= Self.queueLimit {
                     subscription.closed = true
@@ -48,24 +49,24 @@ final class Broadcaster: @unchecked Sendable {
     }
 
     fileprivate func take(from subscription: Subscription) -> WatchItem? {
-        lock.withLock { subscription.items.isEmpty ? nil : subscription.items.removeFirst() }
+        subscriptions.withLock { _ in subscription.items.isEmpty ? nil : subscription.items.removeFirst() }
     }
 
     fileprivate func isClosed(_ subscription: Subscription) -> Bool {
-        lock.withLock { subscription.closed || subscriptions[ObjectIdentifier(subscription)] == nil }
+        subscriptions.withLock { subscription.closed || $0[ObjectIdentifier(subscription)] == nil }
     }
 
     fileprivate func drop(_ subscription: Subscription) {
-        lock.withLock {
+        subscriptions.withLock {
             subscription.closed = true
-            subscriptions[ObjectIdentifier(subscription)] = nil
+            $0[ObjectIdentifier(subscription)] = nil
         }
         subscription.signal.signal()
     }
 
     /// Wakes every watcher to end its connection (daemon stopping).
     func closeAll() {
-        let all = lock.withLock { () -> [Subscription] in
+        let all = subscriptions.withLock { subscriptions -> [Subscription] in
             let all = Array(subscriptions.values)
             all.forEach { $0.closed = true }
             subscriptions.removeAll()

@@ -1,4 +1,3 @@
-import Dispatch
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -34,19 +33,6 @@ enum JSONLines {
             if count < 0, errno == EINTR { continue }
             if count <= 0 { exit(EXIT_FAILURE) }   // stdout closed: nobody is listening
             offset += count
-        }
-    }
-
-    /// SIGTERM/SIGINT end the process with status 0. Built in this method and marked @Sendable:
-    /// written in main.swift's top-level code they would be @MainActor and trap when Dispatch runs
-    /// them off the main thread.
-    static func installSignalHandlers() -> [any DispatchSourceSignal] {
-        [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler(handler: { @Sendable in exit(EXIT_SUCCESS) })
-            source.resume()
-            return source
         }
     }
 }

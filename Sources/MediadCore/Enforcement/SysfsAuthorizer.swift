@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// Applies decisions through the kernel's USB authorization interface in sysfs.
 ///
@@ -101,11 +102,10 @@ enum KernelDefaultResult: Sendable, Equatable {
 }
 
 /// usbcore's default as it was before mediad set it, for release-on-stop.
-final class KernelDefaultMemory: @unchecked Sendable {
+final class KernelDefaultMemory: Sendable {
     static let shared = KernelDefaultMemory()
-    private let lock = NSLockLike()
-    private var value: String?
+    private let value = Mutex<String?>(nil)
 
-    func remember(_ before: String) { lock.withLock { if value == nil { value = before } } }
-    func recalled() -> String? { lock.withLock { value } }
+    func remember(_ before: String) { value.withLock { if $0 == nil { $0 = before } } }
+    func recalled() -> String? { value.withLock { $0 } }
 }

@@ -1,5 +1,4 @@
 import AssetCore
-import Dispatch
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -50,7 +49,7 @@ enum LinkObserveMode {
     static func run(arguments: [String]) async -> Never {
         let options: LinkObserveOptions
         do { options = try LinkObserveOptions.parse(arguments) } catch { JSONLines.fail(error.description) }
-        let signals = JSONLines.installSignalHandlers()
+        let signals = SignalWatch.exitingOnStop()
         let watch: LinkWatch
         do { watch = try LinkWatch(receiveBufferSize: options.receiveBufferSize) } catch {
             JSONLines.fail("cannot open rtnetlink: \(error)")

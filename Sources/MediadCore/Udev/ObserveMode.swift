@@ -54,7 +54,7 @@ enum ObserveMode {
             guard let value = Int32(text), value > 0 else { JSONLines.fail("--receive-buffer needs a byte count") }
             bufferSize = value
         }
-        let signals = JSONLines.installSignalHandlers()
+        let signals = SignalWatch.exitingOnStop()
         let monitor: DeviceMonitor
         do {
             monitor = try DeviceMonitor(source: source, receiveBufferSize: bufferSize)
