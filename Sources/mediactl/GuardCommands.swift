@@ -54,7 +54,10 @@ struct ViolationsCommand: ParsableCommand {
     struct Ack: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Acknowledge a violation and record how it was dealt with (officer role).",
-            discussion: "Example: mediactl violations ack 12 --note \"已处置: 收回该U盘并登记\"")
+            discussion: """
+                Example:
+                  mediactl violations ack 12 --note "已处置: 收回该U盘并登记"
+                """)
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Violation id, as `violations list` shows it.") var id: Int64
         @Option(help: "How it was dealt with (处置情况).") var note: String

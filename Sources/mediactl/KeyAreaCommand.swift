@@ -14,7 +14,8 @@ extension MediaCommand {
                 and disks need none.
 
                 Examples:
-                  mediactl media key-area QT-2026-0001 --approver 王五 --note "会议录音，经批准"
+                  mediactl media key-area QT-2026-0001 --approver 王五 \\
+                      --note "会议录音，经批准"
                   mediactl media key-area QT-2026-0001 --approver 王五 --revoke
                 """)
         @OptionGroup var globals: GlobalOptions

@@ -91,7 +91,9 @@ struct AllowOnceCommand: ParsableCommand {
             in again, it is judged afresh. DEVICE is a port (1-1.4), a sysfs path or a serial, as \
             `mediactl devices` shows them.
 
-            Example: mediactl allow-once 1-1 --minutes 30 --reason "临时拷贝会议材料，经李四批准"
+            Example:
+              mediactl allow-once 1-1 --minutes 30 \\
+                  --reason "临时拷贝会议材料，经李四批准"
             """)
     @OptionGroup var globals: GlobalOptions
     @Argument(help: "Port, sysfs path or serial of the device.") var device: String

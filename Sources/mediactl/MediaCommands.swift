@@ -206,7 +206,11 @@ struct MediaCommand: ParsableCommand {
     struct Reclassify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a medium's level (变更密级/解密) with approval.",
-            discussion: "Example: mediactl media reclassify U-2026-0001 --level 秘密 --approver 李四 --reason \"定密期限届满\"")
+            discussion: """
+                Example:
+                  mediactl media reclassify U-2026-0001 --level 秘密 --approver 李四 \\
+                      --reason "定密期限届满"
+                """)
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Unified number (统一编号).") var number: String
         @Option(help: "The new level.") var level: String

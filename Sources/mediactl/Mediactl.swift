@@ -17,7 +17,8 @@ struct Mediactl: ParsableCommand {
             First steps:
               mediactl --db ledger.db host set --asset-no PC-001 --level 机密 \\
                   --network standalone
-              mediactl --db ledger.db person add --id P001 --name 张三 --clearance important
+              mediactl --db ledger.db person add --id P001 --name 张三 \\
+                  --clearance important
               mediactl --db ledger.db media register --kind usb-stick --level secret \\
                   --holder P001 --vendor 0781 --product 5567 \\
                   --serial 4C530001230101104353

@@ -72,7 +72,11 @@ extension MediaCommand {
     struct Repair: MoveCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send a medium for repair by a designated unit (维修).",
-            discussion: "Example: mediactl media repair U-2026-0001 --approver 李四 --unit \"指定维修单位\"")
+            discussion: """
+                Example:
+                  mediactl media repair U-2026-0001 --approver 李四 \\
+                      --unit "指定维修单位"
+                """)
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Unified number (统一编号).") var number: String
         @Option(help: "Approving leader (审批人).") var approver: String
@@ -105,6 +109,7 @@ extension MediaCommand {
             abstract: "Record a retired medium's destruction (销毁): method, approver, witness.",
             discussion: """
                 Only a medium pending destruction can be destroyed; destroyed is final.
+
                 Example:
                   mediactl media destroy U-2026-0001 --approver 李四 --method shred \\
                       --witness 王五

@@ -11,10 +11,11 @@ struct HostCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register this computer, or change its record.",
             discussion: """
-                The first time, --asset-no, --level and --network are required. Later calls change only
-                the fields given. The network type decides what the guard treats as a violation:
+                The first time, --asset-no, --level and --network are required. Later calls change only \
+                the fields given. The network type decides what the guard treats as a violation: \
                 standalone (单机, air-gapped), classified-lan (涉密网), internal (内网), internet (互联网).
-                A classified computer (秘密 or above) is never online (物理隔离): it cannot be on the
+
+                A classified computer (秘密 or above) is never online (物理隔离): it cannot be on the \
                 internet, and on an internal network it needs the LAN's prefixes (--lan-prefix).
 
                 Example:
@@ -82,7 +83,9 @@ struct ComputerCommand: ParsableCommand {
                 A classified computer (秘密 or above) is never online (物理隔离): it cannot be on the \
                 internet, and on an internal network it needs the LAN's prefixes (--lan-prefix).
 
-                Example: mediactl computer add --asset-no PC-002 --level secret --network classified-lan
+                Example:
+                  mediactl computer add --asset-no PC-002 --level secret \\
+                      --network classified-lan
                 """)
         @OptionGroup var globals: GlobalOptions
         @Option(name: .customLong("asset-no"), help: "Asset number (资产编号).") var assetNumber: String

@@ -25,13 +25,15 @@ struct CLI {
     }()
 
     @discardableResult
-    func run(_ arguments: [String], prefix: [String] = [], lang: String = "en", stdin: String? = nil) throws -> Result {
+    func run(_ arguments: [String], prefix: [String] = [], lang: String = "en", stdin: String? = nil,
+             environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
         let command = prefix + [Self.binary, "--db", db, "--lang", lang] + arguments
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "SUDO_USER")
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
