@@ -24,6 +24,25 @@ struct SysfsAuthorizer: Sendable {
     }
 
     /// The current `authorized` value: true/false, or nil when unreadable or not 0/1 (the caller
+    /// The same through the open sysfs directory the device was read from (`ObservedDevice`), so a
+    /// device that replaced it at the same port in between does not receive its verdict; through
+    /// the path when there is no directory or `syspath` is not below it.
+    func setAuthorized(_ authorized: Bool, syspath: String, through directory: SysfsDirectory?) throws(SysfsError) {
+        if let directory, let name = Self.attribute("authorized", of: syspath, below: directory.path) {
+            try directory.write(authorized ? "1" : "0", to: name)
+        } else {
+            try setAuthorized(authorized, syspath: syspath)
+        }
+    }
+
+    /// `attribute` of `syspath` relative to `directory` (`authorized`, `1-1:1.0/authorized`), nil
+    /// when `syspath` is not the directory or below it.
+    static func attribute(_ attribute: String, of syspath: String, below directory: String) -> String? {
+        if syspath == directory { return attribute }
+        guard syspath.hasPrefix(directory + "/") else { return nil }
+        return String(syspath.dropFirst(directory.count + 1)) + "/" + attribute
+    }
+
     /// should then assume the write did not happen).
     func isAuthorized(syspath: String) -> Bool? {
         switch Sysfs.attributeText(syspath, "authorized") {

@@ -11,13 +11,6 @@ struct DecisionRequest: Sendable {
 /// The only place decisions are made: a device is read, judged by the policy, recorded, and only
 /// then enforced. Everything that can fail on the way fails closed.
 actor Guard {
-    /// A device the guard has decided, remembered so a repeated `add` is not a new insertion and a
-    /// `change` re-decides only when the identity changed.
-    struct Decided {
-        var observation: USBDeviceObservation
-        var verdict: Verdict
-    }
-
     let recorder: GuardRecorder
     let config: GuardConfig
     let reader: ObservationReader
@@ -27,12 +20,10 @@ actor Guard {
     let broadcaster: Broadcaster
     let startedAt: Timestamp
 
-    private(set) var decided: [String: Decided] = [:]
-    /// The identities of the storing devices in `decided`, to find a second device with one of them.
-    private var identities = PresentIdentities()
-    /// Allow-once overrides in force, by device syspath; the token tells a stale expiry from a live one.
-    var overrides: [String: (until: Timestamp, token: Int)] = [:]
-    var nextToken = 0
+    /// The devices decided and present, with their identities (DeviceState.swift).
+    private(set) var decided = DeviceTable()
+    /// Allow-once overrides in force.
+    var overrides = Overrides()
     var lastHeartbeat = Timestamp(secondsSinceEpoch: 0)
     /// The network-link source (nil when rtnetlink could not be opened) and the verdict each link is under.
     let links: LinkWatch?
@@ -40,7 +31,7 @@ actor Guard {
     /// When the netlink message being handled reached mediad (for the cut latency in the log).
     var receivedAt: ContinuousClock.Instant?
     /// Interfaces and disks seen before their USB device was decided, held until it is.
-    var heldChildren: [String: [Uevent]] = [:]
+    var heldChildren = HeldChildren()
 
     init(recorder: GuardRecorder, config: GuardConfig, reader: ObservationReader = ObservationReader(),
          authorizer: SysfsAuthorizer = SysfsAuthorizer(), clock: Clock = .system, logger: Logger,
@@ -75,7 +66,7 @@ actor Guard {
         for request in requests {
             let syspath = request.syspath
             // A new decision ends any override: it was granted for the device as it was.
-            overrides[syspath] = nil
+            overrides.end(syspath)
             do {
                 let read = try request.observed ?? reader.read(syspath: syspath)
                 if !read.observation.isRootHub { observed.append((read, request.kind)) }
@@ -108,7 +99,7 @@ actor Guard {
                 twins[device.syspath] = USBTopology.sysname(other)
                 twins[other] = device.port
             }
-            for other in identities.others(sharing: device) where twins[other] == nil {
+            for other in decided.others(sharing: device) where twins[other] == nil {
                 twins[device.syspath] = USBTopology.sysname(other)
                 twins[other] = device.port
                 if let reread = try? reader.read(syspath: other) { again.append((reread, .recheck)) }
@@ -170,24 +161,13 @@ actor Guard {
 
     func write(_ authorized: Bool, _ syspath: String, in directory: SysfsDirectory? = nil) {
         do {
-            if let directory, let name = Self.attribute("authorized", of: syspath, below: directory.path) {
-                try directory.write(authorized ? "1" : "0", to: name)
-            } else {
-                try authorizer.setAuthorized(authorized, syspath: syspath)
-            }
+            try authorizer.setAuthorized(authorized, syspath: syspath, through: directory)
         } catch {
             logger.error("cannot write authorized", metadata: ["MEDIA_SYSPATH": "\(syspath)", "VALUE": "\(authorized ? 1 : 0)",
                                                                 "ERROR": "\(error)"])
         }
     }
 
-    /// `attribute` of `syspath` relative to `directory` (`authorized`, `1-1:1.0/authorized`), nil
-    /// when `syspath` is not the directory or below it.
-    static func attribute(_ attribute: String, of syspath: String, below directory: String) -> String? {
-        if syspath == directory { return attribute }
-        guard syspath.hasPrefix(directory + "/") else { return nil }
-        return String(syspath.dropFirst(directory.count + 1)) + "/" + attribute
-    }
 
     /// The block device of an allowed medium appeared: its capacity can now be compared with the
     /// registration (a cloned serial on other hardware).
@@ -218,7 +198,7 @@ actor Guard {
     private func learnCapacity(_ medium: Medium, _ bytes: UInt64, syspath: String) {
         do {
             try recorder.learnCapacity(of: medium.number, bytes: bytes, at: clock.now())
-            decided[syspath]?.verdict.medium?.identity?.capacityBytes = bytes
+            decided.learnt(capacity: bytes, for: syspath)
             logger.info("learnt the capacity of a registered medium", metadata: ["MEDIA_NUMBER": "\(medium.number)",
                                                                                   "MEDIA_CAPACITY": "\(bytes)"])
         } catch {
@@ -228,15 +208,13 @@ actor Guard {
 
     /// A decided device, and its identity among those present.
     private func remember(_ device: USBDeviceObservation, _ verdict: Verdict) {
-        decided[device.syspath] = Decided(observation: device, verdict: verdict)
-        identities.update(device)
+        decided.remember(device, verdict)
     }
 
     func forget(_ syspath: String) {
-        heldChildren[syspath] = nil
-        overrides[syspath] = nil
-        identities.remove(syspath)
-        guard let known = decided.removeValue(forKey: syspath) else { return }
+        _ = heldChildren.release(syspath)
+        overrides.end(syspath)
+        guard let known = decided.remove(syspath) else { return }
         do {
             broadcaster.publish(WatchItem(event: try recorder.recordDetach(known.observation, at: clock.now()), violations: []))
         } catch {

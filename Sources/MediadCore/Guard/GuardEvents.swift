@@ -89,7 +89,7 @@ extension Guard {
     private func childEvent(_ event: Uevent) {
         guard let parent = USBTopology.enclosingDevice(of: event.syspath) else { return }
         guard let known = decided[parent] else {
-            heldChildren[parent, default: []].append(event)
+            heldChildren.hold(event, until: parent)
             return
         }
         if event.subsystem == "block" {
@@ -108,8 +108,7 @@ extension Guard {
     }
 
     func releaseHeldChildren(of parent: String) {
-        guard let held = heldChildren.removeValue(forKey: parent) else { return }
-        for child in held { route(child) }
+        for child in heldChildren.release(parent) { route(child) }
     }
 
     /// A bus that appeared while mediad runs (a controller or dock plugged in, a host controller
@@ -155,11 +154,11 @@ extension Guard {
         let presentSet = Set(present)
         // A bus whose arrival was among the lost events is locked like any other.
         if config.lockdown { for hub in present where USBTopology.isRootHub(hub) { lock(hub) } }
-        for gone in decided.keys where !presentSet.contains(gone) { forget(gone) }
+        for gone in Array(decided.syspaths) where !presentSet.contains(gone) { forget(gone) }
         decide(present.filter { decided[$0] == nil && !USBTopology.isRootHub($0) }.map { DecisionRequest(syspath: $0, kind: .attach) })
         // Held children whose parent never showed up are dropped; their parent, if it appears,
         // brings them again through enumeration.
-        heldChildren = heldChildren.filter { presentSet.contains($0.key) }
+        heldChildren.keep(parents: presentSet)
     }
 
     /// Start-up (the root hubs are already locked down): record the start, decide everything present.

@@ -17,14 +17,14 @@ extension Guard {
     }
 
     func attachedDevices() -> [AttachedDevice] {
-        decided.values.sorted { $0.observation.port < $1.observation.port }.map(attached)
+        decided.all.sorted { $0.observation.port < $1.observation.port }.map(attached)
     }
 
-    private func attached(_ known: Decided) -> AttachedDevice {
-        let override = overrides[known.observation.syspath]
-        return AttachedDevice(observation: known.observation, decision: override == nil ? known.verdict.decision : .allow,
+    private func attached(_ known: DecidedDevice) -> AttachedDevice {
+        let until = overrides.until(known.observation.syspath)
+        return AttachedDevice(observation: known.observation, decision: until == nil ? known.verdict.decision : .allow,
                               audited: known.verdict.audited, mediumNumber: known.verdict.medium?.number,
-                              violations: known.verdict.violations.map(\.type), allowedUntil: override?.until)
+                              violations: known.verdict.violations.map(\.type), allowedUntil: until)
     }
 
     /// USBGuard's users asked for exactly this: a time-limited allow, recorded with who and why,
@@ -34,7 +34,7 @@ extension Guard {
         let named: USBDeviceObservation
         do {
             reason = try request.validatedReason()
-            named = try request.match(in: decided.values.map(\.observation))
+            named = try request.match(in: decided.all.map(\.observation))
         } catch {
             return .failure(error)
         }
@@ -52,9 +52,7 @@ extension Guard {
         }
         for interface in device.interfaces { write(true, interface.syspath) }
         write(true, device.syspath)
-        nextToken += 1
-        let token = nextToken
-        overrides[device.syspath] = (until, token)
+        let token = overrides.grant(device.syspath, until: until)
         logger.warning("allow-once granted", metadata: metadata(device, known.verdict, ["BY": caller.actor.name, "UNTIL": until.description,
                                                                                         "REASON": reason]))
         let seconds = request.minutes * 60
@@ -67,10 +65,10 @@ extension Guard {
 
     /// The override's time is up: the device is judged again as if just plugged in.
     func expireOverride(_ syspath: String, token: Int) {
-        guard let override = overrides[syspath], override.token == token, let known = decided[syspath] else { return }
-        overrides[syspath] = nil
+        // A device that is gone took its override with it (`forget`), so a stale token finds nothing.
+        guard let known = decided[syspath], let due = overrides.expire(syspath, token: token) else { return }
         if let event = try? recorder.recordOverride(known.observation, kind: .allowOnceEnd, by: GuardRecorder.daemon,
-                                                    until: nil, note: "expired at \(override.until)", at: clock.now()) {
+                                                    until: nil, note: "expired at \(due)", at: clock.now()) {
             broadcaster.publish(WatchItem(event: event, violations: []))
         }
         decide(syspath: syspath, kind: .recheck)
