@@ -11,7 +11,7 @@ struct AuditCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check the hash chain of the admin trail; exits 65 and names the rows if it was tampered with.")
         @OptionGroup var globals: GlobalOptions
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "table or json; csv prints the table.") var format: ReportFormat = .table
 
         func run() throws {
             let s = Session(globals: globals)
@@ -36,7 +36,7 @@ struct AuditCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
         @Option(help: "Only changes to this medium number.") var medium: String?
         @Option(help: "Only changes to this person id.") var person: String?
-        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @Option(help: "table, json or csv.") var format: ReportFormat = .table
 
         func run() throws {
             let s = Session(globals: globals)

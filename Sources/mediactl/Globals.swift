@@ -9,27 +9,32 @@ struct GlobalOptions: ParsableArguments {
     var db: String?
 
     @Option(name: .long, help: ArgumentHelp("Language of output: zh or en (default: from LANG).", valueName: "zh|en"))
-    var lang: String?
+    var lang: Language?
 
     @Option(name: .long, help: ArgumentHelp("mediad's control socket (default /run/mediad/mediad.sock).", valueName: "path"))
     var socket: String?
 
-    var language: Language {
-        if let lang, let chosen = Language(parsing: lang) { return chosen }
-        let env = ProcessInfo.processInfo.environment
-        return Language.fromLocale(env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_MESSAGES"] ?? env["LANG"])
-    }
-
-    func validate() throws {
-        if let lang, Language(parsing: lang) == nil {
-            throw ValidationError("--lang takes zh or en, not '\(lang)'")
-        }
-    }
+    var language: Language { lang ?? .ofEnvironment }
 }
 
-/// Output formats offered on every listing.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json, csv
+extension Language {
+    /// The reader's language when `--lang` is not given, from the locale variables in the order
+    /// gettext reads them.
+    static var ofEnvironment: Language {
+        let env = ProcessInfo.processInfo.environment
+        return fromLocale(env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_MESSAGES"] ?? env["LANG"])
+    }
+
+    /// The language `arguments` ask for, for a message printed before they are parsed (a value the
+    /// parser refused): `--lang X` or `--lang=X` where X is understood, else the environment's.
+    static func asked(in arguments: [String]) -> Language {
+        for (index, argument) in arguments.enumerated() {
+            let value = argument.hasPrefix("--lang=") ? String(argument.dropFirst("--lang=".count))
+                : argument == "--lang" && index + 1 < arguments.count ? arguments[index + 1] : nil
+            if let value, let language = Language(parsing: value) { return language }
+        }
+        return ofEnvironment
+    }
 }
 
 /// One command's conversation with the ledger: resolve who is asking, send one request, print the

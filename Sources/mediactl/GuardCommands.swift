@@ -6,14 +6,13 @@ struct EventsCommand: ParsableCommand {
         commandName: "events",
         abstract: "What the guard saw: devices attached and detached, its verdicts, its own starts and stops.")
     @OptionGroup var globals: GlobalOptions
-    @Option(help: "Only events at or after this time (2026-11-22 or 2026-11-22T09:30:00Z).") var since: String?
+    @Option(help: "Only events at or after this time (2026-11-22 or 2026-11-22T09:30:00Z).") var since: Timestamp?
     @Option(help: "At most this many of the newest events.") var limit: Int = 200
-    @Option(help: "table, json or csv.") var format: OutputFormat = .table
+    @Option(help: "table, json or csv.") var format: ReportFormat = .table
 
     func run() throws {
         let s = Session(globals: globals)
-        let from = try since.map { text in try s.parse { () throws(LedgerError) in try Parse.timestamp(text) } }
-        guard case .events(let events) = try s.perform(.events(since: from, limit: max(1, limit))) else { return }
+        guard case .events(let events) = try s.perform(.events(since: since, limit: max(1, limit))) else { return }
         if format == .json { return try Output.json(events) }
         let r = Render(language: s.language)
         let header = ["#", r.t("时间", "TIME"), r.t("事件", "EVENT"), r.t("端口", "PORT"), r.t("设备", "DEVICE"),
@@ -41,13 +40,12 @@ struct ViolationsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List violations, newest last.")
         @OptionGroup var globals: GlobalOptions
         @Flag(help: "Only those not yet acknowledged.") var open = false
-        @Option(help: "Only those at or after this time.") var since: String?
-        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @Option(help: "Only those at or after this time (2026-11-22 or 2026-11-22T09:30:00Z).") var since: Timestamp?
+        @Option(help: "table, json or csv.") var format: ReportFormat = .table
 
         func run() throws {
             let s = Session(globals: globals)
-            let from = try since.map { text in try s.parse { () throws(LedgerError) in try Parse.timestamp(text) } }
-            try s.list(.violations(ViolationFilter(openOnly: open, since: from)), format: format)
+            try s.list(.violations(ViolationFilter(openOnly: open, since: since)), format: format)
         }
     }
 

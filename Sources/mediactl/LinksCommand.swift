@@ -6,7 +6,7 @@ struct LinksCommand: ParsableCommand {
         commandName: "links",
         abstract: "Every network interface: kind, identity, state and the verdict it is under (违规外联, 一机两用).")
     @OptionGroup var globals: GlobalOptions
-    @Option(help: "table or json.") var format: OutputFormat = .table
+    @Option(help: "table or json; csv prints the table.") var format: ReportFormat = .table
 
     func run() throws {
         let s = Session(globals: globals)

@@ -8,8 +8,7 @@ extension Session {
     /// `media list` and `violations list`: streamed to standard output as the ledger is read
     /// (constant memory, first line at once), by AssetCore's report code either here (local mode)
     /// or in the daemon, which sends the bytes back as it prints them.
-    func list(_ listing: Listing, format: OutputFormat) throws {
-        let format = ReportFormat(rawValue: format.rawValue)!
+    func list(_ listing: Listing, format: ReportFormat) throws {
         if let path = localDatabase {
             return try parse { () throws(LedgerError) in
                 let service = InventoryService(store: try LedgerStore(path: path))

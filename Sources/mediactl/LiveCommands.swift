@@ -7,7 +7,7 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "The running guard: version, uptime, mode, lockdown, this computer, counts, last event.")
     @OptionGroup var globals: GlobalOptions
-    @Option(help: "table or json.") var format: OutputFormat = .table
+    @Option(help: "table or json; csv prints the table.") var format: ReportFormat = .table
 
     func run() throws {
         let s = Session(globals: globals)
@@ -36,7 +36,7 @@ struct DevicesCommand: ParsableCommand {
         commandName: "devices",
         abstract: "USB devices attached now, with the verdict each is under.")
     @OptionGroup var globals: GlobalOptions
-    @Option(help: "table or json.") var format: OutputFormat = .table
+    @Option(help: "table or json; csv prints the table.") var format: ReportFormat = .table
 
     func run() throws {
         let s = Session(globals: globals)
@@ -52,7 +52,7 @@ struct WatchCommand: ParsableCommand {
         abstract: "Follow the guard live: every device event and violation as it happens (Ctrl-C to stop).",
         discussion: "With --format json, one JSON object per line, for piping into other tools.")
     @OptionGroup var globals: GlobalOptions
-    @Option(help: "table or json.") var format: OutputFormat = .table
+    @Option(help: "table or json; csv prints the table.") var format: ReportFormat = .table
 
     func run() throws {
         let s = Session(globals: globals)

@@ -30,8 +30,8 @@ struct MediaCommand: ParsableCommand {
                       --capacity 15376318464
                 """)
         @OptionGroup var globals: GlobalOptions
-        @Option(help: "Kind: usb-stick, usb-disk, memory-card, optical, floppy, hard-disk, other.") var kind: String
-        @Option(help: "Classification level (密级).") var level: String
+        @Option(help: "Kind of medium (类别).") var kind: MediumKind
+        @Option(help: "Classification level (密级).") var level: Level
         @Option(help: "Person id of the responsible person (管理责任人).") var holder: String
         @Option(help: "Unified number (统一编号); generated when omitted.") var number: String?
         @Option(help: "USB vendor id (idVendor), e.g. 0781.") var vendor: String?
@@ -45,7 +45,7 @@ struct MediaCommand: ParsableCommand {
         @Option(help: "Department (部门).") var department: String?
         @Option(help: "Purpose (用途).") var purpose: String?
         @Option(help: "Storage place (存放位置).") var place: String?
-        @Option(name: .customLong("in-service"), help: "Date put in service, YYYY-MM-DD (default today).") var inService: String?
+        @Option(name: .customLong("in-service"), help: "Date put in service, YYYY-MM-DD (default today).") var inService: Day?
         @Option(help: "Brand (品牌).") var brand: String?
         @Option(help: "Model (型号).") var model: String?
         @Option(help: "Notes (备注).") var note: String?
@@ -57,7 +57,7 @@ struct MediaCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Take the identity of a plugged-in device: its sysfs path or its /dev node.",
                                    valueName: "path"))
         var device: String?
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "table or json; csv prints the table.") var format: ReportFormat = .table
 
         func validate() throws {
             let sources = [lastUnregistered, device != nil, vendor != nil || product != nil || serial != nil].filter { $0 }
@@ -68,9 +68,7 @@ struct MediaCommand: ParsableCommand {
 
         func run() throws {
             let s = Session(globals: globals)
-            var r = MediumRegistration(kind: try s.parse { () throws(LedgerError) in try Parse.kind(kind) },
-                                       level: try s.parse { () throws(LedgerError) in try Parse.level(level) },
-                                       holder: holder)
+            var r = MediumRegistration(kind: kind, level: level, holder: holder)
             r.number = number
             r.vendorID = vendor
             r.productID = product
@@ -83,7 +81,7 @@ struct MediaCommand: ParsableCommand {
             r.department = department
             r.purpose = purpose
             r.place = place
-            if let inService { r.inServiceDate = try s.parse { () throws(LedgerError) in try Parse.day(inService) } }
+            r.inServiceDate = inService
             r.brand = brand
             r.model = model
             r.notes = note
@@ -116,19 +114,15 @@ struct MediaCommand: ParsableCommand {
                 --format json writes an array of media; keys are documented in mediactl(1).
                 """)
         @OptionGroup var globals: GlobalOptions
-        @Option(help: "Only this level.") var level: String?
-        @Option(help: "Only this state (in-service, loaned, carried-out, under-repair, …).") var state: String?
+        @Option(help: "Only this level.") var level: Level?
+        @Option(help: "Only this state.") var state: MediumState?
         @Option(help: "Only media held by this person id.") var holder: String?
-        @Option(help: "Only this kind.") var kind: String?
-        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @Option(help: "Only this kind.") var kind: MediumKind?
+        @Option(help: "table, json or csv.") var format: ReportFormat = .table
 
         func run() throws {
             let s = Session(globals: globals)
-            var filter = MediaFilter(holder: holder)
-            if let level { filter.level = try s.parse { () throws(LedgerError) in try Parse.level(level) } }
-            if let state { filter.state = try s.parse { () throws(LedgerError) in try Parse.state(state) } }
-            if let kind { filter.kind = try s.parse { () throws(LedgerError) in try Parse.kind(kind) } }
-            try s.list(.media(filter), format: format)
+            try s.list(.media(MediaFilter(level: level, state: state, holder: holder, kind: kind)), format: format)
         }
     }
 
@@ -136,7 +130,7 @@ struct MediaCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one medium's record and movements.")
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Unified number (统一编号).") var number: String
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "table or json; csv prints the table.") var format: ReportFormat = .table
 
         func run() throws {
             let s = Session(globals: globals)
@@ -160,7 +154,7 @@ struct MediaCommand: ParsableCommand {
                 """)
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Unified number (统一编号).") var number: String
-        @Option(help: "Raise the level (密级).") var level: String?
+        @Option(help: "Raise the level (密级).") var level: Level?
         @Option(help: "New responsible person id: a transfer (移交), needs --approver.") var holder: String?
         @Option(help: "Approving leader (审批人) of a transfer; required with a new --holder.") var approver: String?
         @Option(help: "Asset numbers it may be used on, comma-separated (empty: any suitable computer).") var bind: String?
@@ -169,7 +163,7 @@ struct MediaCommand: ParsableCommand {
         @Option(help: "Department (部门).") var department: String?
         @Option(help: "Purpose (用途).") var purpose: String?
         @Option(help: "Storage place (存放位置).") var place: String?
-        @Option(name: .customLong("in-service"), help: "Date put in service, YYYY-MM-DD.") var inService: String?
+        @Option(name: .customLong("in-service"), help: "Date put in service, YYYY-MM-DD.") var inService: Day?
         @Option(help: "Brand (品牌).") var brand: String?
         @Option(help: "Model (型号).") var model: String?
         @Option(help: "Capacity in bytes or with a unit.") var capacity: String?
@@ -179,7 +173,7 @@ struct MediaCommand: ParsableCommand {
         func run() throws {
             let s = Session(globals: globals)
             var c = MediumChanges()
-            if let level { c.level = try s.parse { () throws(LedgerError) in try Parse.level(level) } }
+            c.level = level
             c.holder = holder
             c.approver = approver
             c.boundComputers = bind.map(Parse.list)
@@ -188,7 +182,7 @@ struct MediaCommand: ParsableCommand {
             c.department = department
             c.purpose = purpose
             c.place = place
-            if let inService { c.inServiceDate = try s.parse { () throws(LedgerError) in try Parse.day(inService) } }
+            c.inServiceDate = inService
             c.brand = brand
             c.model = model
             if let capacity { c.capacityBytes = try s.parse { () throws(LedgerError) in try Parse.capacity(capacity) } }
@@ -213,16 +207,15 @@ struct MediaCommand: ParsableCommand {
                 """)
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Unified number (统一编号).") var number: String
-        @Option(help: "The new level.") var level: String
+        @Option(help: "The new level.") var level: Level
         @Option(help: "Approving leader (审批人).") var approver: String
         @Option(help: "Why the level changes.") var reason: String
 
         func run() throws {
             let s = Session(globals: globals)
-            let newLevel = try s.parse { () throws(LedgerError) in try Parse.level(level) }
-            _ = try s.perform(.mediaReclassify(Reclassification(number: number, level: newLevel, approver: approver, reason: reason)))
-            Output.print(Render(language: s.language).t("介质 \(number) 密级已变更为\(newLevel.name(.zh))\n",
-                                                        "medium \(number) is now \(newLevel.name(.en))\n"))
+            _ = try s.perform(.mediaReclassify(Reclassification(number: number, level: level, approver: approver, reason: reason)))
+            Output.print(Render(language: s.language).t("介质 \(number) 密级已变更为\(level.name(.zh))\n",
+                                                        "medium \(number) is now \(level.name(.en))\n"))
         }
     }
 
@@ -230,7 +223,7 @@ struct MediaCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a medium's movement record (流转记录).")
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Unified number (统一编号).") var number: String
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "table or json; csv prints the table.") var format: ReportFormat = .table
 
         func run() throws {
             let s = Session(globals: globals)

@@ -37,4 +37,25 @@ struct Mediactl: ParsableCommand {
     )
 
     @OptionGroup var globals: GlobalOptions
+
+    /// `ParsableCommand.main`, except that a value the parser refused is reported as the domain
+    /// refuses it (`ArgumentRefusal`): one line in the reader's language, with its exit status.
+    static func main() {
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            if let refusal = ArgumentRefusal.take() {
+                Output.error(refusal.text(Language.asked(in: CommandLine.arguments)))
+                exit(withError: ExitCode(refusal.exitCode))
+            }
+            exit(withError: error)
+        }
+        do {
+            var command = command
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

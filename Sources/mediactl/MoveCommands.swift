@@ -22,11 +22,6 @@ extension MoveCommand {
     }
 }
 
-func parseDue(_ text: String?, _ s: Session) throws -> Day? {
-    guard let text else { return nil }
-    return try s.parse { () throws(LedgerError) in try Parse.day(text, field: Bilingual(zh: "归还期限", en: "due date")) }
-}
-
 extension MediaCommand {
     struct Checkout: MoveCommand {
         static let configuration = CommandConfiguration(
@@ -45,7 +40,7 @@ extension MediaCommand {
         @Argument(help: "Unified number (统一编号).") var number: String
         @Option(help: "Person id of the borrower or carrier.") var to: String
         @Option(help: "Approving leader (审批人); required for every loan and carry-out.") var approver: String?
-        @Option(help: "Due date, YYYY-MM-DD.") var due: String
+        @Option(help: "Due date, YYYY-MM-DD.") var due: Day
         @Flag(name: .customLong("carry-out"), help: "The medium leaves the premises (携带外出).") var carryOut = false
         @Option(help: "Reason or destination.") var reason: String?
         var kind: MovementKind { carryOut ? .carryOut : .loan }
@@ -53,7 +48,7 @@ extension MediaCommand {
         func fill(_ r: inout LifecycleRequest, _ s: Session) throws {
             r.person = to
             r.approver = approver
-            r.dueDate = try parseDue(due, s)
+            r.dueDate = due
             r.reason = reason
         }
     }

@@ -26,11 +26,11 @@ struct HostCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
         @Option(name: .customLong("asset-no"), help: "Asset number (资产编号) on the computer's label.") var assetNumber: String?
         @Option(help: "A readable name for the computer.") var name: String?
-        @Option(help: "Classification level (密级) of the computer.") var level: String?
-        @Option(help: "Network type: standalone, classified-lan, internal or internet.") var network: String?
+        @Option(help: "Classification level (密级) of the computer.") var level: Level?
+        @Option(help: "Network type (网络类型).") var network: NetworkType?
         @Option(help: "Person id of the responsible person.") var holder: String?
         @Option(help: "Where the computer stands.") var location: String?
-        @Option(name: .customLong("key-area"), help: "Whether the location is a key area (要害部位): yes or no.") var keyArea: String?
+        @Option(name: .customLong("key-area"), help: "Whether the location is a key area (要害部位).") var keyArea: Answer?
         @Option(name: .customLong("disk-serials"), help: "Serials of the built-in disks, comma-separated.") var diskSerials: String?
         @Option(help: "MAC addresses of the network interfaces, comma-separated.") var macs: String?
         @Option(name: .customLong("allow-if"),
@@ -45,9 +45,9 @@ struct HostCommand: ParsableCommand {
             settings.name = name
             settings.holder = holder
             settings.location = location
-            if let level { settings.level = try session.parse { () throws(LedgerError) in try Parse.level(level) } }
-            if let network { settings.network = try session.parse { () throws(LedgerError) in try Parse.network(network) } }
-            if let keyArea { settings.keyArea = try parseYesNo(keyArea, option: "--key-area") }
+            settings.level = level
+            settings.network = network
+            settings.keyArea = keyArea?.isYes
             if let diskSerials { settings.diskSerials = Parse.list(diskSerials) }
             if let macs { settings.macAddresses = Parse.list(macs) }
             if let allowIf { settings.allowedInterfaces = Parse.list(allowIf) }
@@ -60,7 +60,7 @@ struct HostCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show this computer's record.")
         @OptionGroup var globals: GlobalOptions
-        @Option(help: "table or json.") var format: OutputFormat = .table
+        @Option(help: "table or json; csv prints the table.") var format: ReportFormat = .table
 
         func run() throws {
             let session = Session(globals: globals)
@@ -90,8 +90,8 @@ struct ComputerCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
         @Option(name: .customLong("asset-no"), help: "Asset number (资产编号).") var assetNumber: String
         @Option(help: "A readable name.") var name: String?
-        @Option(help: "Classification level (密级).") var level: String
-        @Option(help: "Network type: standalone, classified-lan, internal or internet.") var network: String
+        @Option(help: "Classification level (密级).") var level: Level
+        @Option(help: "Network type (网络类型).") var network: NetworkType
         @Option(help: "Person id of the responsible person.") var holder: String?
         @Option(help: "Where it stands.") var location: String?
         @Option(name: .customLong("lan-prefix"),
@@ -99,9 +99,7 @@ struct ComputerCommand: ParsableCommand {
 
         func run() throws {
             let session = Session(globals: globals)
-            var computer = Computer(assetNumber: assetNumber,
-                                    level: try session.parse { () throws(LedgerError) in try Parse.level(level) },
-                                    network: try session.parse { () throws(LedgerError) in try Parse.network(network) })
+            var computer = Computer(assetNumber: assetNumber, level: level, network: network)
             computer.name = name
             computer.holder = holder
             computer.location = location
@@ -114,7 +112,7 @@ struct ComputerCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List registered computers (this host marked *).")
         @OptionGroup var globals: GlobalOptions
-        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @Option(help: "table, json or csv.") var format: ReportFormat = .table
 
         func run() throws {
             let session = Session(globals: globals)
@@ -145,12 +143,11 @@ struct PersonCommand: ParsableCommand {
         @Option(help: "Person id, unique (e.g. the staff number).") var id: String
         @Option(help: "Full name.") var name: String
         @Option(help: "Department (部门).") var department: String?
-        @Option(help: "Clearance: core, important, general or none (核心/重要/一般/非涉密).") var clearance: String
+        @Option(help: "Clearance (涉密等级).") var clearance: Clearance
 
         func run() throws {
             let session = Session(globals: globals)
-            let person = Person(id: id, name: name, department: department,
-                                clearance: try session.parse { () throws(LedgerError) in try Parse.clearance(clearance) })
+            let person = Person(id: id, name: name, department: department, clearance: clearance)
             guard case .people(let saved) = try session.perform(.personAdd(person)), let p = saved.first else { return }
             let r = Render(language: session.language)
             Output.print(r.t("已登记人员 \(p.id) \(p.name)\n", "registered person \(p.id) \(p.name)\n"))
@@ -180,8 +177,8 @@ struct PersonCommand: ParsableCommand {
                 """)
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Person id.") var id: String
-        @Option(help: "Day of departure, YYYY-MM-DD.") var date: String
-        @Option(name: .customLong("declassified-until"), help: "End of the 脱密期, YYYY-MM-DD.") var declassifiedUntil: String?
+        @Option(help: "Day of departure, YYYY-MM-DD.") var date: Day
+        @Option(name: .customLong("declassified-until"), help: "End of the 脱密期, YYYY-MM-DD.") var declassifiedUntil: Day?
         @Flag(name: .customLong("pending-handback"),
               help: "Record the departure although media are still out; each opens a violation (needs --note).")
         var pendingHandback = false
@@ -189,14 +186,11 @@ struct PersonCommand: ParsableCommand {
 
         func run() throws {
             let session = Session(globals: globals)
-            let day = try session.parse { () throws(LedgerError) in try Parse.day(date, field: Bilingual(zh: "离岗日期", en: "departure date")) }
-            let ends = try declassifiedUntil.map { text in
-                try session.parse { () throws(LedgerError) in try Parse.day(text, field: Bilingual(zh: "脱密期截止日", en: "end of declassification period")) }
-            }
-            let departure = Departure(id: id, day: day, declassificationEnds: ends, pendingHandback: pendingHandback, note: note)
+            let departure = Departure(id: id, day: date, declassificationEnds: declassifiedUntil, pendingHandback: pendingHandback,
+                                      note: note)
             guard case .departed(let p, let held) = try session.perform(.personDepart(departure)) else { return }
             let r = Render(language: session.language)
-            Output.print(r.t("已登记 \(p.name)（\(p.id)）于 \(day) 离岗\n", "recorded \(p.name) (\(p.id)) as departed on \(day)\n"))
+            Output.print(r.t("已登记 \(p.name)（\(p.id)）于 \(date) 离岗\n", "recorded \(p.name) (\(p.id)) as departed on \(date)\n"))
             if !held.isEmpty {
                 let numbers = held.map { "\($0.number) (\($0.state.name(session.language)))" }.joined(separator: ", ")
                 Output.warning(r.t("警告：\(p.name) 仍有 \(held.count) 件介质未清退，已各记一条违规（handback-outstanding）：\(numbers)",
@@ -210,20 +204,12 @@ struct PersonCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
         @Flag(help: "Only people inside their declassification period (脱密期): left, and the period not yet over.")
         var declassifying = false
-        @Option(help: "table, json or csv.") var format: OutputFormat = .table
+        @Option(help: "table, json or csv.") var format: ReportFormat = .table
 
         func run() throws {
             let session = Session(globals: globals)
             guard case .people(let list) = try session.perform(.personList(PeopleFilter(declassifying: declassifying))) else { return }
             try Render(language: session.language).people(list, format: format)
         }
-    }
-}
-
-func parseYesNo(_ text: String, option: String) throws -> Bool {
-    switch text.lowercased() {
-    case "yes", "y", "true", "1", "是": return true
-    case "no", "n", "false", "0", "否": return false
-    default: throw ValidationError("\(option) takes yes or no, not '\(text)'")
     }
 }

@@ -6,7 +6,7 @@ struct Render {
 
     func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
 
-    func detail(_ d: MediumDetail, format: OutputFormat) throws {
+    func detail(_ d: MediumDetail, format: ReportFormat) throws {
         if format == .json { return try Output.json(d) }
         let m = d.medium
         func person(_ id: String?, _ p: Person?) -> String {
@@ -71,7 +71,7 @@ struct Render {
         Output.print(TextTable(header: header, rows: rows).render())
     }
 
-    func computer(_ c: Computer, format: OutputFormat) throws {
+    func computer(_ c: Computer, format: ReportFormat) throws {
         if format == .json { return try Output.json(c) }
         var pairs: [(String, String)] = [
             (t("资产编号", "Asset number"), c.assetNumber),
@@ -89,7 +89,7 @@ struct Render {
         Output.print(Fields(pairs).render())
     }
 
-    func computers(_ list: [Computer], format: OutputFormat) throws {
+    func computers(_ list: [Computer], format: ReportFormat) throws {
         let header = [t("资产编号", "ASSET NO"), t("名称", "NAME"), t("密级", "LEVEL"), t("网络类型", "NETWORK"),
                       t("责任人", "HOLDER"), t("位置", "LOCATION"), t("本机", "THIS HOST")]
         let rows = list.map { c in
@@ -103,7 +103,7 @@ struct Render {
         }
     }
 
-    func people(_ list: [Person], format: OutputFormat) throws {
+    func people(_ list: [Person], format: ReportFormat) throws {
         let header = [t("编号", "ID"), t("姓名", "NAME"), t("部门", "DEPARTMENT"), t("涉密等级", "CLEARANCE"),
                       t("离岗日期", "DEPARTED"), t("脱密期至", "DECLASSIFIED UNTIL")]
         let rows = list.map { p in

@@ -76,4 +76,17 @@ import Testing
         #expect(paragraphs[2] == "A classified computer (秘密 or above) is never online (物理隔离): it cannot be on the "
             + "internet, and on an internal network it needs the LAN's prefixes (--lan-prefix).")
     }
+
+    /// The choices are the parser's to show: in the option's help and for shell completion.
+    @Test func fixedChoicesAreListed() throws {
+        let cli = try CLI()
+        let register = try cli.run(["media", "register", "--help"], environment: ["COLUMNS": "200"]).out
+        #expect(register.contains("values: 绝密, top-secret, 机密, secret, 秘密, confidential, 内部, internal, 非密, unclassified"),
+                "\(register)")
+        #expect(register.contains("usb-stick, U盘"), "\(register)")
+        let host = try cli.run(["host", "set", "--help"], environment: ["COLUMNS": "200"]).out
+        #expect(host.contains("standalone, 单机") && host.contains("values: yes, no, 是, 否"), "\(host)")
+        let list = try cli.run(["media", "list", "--help"], environment: ["COLUMNS": "200"]).out
+        #expect(list.contains("in-service, 在用") && list.contains("values: table, json, csv; default: table"), "\(list)")
+    }
 }
