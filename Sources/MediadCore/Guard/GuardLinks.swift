@@ -59,19 +59,13 @@ extension Guard {
         let all = links.current
         let host = try? recorder.host()
         let profile = NetworkProfile(host: host)
-        for link in all {
-            let verdict = LinkPolicy.decide(link, profile: profile, allLinks: all, config: config)
-            let previous = linkVerdicts[link.ifindex]
+        let judged = LinkJudgement.judge(all, previous: linkVerdicts, authorizer: authorizer) {
+            LinkPolicy.decide($0, profile: profile, allLinks: all, config: config)
+        }
+        for judgement in judged {
+            let link = judgement.link, verdict = judgement.verdict, action = judgement.action
             linkVerdicts[link.ifindex] = verdict
-            let usbOpen = link.usb.map { authorizer.isAuthorized(syspath: $0.syspath) != false } ?? false
-            let mustCut = verdict.enforcesCut && (link.up || usbOpen)
-            guard mustCut || verdict.isWorthRecording(after: previous) else { continue }
-            var action: String? = nil
-            if mustCut {
-                action = "cut: set \(link.name) down" + (link.usb.map { " and deauthorize USB device \($0.syspath)" } ?? "")
-            } else if verdict.audited && verdict.decision == .cut {
-                action = "audit: would cut \(link.name)"
-            }
+            guard judgement.recorded else { continue }
             do {
                 let event = try recorder.recordLink(link, verdict: verdict, kind: .link, action: action, host: host,
                                                     at: clock.now(), config: config)
@@ -81,16 +75,14 @@ extension Guard {
                 logger.critical("cannot record a link verdict; cutting anyway", metadata: ["LINK": "\(link.name)", "ERROR": "\(error.message.en)"])
             }
             log(link, verdict, action: action)
-            if mustCut {
+            if judgement.mustCut {
                 let result = LinkEnforcer(client: links.client, authorizer: authorizer).cut(link)
                 if !result.succeeded {
                     logger.critical("cutting a link failed", metadata: ["LINK": "\(link.name)", "ERROR": "\(result.failures.joined(separator: "; "))"])
                 } else if let receivedAt {
-                    // From the kernel's notification reaching mediad to the kernel acknowledging the
-                    // link down, including the ledger write before the cut.
-                    let elapsed = ContinuousClock.now - receivedAt
-                    let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
-                    logger.notice("link cut", metadata: ["MEDIA_LINK": "\(link.name)", "CUT_LATENCY_US": "\(micros)"])
+                    // Including the ledger write before the cut.
+                    logger.notice("link cut", metadata: ["MEDIA_LINK": "\(link.name)",
+                                                         "CUT_LATENCY_US": "\(LinkJudgement.cutLatencyMicros(since: receivedAt))"])
                 }
             }
         }

@@ -1,9 +1,4 @@
 import AssetCore
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,13 +7,15 @@ import Glibc
 /// a diagnostic that prints what the network guard would see and decide, one JSON object per
 /// line, flushed per line, until SIGTERM or SIGINT. Options: `LinkObserveOptions`.
 ///
-/// It runs the whole link pipeline (monitor opened before the dump, table, identities, policy,
-/// enforcer) so the integration tests can check it inside a network namespace without the guard.
+/// It runs the guard's whole link pipeline (monitor opened before the dump, table, identities,
+/// policy, `LinkJudgement`, enforcer) so the integration tests can check it inside a network
+/// namespace without the guard's ledger.
 /// Lines:
-/// - `{"event":"present","link":{…},"verdict":{…},"severity":…}` per link at start (after the dump);
+/// - `{"event":"present","link":{…},"verdict":{…},"severity":…,"recorded":…}` per link at start
+///   (after the dump); `recorded`: whether the guard would write this verdict to the ledger;
 /// - `{"event":"ready","links":N,"receiveBufferSize":…}`;
-/// - `{"event":"change","link":{…},"verdict":{…},"severity":…}` per change of a link, or of its
-///   verdict (a link can become dual-homed because another link changed);
+/// - `{"event":"change","link":{…},"verdict":{…},"severity":…,"recorded":…}` per change of a link,
+///   or of its verdict (a link can become dual-homed because another link changed);
 /// - `{"event":"deleted","ifindex":N,"name":…}`;
 /// - with `--cut`, `{"event":"cut","ifindex":…,"name":…,"setDown":…,"usbDeauthorized":…,"latencyMicros":…}`
 ///   after acting (latency from the netlink message's arrival to the kernel's acknowledgement),
@@ -30,6 +27,7 @@ enum LinkObserveMode {
         var link: LinkObservation?
         var verdict: LinkVerdict?
         var severity: Severity?
+        var recorded: Bool?
         var ifindex: Int?
         var name: String?
         var links: Int?
@@ -126,13 +124,14 @@ private final class LinkObserver {
         }
     }
 
-    /// Prints the updates and re-judges every link, since one link's change can change another's
-    /// verdict (the second network that makes the first one dual-homed); cuts with `--cut`.
+    /// Prints the updates and re-judges every link, by the guard's own rules (`LinkJudgement`): a
+    /// line for each link that changed or whose verdict did, and with `--cut`, a cut wherever the
+    /// guard would cut.
     func judge(_ updates: [LinkUpdate], event: String, receivedAt: ContinuousClock.Instant?) {
-        var changed: [Int: LinkObservation] = [:]
+        var changed: Set<Int> = []
         for update in updates {
             switch update {
-            case .changed(let link, _): changed[link.ifindex] = link
+            case .changed(let link, _): changed.insert(link.ifindex)
             case .deleted(let ifindex, let last):
                 verdicts[ifindex] = nil
                 JSONLines.emit(LinkObserveMode.Line(event: "deleted", ifindex: ifindex, name: last?.name))
@@ -140,25 +139,26 @@ private final class LinkObserver {
         }
         let all = watch.current
         let mode: GuardMode = options.cut ? .enforce : .audit
-        for link in all {
-            let verdict = LinkPolicy.decide(link, profile: options.profile, allLinks: all, mode: mode)
-            guard changed[link.ifindex] != nil || verdicts[link.ifindex] != verdict else { continue }
+        let judged = LinkJudgement.judge(all, previous: verdicts, authorizer: enforcer.authorizer) {
+            LinkPolicy.decide($0, profile: options.profile, allLinks: all, mode: mode)
+        }
+        for judgement in judged {
+            let link = judgement.link, verdict = judgement.verdict
             verdicts[link.ifindex] = verdict
-            JSONLines.emit(LinkObserveMode.Line(event: event, link: link, verdict: verdict, severity: verdict.severity))
-            if verdict.enforcesCut { cut(link, receivedAt: receivedAt) }
+            if changed.contains(link.ifindex) || judgement.previous != verdict {
+                JSONLines.emit(LinkObserveMode.Line(event: event, link: link, verdict: verdict, severity: verdict.severity,
+                                                    recorded: judgement.recorded))
+            }
+            if judgement.mustCut { cut(link, receivedAt: receivedAt) }
         }
     }
 
     private func cut(_ link: LinkObservation, receivedAt: ContinuousClock.Instant?) {
         let result = enforcer.cut(link)
         guard result.setDown || result.usbDeauthorized != nil || !result.succeeded else { return }
-        let latency = receivedAt.map { instant -> Int in
-            let elapsed = ContinuousClock.now - instant
-            return Int(elapsed.components.seconds) * 1_000_000 + Int(elapsed.components.attoseconds / 1_000_000_000_000)
-        }
         JSONLines.emit(LinkObserveMode.Line(
             event: result.succeeded ? "cut" : "cut-failed", ifindex: link.ifindex, name: link.name, setDown: result.setDown,
-            usbDeauthorized: result.usbDeauthorized, latencyMicros: latency,
+            usbDeauthorized: result.usbDeauthorized, latencyMicros: receivedAt.map { LinkJudgement.cutLatencyMicros(since: $0) },
             error: result.failures.isEmpty ? nil : result.failures.joined(separator: "; ")))
     }
 }
