@@ -23,7 +23,7 @@ final class ControlServer: @unchecked Sendable {
     private var acceptor: ReadinessLoop?
 
     init(path: String, group: String, service: InventoryService, guardian: Guard, broadcaster: Broadcaster,
-         roles: RoleMap, logger: Logger) throws(LedgerError) {
+         roles: RoleMap, logger: Logger) throws(ControlSocketError) {
         self.path = path
         self.service = service
         self.guardian = guardian
@@ -36,11 +36,8 @@ final class ControlServer: @unchecked Sendable {
     deinit { close(listener) }
 
     /// A stale socket from a killed daemon is replaced; the directory is made if missing.
-    private static func listen(path: String, group: String, logger: Logger) throws(LedgerError) -> Int32 {
-        func fail(_ what: String) -> LedgerError {
-            LedgerError(.storage, zh: "无法建立控制套接字 \(path)：\(what)（\(String(cString: strerror(errno)))）",
-                        en: "cannot create the control socket \(path): \(what) (\(String(cString: strerror(errno))))")
-        }
+    private static func listen(path: String, group: String, logger: Logger) throws(ControlSocketError) -> Int32 {
+        func fail(_ step: String) -> ControlSocketError { .setup(path: path, step: step, code: errno) }
         let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         if !directory.isEmpty { mkdir(directory, 0o755) }
         guard UnixSocketAddress.with(path, { _, _ in true }) != nil else { throw fail("path too long") }
@@ -49,7 +46,7 @@ final class ControlServer: @unchecked Sendable {
         let answered = UnixSocketAddress.with(path) { connect(probe, $0, $1) } == 0
         close(probe)
         if answered {
-            throw LedgerError(.conflict, zh: "另一个 mediad 正在 \(path) 上运行", en: "another mediad is already running on \(path)")
+            throw .alreadyRunning(path: path)
         }
         unlink(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -82,14 +79,14 @@ final class ControlServer: @unchecked Sendable {
 
     /// Starts accepting on a thread asleep in poll(2); each connection gets a thread of its own.
     /// Plain threads, not Dispatch: Dispatch's worker pool would wake the idle daemon every second.
-    func start() throws(LedgerError) {
+    func start() throws(ControlSocketError) {
         let flags = fcntl(listener, F_GETFL)
         _ = fcntl(listener, F_SETFL, flags | O_NONBLOCK)
         do {
             acceptor = try ReadinessLoop(name: "mediad-accept", fd: listener,
                                          onReadable: { [weak self] in self?.acceptAll() }, onStop: {})
         } catch {
-            throw LedgerError(.storage, zh: "无法启动控制套接字线程：\(error)", en: "cannot start the control socket's thread: \(error)")
+            throw .acceptThread(error.description)
         }
     }
 
