@@ -60,14 +60,7 @@ extension ControlServer {
 
     /// All of `bytes`, or false once the peer is gone or the send timeout passed.
     static func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, flags: Int32) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let written = Glibc.send(fd, bytes.baseAddress! + offset, bytes.count - offset, flags)
-            if written < 0, errno == EINTR { continue }
-            if written <= 0 { return false }
-            offset += written
-        }
-        return true
+        Descriptor.transferAll(bytes) { Glibc.send(fd, $0.baseAddress, $0.count, flags) }
     }
 }
 

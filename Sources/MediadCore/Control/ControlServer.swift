@@ -11,6 +11,12 @@ import Logging
 final class ControlServer: @unchecked Sendable {
     static let maxConnections = 32
     static let readTimeoutSeconds = 10
+    /// Connections the kernel queues before `accept`; more are refused by the kernel.
+    static let backlog: Int32 = 64
+    /// At close, unread input up to this much is drained (see `closeGracefully`), for at most
+    /// `drainTimeoutSeconds`.
+    static let drainLimit = 4 << 20
+    static let drainTimeoutSeconds = 1
 
     let path: String
     let service: InventoryService
@@ -67,7 +73,7 @@ final class ControlServer: @unchecked Sendable {
             logger.warning("the socket group does not exist; only root can connect", metadata: ["GROUP": "\(group)"])
         }
         chmod(path, 0o660)
-        guard Glibc.listen(fd, 64) == 0 else { close(fd); throw fail("listen") }
+        guard Glibc.listen(fd, Self.backlog) == 0 else { close(fd); throw fail("listen") }
         return fd
     }
 
@@ -194,11 +200,11 @@ final class ControlServer: @unchecked Sendable {
     /// reply (an error about an oversized request, say). Half-close, drain a bounded amount, close.
     private func closeGracefully(_ fd: Int32) {
         shutdown(fd, Int32(SHUT_WR))
-        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        var timeout = timeval(tv_sec: Self.drainTimeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var buffer = [UInt8](repeating: 0, count: 65536)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var drained = 0
-        while drained < 4 << 20 {
+        while drained < Self.drainLimit {
             let got = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if got <= 0 { break }
             drained += got
@@ -214,13 +220,8 @@ final class ControlServer: @unchecked Sendable {
 
     private func readExactly(_ fd: Int32, _ count: Int) -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: count)
-        var offset = 0
-        while offset < count {
-            let got = buffer[offset...].withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if got <= 0 { return nil }
-            offset += got
-        }
-        return buffer
+        let complete = buffer.withUnsafeMutableBytes { Descriptor.fillAll($0) { recv(fd, $0.baseAddress, $0.count, 0) } }
+        return complete ? buffer : nil
     }
 
     /// Waits, on this connection's thread, for work done on the Guard actor.

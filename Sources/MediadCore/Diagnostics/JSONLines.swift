@@ -27,12 +27,7 @@ enum JSONLines {
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if count < 0, errno == EINTR { continue }
-            if count <= 0 { exit(EXIT_FAILURE) }   // stdout closed: nobody is listening
-            offset += count
-        }
+        let written = bytes.withUnsafeBytes { Descriptor.transferAll($0) { Glibc.write(fd, $0.baseAddress, $0.count) } }
+        if !written { exit(EXIT_FAILURE) }   // stdout closed: nobody is listening
     }
 }

@@ -61,10 +61,13 @@ final class LinkMonitor: Sendable {
     /// Stops delivering; the stream finishes once the reader thread has let go of the socket.
     func stop() { reader.stop() }
 
-    /// Receives until the socket is empty, so a burst is handled in one wake-up. Bounded, so a
+    /// Failed or forged datagrams one wake-up reads before it waits for the next readiness, so a
     /// socket that keeps failing cannot pin the reader.
+    static let errorsPerWakeUp = 64
+
+    /// Receives until the socket is empty, so a burst is handled in one wake-up.
     private static func drain(_ socket: NetlinkSocket, _ deliver: (LinkMonitorEvent) -> Void) {
-        var errorsLeft = 64
+        var errorsLeft = errorsPerWakeUp
         while errorsLeft > 0 {
             switch socket.receive() {
             case .datagram(let bytes, let fromKernel):

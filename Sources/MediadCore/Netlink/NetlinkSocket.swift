@@ -61,21 +61,26 @@ final class NetlinkSocket: Sendable {
     /// anything larger is reported as truncated, never half-read.
     static let datagramLimit = 1 << 16
 
+    /// sockaddr_nl, which Glibc does not import: family (u16), padding (u16), port (u32; the
+    /// kernel's is 0), multicast groups (u32).
+    private static let portOffset = 4
+    private static let groupsOffset = 8
+    private static let addressLength = socklen_t(12)
+
     /// - Parameter groups: RTMGRP_* bits to subscribe to (0 for a request socket).
     init(groups: UInt32 = 0) throws(NetlinkError) {
         let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue),
                         NL.familyRoute)
         guard fd >= 0 else { throw .system(operation: "socket(AF_NETLINK, NETLINK_ROUTE)", code: errno) }
         self.fd = fd
-        // sockaddr_nl: family (u16), pad (u16), pid (u32, 0 = let the kernel choose), groups (u32).
+        // Port 0: the kernel chooses this socket's port.
         var address = sockaddr_storage()
-        let length = withUnsafeMutableBytes(of: &address) { raw -> socklen_t in
+        withUnsafeMutableBytes(of: &address) { raw in
             raw.storeBytes(of: UInt16(AF_NETLINK), toByteOffset: 0, as: UInt16.self)
-            raw.storeBytes(of: groups, toByteOffset: 8, as: UInt32.self)
-            return 12
+            raw.storeBytes(of: groups, toByteOffset: Self.groupsOffset, as: UInt32.self)
         }
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, Self.addressLength) }
         }
         guard result == 0 else { throw .system(operation: "bind(AF_NETLINK, groups 0x\(String(groups, radix: 16)))", code: errno) }
     }
@@ -100,18 +105,17 @@ final class NetlinkSocket: Sendable {
     func send(_ bytes: [UInt8], operation: String) throws(NetlinkError) {
         var address = sockaddr_storage()
         withUnsafeMutableBytes(of: &address) { $0.storeBytes(of: UInt16(AF_NETLINK), toByteOffset: 0, as: UInt16.self) }
-        while true {
-            let sent = bytes.withUnsafeBytes { buffer in
+        let sent = Descriptor.retryingInterrupts {
+            bytes.withUnsafeBytes { buffer in
                 withUnsafePointer(to: &address) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        sendto(fd, buffer.baseAddress, buffer.count, 0, $0, 12)
+                        sendto(fd, buffer.baseAddress, buffer.count, 0, $0, Self.addressLength)
                     }
                 }
             }
-            if sent == bytes.count { return }
-            if sent < 0, errno == EINTR { continue }
-            throw .system(operation: "send \(operation)", code: sent < 0 ? errno : EMSGSIZE)
         }
+        if sent == bytes.count { return }
+        throw .system(operation: "send \(operation)", code: sent < 0 ? errno : EMSGSIZE)
     }
 
     /// One datagram, without blocking.
@@ -119,37 +123,32 @@ final class NetlinkSocket: Sendable {
         var buffer = [UInt8](repeating: 0, count: Self.datagramLimit)
         var address = sockaddr_storage()
         var addressLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { raw in
+        let count = Descriptor.retryingInterrupts {
+            buffer.withUnsafeMutableBytes { raw in
                 withUnsafeMutablePointer(to: &address) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                         recvfrom(fd, raw.baseAddress, raw.count, Int32(MSG_TRUNC | MSG_DONTWAIT), $0, &addressLength)
                     }
                 }
             }
-            if count < 0 {
-                switch errno {
-                case EINTR: continue
-                case EAGAIN: return .empty
-                case ENOBUFS: return .overflow
-                default: return .failed(.system(operation: "recv", code: errno))
-                }
-            }
-            if count > buffer.count { return .truncated }
-            buffer.removeSubrange(count...)
-            let port = withUnsafeBytes(of: &address) { $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self) }
-            let family = withUnsafeBytes(of: &address) { $0.loadUnaligned(fromByteOffset: 0, as: UInt16.self) }
-            return .datagram(buffer, fromKernel: family == UInt16(AF_NETLINK) && port == 0)
         }
+        if count < 0 {
+            switch errno {
+            case EAGAIN: return .empty
+            case ENOBUFS: return .overflow
+            default: return .failed(.system(operation: "recv", code: errno))
+            }
+        }
+        if count > buffer.count { return .truncated }
+        buffer.removeSubrange(count...)
+        let port = withUnsafeBytes(of: &address) { $0.loadUnaligned(fromByteOffset: Self.portOffset, as: UInt32.self) }
+        let family = withUnsafeBytes(of: &address) { $0.loadUnaligned(fromByteOffset: 0, as: UInt16.self) }
+        return .datagram(buffer, fromKernel: family == UInt16(AF_NETLINK) && port == 0)
     }
 
     /// Waits until a datagram is queued or `milliseconds` pass; false on timeout.
     func waitReadable(milliseconds: Int32) -> Bool {
         var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        while true {
-            let result = poll(&descriptor, 1, milliseconds)
-            if result < 0, errno == EINTR { continue }
-            return result > 0
-        }
+        return Descriptor.retryingInterrupts { poll(&descriptor, 1, milliseconds) } > 0
     }
 }

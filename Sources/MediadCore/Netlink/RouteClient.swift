@@ -22,10 +22,12 @@ final class RouteClient: Sendable {
         self.timeoutMilliseconds = timeoutMilliseconds
     }
 
-    /// Every message of one dump, up to NLMSG_DONE. A dump the kernel marks as interrupted
-    /// (the table changed under it) is repeated, up to three times.
+    /// A dump the kernel marks as interrupted (the table changed under it) is tried this many times.
+    static let dumpAttempts = 3
+
+    /// Every message of one dump, up to NLMSG_DONE, tried again while the kernel marks it interrupted.
     func dump(_ what: NetlinkRequest.Dump) throws(NetlinkError) -> [NetlinkMessage] {
-        for _ in 0..<3 {
+        for _ in 0..<Self.dumpAttempts {
             let (messages, interrupted) = try exchange(operation: "dump \(what.rawValue)") { NetlinkRequest.dump(what, sequence: $0) }
             if !interrupted { return messages }
         }
@@ -60,8 +62,7 @@ final class RouteClient: Sendable {
             var interrupted = false
             let deadline = ContinuousClock.now + .milliseconds(Int(timeoutMilliseconds))
             while true {
-                let left = deadline - ContinuousClock.now
-                let milliseconds = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+                let milliseconds = Self.milliseconds(deadline - ContinuousClock.now)
                 guard milliseconds > 0, socket.waitReadable(milliseconds: milliseconds) else { throw .timeout(operation: operation) }
                 let bytes: [UInt8]
                 switch socket.receive() {
@@ -88,6 +89,14 @@ final class RouteClient: Sendable {
             }
         }
     }
+
+    /// Whole milliseconds, for poll(2): a timeout less than one left counts as none left.
+    private static func milliseconds(_ duration: Duration) -> Int32 {
+        let (seconds, attoseconds) = duration.components
+        return Int32(clamping: seconds * 1000 + attoseconds / attosecondsPerMillisecond)
+    }
+
+    private static let attosecondsPerMillisecond: Int64 = 1_000_000_000_000_000
 
     /// Discards whatever an earlier, timed-out request left queued.
     private func drainStale() {

@@ -52,11 +52,9 @@ final class ReadinessLoop: Sendable {
         while true {
             watched[0].revents = 0
             watched[1].revents = 0
-            let count = poll(&watched, nfds_t(watched.count), -1)
-            if count < 0 {
-                if errno == EINTR { continue }
-                return // poll itself failed: stop rather than spin; the owner's stream ends.
-            }
+            let count = Descriptor.retryingInterrupts { poll(&watched, nfds_t(watched.count), -1) }
+            // poll itself failed: stop rather than spin; the owner's stream ends.
+            if count < 0 { return }
             if watched[1].revents != 0 { return }
             if watched[0].revents & Int16(POLLNVAL) != 0 { return }
             if watched[0].revents != 0 { onReadable() }
