@@ -165,10 +165,10 @@ func decisionBench(_ args: Arguments) throws {
             var f: [Double] = [], p: [Double] = [], r: [Double] = []
             for (n, device) in devices.enumerated() {
                 let t0 = now()
-                let judged = try recorder.judge([(device, .attach)], at: Clock.system.now(), config: config)
+                let judged = try recorder.judge([(device, .attach)], at: WallClock.system.now(), config: config)
                 let t1 = now()
                 // The anatomy, on the same device: each step in its own call.
-                let clock = Clock.system.now()
+                let clock = WallClock.system.now()
                 let a0 = now()
                 let facts = try recorder.facts(for: device, today: clock.localDay)
                 let a1 = now()
@@ -189,7 +189,7 @@ func decisionBench(_ args: Arguments) throws {
             while start + group <= devices.count {
                 let slice = devices[start..<start + group].map { (device: $0, kind: GuardEventKind.attach) }
                 let t0 = now()
-                _ = try recorder.judge(slice, at: Clock.system.now(), config: config)
+                _ = try recorder.judge(slice, at: WallClock.system.now(), config: config)
                 perDevice.append(Double(now() - t0) / 1e6 / Double(group))
                 start += group
             }

@@ -105,30 +105,3 @@ public struct Violation: Sendable, Hashable, Codable {
         self.reason = reason
     }
 }
-
-/// What the guard does about a device: a value, so it can be logged, stored, tested and replayed.
-public struct Verdict: Sendable, Hashable, Codable {
-    /// What is written to the device's own `authorized` file.
-    public var decision: Decision
-    /// Per-interface decisions; used when the device is allowed but some interfaces are not.
-    public var interfaces: [InterfaceDecision]
-    public var violations: [Violation]
-    /// The ledger entry the device matched, if any.
-    public var medium: Medium?
-    /// True when the mode was audit: the decision is what enforce mode would have done, and the
-    /// daemon authorizes the device anyway.
-    public var audited: Bool
-    /// Set when a classified medium of a lower level is used here and the configuration says
-    /// `raise`: the level the ledger must give the medium, recorded with the verdict.
-    public var raiseTo: Level?
-
-    public init(decision: Decision, interfaces: [InterfaceDecision] = [], violations: [Violation] = [],
-                medium: Medium? = nil, audited: Bool = false, raiseTo: Level? = nil) {
-        self.decision = decision
-        self.interfaces = interfaces
-        self.violations = violations
-        self.medium = medium
-        self.audited = audited
-        self.raiseTo = raiseTo
-    }
-}

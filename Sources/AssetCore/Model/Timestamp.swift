@@ -7,7 +7,7 @@ import Darwin
 /// An instant, kept as whole seconds since the epoch and written as ISO 8601 UTC
 /// (`2026-11-22T09:30:00Z`) so that the ledger sorts and reads the same on every machine.
 ///
-/// The clock is always passed in (see `Clock`), never read inside a rule, so rules are testable.
+/// The clock is always passed in (see `WallClock`), never read inside a rule, so rules are testable.
 public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public let secondsSinceEpoch: Int64
 
@@ -94,19 +94,21 @@ private extension Int64 {
     func floorDiv(_ d: Int64) -> Int64 { self >= 0 ? self / d : (self - d + 1) / d }
 }
 
-/// Where "now" comes from. Production reads the system clock; tests pass a fixed one.
-public struct Clock: Sendable {
+/// Where "now" comes from. Production reads the system clock; tests pass a fixed one. Named for
+/// the wall-clock time it gives (seconds in UTC) and so that it never hides the standard library's
+/// `Clock` protocol from a file that imports AssetCore.
+public struct WallClock: Sendable {
     public let now: @Sendable () -> Timestamp
 
     public init(now: @escaping @Sendable () -> Timestamp) {
         self.now = now
     }
 
-    public static let system = Clock {
+    public static let system = WallClock {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Timestamp(secondsSinceEpoch: Int64(spec.tv_sec))
     }
 
-    public static func fixed(_ timestamp: Timestamp) -> Clock { Clock { timestamp } }
+    public static func fixed(_ timestamp: Timestamp) -> WallClock { WallClock { timestamp } }
 }

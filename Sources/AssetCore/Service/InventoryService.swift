@@ -5,9 +5,9 @@ import GRDB
 /// two paths can never disagree.
 public final class InventoryService: Sendable {
     public let store: LedgerStore
-    let clock: Clock
+    let clock: WallClock
 
-    public init(store: LedgerStore, clock: Clock = .system) {
+    public init(store: LedgerStore, clock: WallClock = .system) {
         self.store = store
         self.clock = clock
     }

@@ -15,7 +15,7 @@ actor Guard {
     let config: GuardConfig
     let reader: ObservationReader
     let authorizer: SysfsAuthorizer
-    let clock: Clock
+    let clock: WallClock
     let logger: Logger
     let broadcaster: Broadcaster
     let startedAt: Timestamp
@@ -34,7 +34,7 @@ actor Guard {
     var heldChildren = HeldChildren()
 
     init(recorder: GuardRecorder, config: GuardConfig, reader: ObservationReader = ObservationReader(),
-         authorizer: SysfsAuthorizer = SysfsAuthorizer(), clock: Clock = .system, logger: Logger,
+         authorizer: SysfsAuthorizer = SysfsAuthorizer(), clock: WallClock = .system, logger: Logger,
          broadcaster: Broadcaster = Broadcaster(), links: sending LinkWatch? = nil) {
         self.recorder = recorder
         self.config = config
