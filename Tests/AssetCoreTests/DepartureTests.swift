@@ -1,43 +1,27 @@
 @testable import AssetCore
 import Testing
 
-/// An answer the test did not expect: thrown, so the test fails and says what came back.
-struct UnexpectedResponse: Error, CustomStringConvertible {
-    let response: Response
-    var description: String { "unexpected response: \(response)" }
-}
-
 extension Fixture {
     func violations() throws -> [ViolationRecord] {
-        let response = try run(.violationsList(ViolationFilter()))
-        guard case .violations(let list) = response else { throw UnexpectedResponse(response: response) }
-        return list
+        try answer(.violationsList(ViolationFilter()), \.violations)
     }
 
     func people(declassifying: Bool = false) throws -> [Person] {
-        let response = try run(.personList(PeopleFilter(declassifying: declassifying)))
-        guard case .people(let list) = response else { throw UnexpectedResponse(response: response) }
-        return list
+        try answer(.personList(PeopleFilter(declassifying: declassifying)), \.people)
     }
 
     func history(_ number: String) throws -> [Movement] {
-        let response = try run(.mediaHistory(number: number))
-        guard case .movements(_, let list) = response else { throw UnexpectedResponse(response: response) }
-        return list
+        try answer(.mediaHistory(number: number), \.movements)
     }
 
     func trail(_ entity: String? = nil, _ key: String? = nil) throws -> [TrailEntry] {
-        let response = try run(.auditLog(entity: entity, key: key))
-        guard case .trail(let rows) = response else { throw UnexpectedResponse(response: response) }
-        return rows
+        try answer(.auditLog(entity: entity, key: key), \.trail)
     }
 
     func depart(_ id: String, _ day: String, until ends: String? = nil, pending: Bool = false, note: String? = nil) throws -> [Medium] {
         let departure = Departure(id: id, day: Day(parsing: day)!, declassificationEnds: ends.flatMap { Day(parsing: $0) },
                                   pendingHandback: pending, note: note)
-        let response = try run(.personDepart(departure))
-        guard case .departed(_, let held) = response else { throw UnexpectedResponse(response: response) }
-        return held
+        return try answer(.personDepart(departure), \.departed).stillHeld
     }
 
     func loan(_ number: String, to person: String) throws {
@@ -173,7 +157,7 @@ extension Fixture {
         #expect(try f.violations().allSatisfy { $0.status == .acknowledged })
         #expect(try f.trail("violation").filter { $0.field == "status" && $0.newValue?.hasPrefix("acknowledged") == true }.count == 4)
         let verification = try f.run(.auditVerify)
-        guard case .verification(let result) = verification else { throw UnexpectedResponse(response: verification) }
+        let result = try answer(verification, \.verification)
         #expect(result.intact)
     }
 

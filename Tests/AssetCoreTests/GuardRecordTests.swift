@@ -26,18 +26,18 @@ import Testing
         let (f, recorder) = try setUp()
         let device = PolicyTests.stick(capacity: 15_376_318_464)
         #expect(try observe(recorder, device).decision == .block)
-        guard case .violations(let open) = try f.run(.violationsList(ViolationFilter(openOnly: true))) else { return }
+        let open = try f.answer(.violationsList(ViolationFilter(openOnly: true)), \.violations)
         #expect(open.map(\.type) == [.unregisteredMedium])
         #expect(open.first?.outcome == .blocked && open.first?.computer == "PC-001")
 
-        guard case .medium(let detail) = try f.run(.mediaRegisterLastUnregistered(
-            MediumRegistration(kind: .usbStick, level: .secret, holder: "P001"))) else { return }
+        let detail = try f.answer(.mediaRegisterLastUnregistered(
+            MediumRegistration(kind: .usbStick, level: .secret, holder: "P001")), \.medium)
         #expect(detail.medium.identity?.serial == "4C530001230101104353")
         #expect(detail.medium.identity?.capacityBytes == 15_376_318_464, "capacity learnt from the block device")
         #expect(try observe(recorder, device).decision == .allow)
         #expect(ledgerError { try f.run(.mediaRegisterLastUnregistered(MediumRegistration(kind: .usbStick, level: .secret, holder: "P001"))) }?.kind == .notFound,
                 "once registered it is no longer the last unregistered device")
-        guard case .events(let events) = try f.run(.events(since: nil, limit: 10)) else { return }
+        let events = try f.answer(.events(since: nil, limit: 10), \.events)
         #expect(events.map(\.decision) == [.block, .allow])
         #expect(events.last?.mediumNumber == detail.medium.number)
     }
@@ -59,10 +59,10 @@ import Testing
         #expect(judged.map(\.verdict.decision) == [.allow, .block])
         #expect(judged.map(\.device.port) == ["1-1", "1-2"], "the group keeps its order")
         #expect(judged.first?.verdict.medium?.number == number)
-        guard case .events(let events) = try f.run(.events(since: nil, limit: 10)) else { return }
+        let events = try f.answer(.events(since: nil, limit: 10), \.events)
         #expect(Set(events.map { "\($0.port ?? "") \($0.decision?.rawValue ?? "") \($0.mediumNumber ?? "-")" })
                 == ["1-1 allow \(number)", "1-2 block -"])
-        guard case .violations(let open) = try f.run(.violationsList(ViolationFilter(openOnly: true))) else { return }
+        let open = try f.answer(.violationsList(ViolationFilter(openOnly: true)), \.violations)
         #expect(open.map(\.type) == [.unregisteredMedium] && open.first?.serial == "UNREG0002")
     }
 
@@ -78,18 +78,18 @@ import Testing
         }
         #expect(ledgerError { _ = try recorder.judge([(stick("FIRST", port: "1-1"), .attach), (stick("REFUSED", port: "1-2"), .attach)],
                                                  at: Fixture.now, config: GuardConfig()) } != nil)
-        guard case .events(let events) = try f.run(.events(since: nil, limit: 10)) else { return }
+        let events = try f.answer(.events(since: nil, limit: 10), \.events)
         #expect(events.isEmpty)
-        guard case .violations(let all) = try f.run(.violationsList(ViolationFilter())) else { return }
+        let all = try f.answer(.violationsList(ViolationFilter()), \.violations)
         #expect(all.isEmpty)
     }
 
     @Test func aRehearsalLeavesNoTrace() throws {
         let (f, recorder) = try setUp()
         recorder.rehearse(config: GuardConfig(), at: Fixture.now)
-        guard case .events(let events) = try f.run(.events(since: nil, limit: 10)) else { return }
+        let events = try f.answer(.events(since: nil, limit: 10), \.events)
         #expect(events.isEmpty)
-        guard case .violations(let all) = try f.run(.violationsList(ViolationFilter())) else { return }
+        let all = try f.answer(.violationsList(ViolationFilter()), \.violations)
         #expect(all.isEmpty, "the made-up device is unregistered, but its violation is rolled back too")
     }
 
@@ -103,11 +103,11 @@ import Testing
         #expect(ledgerError { try f.run(.violationAck(id: 99, note: "x"), as: officer) }?.kind == .notFound)
         try f.run(.violationAck(id: 1, note: "已处置: 收回"), as: officer)
         #expect(ledgerError { try f.run(.violationAck(id: 1, note: "again"), as: officer) }?.kind == .validation)
-        guard case .violations(let all) = try f.run(.violationsList(ViolationFilter())) else { return }
+        let all = try f.answer(.violationsList(ViolationFilter()), \.violations)
         #expect(all.first?.status == .acknowledged && all.first?.acknowledgedBy == "officer" && all.first?.note == "已处置: 收回")
-        guard case .violations(let open) = try f.run(.violationsList(ViolationFilter(openOnly: true))) else { return }
+        let open = try f.answer(.violationsList(ViolationFilter(openOnly: true)), \.violations)
         #expect(open.isEmpty)
-        guard case .verification(let v) = try f.run(.auditVerify) else { return }
+        let v = try f.answer(.auditVerify, \.verification)
         #expect(v.intact)
     }
 
@@ -116,7 +116,7 @@ import Testing
         var audit = GuardConfig()
         audit.mode = .audit
         try observe(recorder, PolicyTests.stick(), config: audit)
-        guard case .violations(let list) = try f.run(.violationsList(ViolationFilter())) else { return }
+        let list = try f.answer(.violationsList(ViolationFilter()), \.violations)
         #expect(list.map(\.outcome) == [.audited])
     }
 }

@@ -33,17 +33,15 @@ import Testing
         try source.run(.mediaUpdate(number: n, changes: change))
         try source.stick(serial: "AA00BB11CC22")
         try source.move(.loan, "U-2026-0002") { $0.person = "P002"; $0.approver = "王五"; $0.dueDate = Day(parsing: "2026-12-10") }
-        guard case .media(let media) = try source.run(.mediaList(MediaFilter())) else { return }
+        let media = try source.answer(.mediaList(MediaFilter()), \.media)
 
         for language in Language.allCases {
             let target = try Fixture()
             try target.person("P001", "张三")
             try target.person("P002", "李四")
-            guard case .imported(let numbers) = try target.run(.mediaImport(csv: MediaCSV.export(media, language: language))) else {
-                Issue.record("no import"); return
-            }
+            let numbers = try target.answer(.mediaImport(csv: MediaCSV.export(media, language: language)), \.imported)
             #expect(numbers == media.map(\.number))
-            guard case .media(let copied) = try target.run(.mediaList(MediaFilter())) else { return }
+            let copied = try target.answer(.mediaList(MediaFilter()), \.media)
             #expect(copied == media, "round trip in \(language)")
         }
     }
@@ -76,7 +74,7 @@ import Testing
         for line in 3...8 { #expect(text.contains("line \(line):"), "line \(line) is reported: \(text)") }
         #expect(!text.contains("line 2:"))
         #expect(text.contains("U-1"), "the duplicate names the medium")
-        guard case .media(let media) = try f.run(.mediaList(MediaFilter())) else { return }
+        let media = try f.answer(.mediaList(MediaFilter()), \.media)
         #expect(media.isEmpty, "all or nothing")
     }
 

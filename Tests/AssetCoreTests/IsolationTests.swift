@@ -95,7 +95,7 @@ import Testing
         clear.lanPrefixes = []
         #expect(ledgerError { try f.run(.hostSet(clear)) }?.kind == .validation, "taking the prefixes away")
         let response = try f.run(.hostShow)
-        guard case .computer(let host) = response else { Issue.record("no host: \(response)"); return }
+        let host = try answer(response, \.computer)
         #expect(host.level == .confidential && host.network == .internal && host.lanPrefixes == ["10.8.0.0/16"])
     }
 
@@ -112,7 +112,7 @@ import Testing
         badPrefix.lanPrefixes = ["10.8.0.0/99"]
         #expect(ledgerError { try f.run(.computerAdd(badPrefix)) }?.kind == .validation, "prefixes must parse")
         let response = try f.run(.computerList)
-        guard case .computers(let list) = response else { Issue.record("no list: \(response)"); return }
+        let list = try answer(response, \.computers)
         #expect(list.map(\.assetNumber) == ["PC-003", "PC-004"])
     }
 }

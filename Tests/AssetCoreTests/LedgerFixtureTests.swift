@@ -21,7 +21,7 @@ import Testing
 
     @Test func everyMediumIsAsItWasWritten() throws {
         let f = try open()
-        guard case .media(let media) = try f.run(.mediaList(MediaFilter())) else { Issue.record("not a media listing"); return }
+        let media = try f.answer(.mediaList(MediaFilter()), \.media)
         let rows = media.map { [$0.number, $0.kind.rawValue, $0.level.rawValue, $0.state.rawValue, $0.holder, $0.borrower ?? "-"] }
         #expect(rows.sorted { $0[0] < $1[0] } == [
             ["GP-OLD-1", "optical", "secret", "in-service", "P001", "-"],
@@ -40,42 +40,42 @@ import Testing
 
     @Test func peopleComputersAndTheHostAreAsTheyWereWritten() throws {
         let f = try open()
-        guard case .people(let people) = try f.run(.personList(PeopleFilter())) else { Issue.record("not a person listing"); return }
+        let people = try f.answer(.personList(PeopleFilter()), \.people)
         #expect(people.map(\.id).sorted() == ["P001", "P002", "P003"])
         let left = try #require(people.first { $0.id == "P003" })
         #expect(left.departedOn == Day(parsing: "2026-11-01"))
         #expect(left.declassificationEnds == Day(parsing: "2027-11-01"))
         #expect(left.department == "保密办")
-        guard case .computer(let host) = try f.run(.hostShow) else { Issue.record("not the host"); return }
+        let host = try f.answer(.hostShow, \.computer)
         #expect(host.assetNumber == "PC-001" && host.level == .secret && host.network == .standalone)
         #expect(host.keyArea && host.location == "301室" && host.diskSerials == ["WD-123"])
         #expect(host.macAddresses == ["02:00:00:00:00:01"])
-        guard case .computers(let computers) = try f.run(.computerList) else { Issue.record("not a computer listing"); return }
+        let computers = try f.answer(.computerList, \.computers)
         #expect(computers.map(\.assetNumber).sorted() == ["PC-001", "PC-002"])
     }
 
     @Test func movementsTrailAndTheGuardsRecordsAreIntact() throws {
         let f = try open()
-        guard case .movements(_, let moves) = try f.run(.mediaHistory(number: "GP-OLD-1")) else { Issue.record("no history"); return }
+        let moves = try f.answer(.mediaHistory(number: "GP-OLD-1"), \.movements)
         #expect(moves.map(\.kind) == [.register, .reclassify])
         #expect(moves.last?.fromLevel == .topSecret && moves.last?.toLevel == .secret)
         #expect(moves.last?.approver == "李四" && moves.last?.reason == "定密期限届满")
-        guard case .movements(_, let destroyed) = try f.run(.mediaHistory(number: "U-2026-0002")) else { Issue.record("no history"); return }
+        let destroyed = try f.answer(.mediaHistory(number: "U-2026-0002"), \.movements)
         #expect(destroyed.map(\.kind) == [.register, .retire, .destroy])
         #expect(destroyed.last?.method == "shred" && destroyed.last?.witness == "王五")
 
-        guard case .verification(let verification) = try f.run(.auditVerify) else { Issue.record("no verification"); return }
+        let verification = try f.answer(.auditVerify, \.verification)
         #expect(verification.problems.isEmpty, "the hash chain written by the previous release still verifies")
         #expect(try f.store.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM trail") } == 24)
 
-        guard case .events(let events) = try f.run(.events(since: nil, limit: 100)) else { Issue.record("no events"); return }
+        let events = try f.answer(.events(since: nil, limit: 100), \.events)
         let kinds: [String] = events.map(\.kind.rawValue).sorted()
         #expect(kinds == ["attach", "attach", "detach", "guard-start", "guard-stop"])
         let allowed = try #require(events.first { $0.decision == .allow })
         #expect(allowed.mediumNumber == "U-2026-0001")
         #expect(allowed.observation?.serial == "4C530001230101104353", "the stored observation still decodes")
         #expect(allowed.observation?.recordingMarks == nil)
-        guard case .violations(let violations) = try f.run(.violationsList(ViolationFilter())) else { Issue.record("no violations"); return }
+        let violations = try f.answer(.violationsList(ViolationFilter()), \.violations)
         #expect(violations.map { [$0.type.rawValue, $0.status.rawValue, $0.outcome.rawValue, $0.serial ?? "-", $0.note ?? "-"] }
                 == [["unregistered-medium", "acknowledged", "blocked", "STRANGER0001", "已收回"]])
     }
@@ -87,7 +87,7 @@ import Testing
         #expect(applied.contains("v5-key-area-approval"))
         // The new table works on the old ledger.
         try f.run(.mediaKeyArea(KeyAreaApproval(number: "U-2026-0001", approver: "王局长")))
-        guard case .medium(let detail) = try f.run(.mediaShow(number: "U-2026-0001")) else { Issue.record("no medium"); return }
+        let detail = try f.answer(.mediaShow(number: "U-2026-0001"), \.medium)
         #expect(detail.keyAreaApprover == "王局长")
     }
 }

@@ -9,7 +9,7 @@ import Testing
         #expect(try f.stick(serial: "AA00BB11CC23") == "U-2026-0002")
         var disk = MediumRegistration(kind: .optical, level: .confidential, holder: "P001")
         disk.notes = "会议材料"
-        guard case .medium(let d) = try f.run(.mediaRegister(disk)) else { Issue.record("no medium"); return }
+        let d = try f.answer(.mediaRegister(disk), \.medium)
         #expect(d.medium.number == "GP-2026-0001")
         #expect(d.medium.identity == nil)
     }
@@ -64,7 +64,7 @@ import Testing
         let pending = Departure(id: "P001", day: day, declassificationEnds: Day(parsing: "2027-12-01"),
                                 pendingHandback: true, note: "出差在外，返回后清退")
         let response = try f.run(.personDepart(pending))
-        guard case .departed(_, let held) = response else { Issue.record("no departure: \(response)"); return }
+        let held = try answer(response, \.departed).stillHeld
         #expect(held.map(\.number) == [number])
         #expect(ledgerError { try f.run(.personDepart(Departure(id: "P001", day: Day(parsing: "2026-12-02")!))) }?.kind == .validation)
     }
@@ -91,7 +91,7 @@ import Testing
         raise.level = .topSecret
         try f.run(.mediaUpdate(number: number, changes: raise))
         #expect(try f.medium(number).level == .topSecret)
-        guard case .movements(_, let list) = try f.run(.mediaHistory(number: number)) else { Issue.record("no history"); return }
+        let list = try f.answer(.mediaHistory(number: number), \.movements)
         #expect(list.last?.kind == .reclassify && list.last?.fromLevel == .secret && list.last?.toLevel == .topSecret)
     }
 
@@ -103,7 +103,7 @@ import Testing
         #expect(ledgerError { try f.run(.mediaReclassify(Reclassification(number: number, level: .confidential, approver: "李四", reason: " "))) }?.kind == .usage)
         try f.run(.mediaReclassify(Reclassification(number: number, level: .confidential, approver: "李四", reason: "定密期限届满")))
         #expect(try f.medium(number).level == .confidential)
-        guard case .movements(_, let list) = try f.run(.mediaHistory(number: number)) else { Issue.record("no history"); return }
+        let list = try f.answer(.mediaHistory(number: number), \.movements)
         #expect(list.last?.approver == "李四" && list.last?.reason == "定密期限届满")
     }
 }
@@ -128,7 +128,7 @@ import Testing
         var change = MediumChanges()
         change.place = "柜1"
         #expect(ledgerError { try f.run(.mediaUpdate(number: n, changes: change)) }?.kind == .validation)
-        guard case .movements(_, let list) = try f.run(.mediaHistory(number: n)) else { Issue.record("no history"); return }
+        let list = try f.answer(.mediaHistory(number: n), \.movements)
         #expect(list.map(\.kind) == [.register, .loan, .giveBack, .repair, .giveBack, .retire, .destroy])
         #expect(list.last?.witness == "赵六" && list.last?.method == "shred")
     }

@@ -1,5 +1,6 @@
 @testable import AssetCore
 import Foundation
+import Testing
 
 /// A fresh ledger in its own temporary directory, with a fixed clock and a root caller.
 struct Fixture {
@@ -41,13 +42,11 @@ struct Fixture {
         r.productID = "5567"
         r.serial = serial
         r.capacityBytes = 15_376_318_464
-        guard case .medium(let detail) = try run(.mediaRegister(r)) else { fatalError("unexpected response") }
-        return detail.medium.number
+        return try answer(.mediaRegister(r), \.medium).medium.number
     }
 
     func medium(_ number: String) throws -> Medium {
-        guard case .medium(let detail) = try run(.mediaShow(number: number)) else { fatalError("unexpected response") }
-        return detail.medium
+        try answer(.mediaShow(number: number), \.medium).medium
     }
 
     func move(_ kind: MovementKind, _ number: String, _ fill: (inout LifecycleRequest) -> Void = { _ in }) throws {

@@ -18,7 +18,7 @@ import Testing
     }
 
     func verify(_ f: Fixture) throws -> TrailVerification {
-        guard case .verification(let v) = try f.run(.auditVerify) else { fatalError("unexpected response") }
+        let v = try f.answer(.auditVerify, \.verification)
         return v
     }
 
@@ -30,7 +30,7 @@ import Testing
 
     @Test func everyChangeIsRecordedWithActorAndValues() throws {
         let f = try Self.ledgerWithHistory()
-        guard case .trail(let rows) = try f.run(.auditLog(entity: "medium", key: "U-2026-0001")) else { return }
+        let rows = try f.answer(.auditLog(entity: "medium", key: "U-2026-0001"), \.trail)
         let place = rows.first { $0.field == "place" }
         #expect(place?.oldValue == nil && place?.newValue == "密码柜3" && place?.actor.name == "root")
         #expect(rows.contains { $0.action == "loan" && $0.field == "state" && $0.oldValue == "in-service" && $0.newValue == "loaned" })
