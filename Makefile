@@ -23,8 +23,11 @@ RELEASE_FLAGS ?= -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -
                  -Xlinker --no-warn-symbol-ordering
 GROUPS   = mediad mediad-admin mediad-officer mediad-auditor
 
+# systemd: journald and journalctl for test_journal, systemd-analyze for test_systemd (a container
+# may lack them); usbguard: the unit test_systemd scores mediad's hardening against. Without them
+# those tests are skipped, and the integration summary names them.
 APT_PACKAGES = libudev-dev libsqlite3-dev pkg-config sqlite3 util-linux iproute2 \
-               umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi usbguard
+               umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi usbguard systemd
 
 .PHONY: all deps build release test unit-test integration-test run demo clean install uninstall bench
 

@@ -1,14 +1,16 @@
 #!/bin/sh
 # Runs the umockdev integration tests:  tests/integration/run.sh [test names...]
 #   e.g. MEDIAD_BIN=.build-udev/debug/mediad tests/integration/run.sh test_observe
-# Needs root (unshare -n), umockdev, gir1.2-umockdev-1.0 and python3-gi for /usr/bin/python3.
+# Needs root (unshare -n), umockdev, gir1.2-umockdev-1.0 and python3-gi for /usr/bin/python3;
+# test_journal needs journald and journalctl, test_systemd usbguard's unit (`make deps` installs all).
 #
 # Why each piece:
 # - a private network namespace, so raising net.unix.max_dgram_qlen (umockdev's uevent sender
 #   aborts the test once a listener has 10 queued messages at the default) never touches the host;
 # - umockdev-wrapper around the test driver itself: without the preload, uevent() fails;
 # - a fresh TMPDIR per run: testbeds live there and an aborted one is not cleaned up.
-# The last line of output is "N passed, N failed"; the exit status is non-zero on any failure.
+# The last line of output is "N passed, N failed, N skipped: <each skipped test and why>" (CI reads
+# the line's start); the exit status is non-zero on any failure.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -17,7 +19,7 @@ bin=${MEDIAD_BIN:-.build/debug/mediad}
 case $bin in /*) ;; *) bin="$repo/$bin" ;; esac
 if [ ! -x "$bin" ]; then
     echo "mediad binary not found at $bin (build it, or set MEDIAD_BIN)" >&2
-    echo "0 passed, 1 failed"
+    echo "0 passed, 1 failed, 0 skipped"
     exit 1
 fi
 export MEDIAD_BIN="$bin"
@@ -32,6 +34,6 @@ status=$?
 # A crash of the driver itself (umockdev abort) leaves no summary line: print one.
 if [ $status -gt 1 ]; then
     echo "test driver died with status $status"
-    echo "0 passed, 1 failed"
+    echo "0 passed, 1 failed, 0 skipped"
 fi
 exit $status
