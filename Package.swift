@@ -32,9 +32,13 @@ let package = Package(
             pkgConfig: "libudev",
             providers: [.apt(["libudev-dev"])]
         ),
+        // What the system gives and the rules do not decide: threads, user-database look-ups, socket
+        // addresses. No dependencies, so AssetCore stays the brain and the three parts share it.
+        .target(name: "SystemSupport"),
         .target(
             name: "AssetCore",
             dependencies: [
+                "SystemSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The raw SQLite calls of the streamed reports.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -46,6 +50,7 @@ let package = Package(
             name: "MediadCore",
             dependencies: [
                 "AssetCore",
+                "SystemSupport",
                 "CUdev",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -59,6 +64,7 @@ let package = Package(
             name: "mediactl",
             dependencies: [
                 "AssetCore",
+                "SystemSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: leanLinking

@@ -1,5 +1,6 @@
 import AssetCore
 import Foundation
+import SystemSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AssetCore
 import Foundation
+import SystemSupport
 
 /// Options every command takes: which ledger, which language.
 struct GlobalOptions: ParsableArguments {

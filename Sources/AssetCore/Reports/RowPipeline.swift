@@ -1,5 +1,6 @@
 import Dispatch
 import GRDB
+import SystemSupport
 
 /// A listing row's cells, read from SQLite directly (`RawRow`) or from a batch copied out of it
 /// (`BatchRow`). The reports describe their rows against this, once.

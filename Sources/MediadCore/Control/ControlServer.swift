@@ -4,6 +4,7 @@ import Glibc
 import AssetCore
 import Dispatch
 import Logging
+import SystemSupport
 
 /// The control socket: one request per connection (or a stream, for `watch`), peer credentials from
 /// the kernel, roles from the configuration, deny by default. Each connection runs on a thread of

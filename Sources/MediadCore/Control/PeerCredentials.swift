@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import AssetCore
+import SystemSupport
 
 /// Who is on the other end of a Unix socket, as the kernel vouches for them: never what the client
 /// says about itself.

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import AssetCore
 import Logging
+import SystemSupport
 
 /// Where log lines go: the journal's native socket when journald runs, standard error otherwise.
 /// One shared datagram socket; `sendto` on it is safe from any thread.

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import AssetCore
+import SystemSupport
 
 /// A thread asleep in poll(2) on one descriptor: it calls `onReadable` each time the descriptor
 /// has input (or an error to collect), and `onStop` once, on that same thread, after the last

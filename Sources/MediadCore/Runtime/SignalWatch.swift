@@ -1,5 +1,6 @@
 import AssetCore
 import Synchronization
+import SystemSupport
 #if canImport(Glibc)
 import Glibc
 #endif

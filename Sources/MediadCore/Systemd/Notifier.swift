@@ -1,4 +1,5 @@
 import AssetCore
+import SystemSupport
 #if canImport(Glibc)
 import Glibc
 #endif

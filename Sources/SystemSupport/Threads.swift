@@ -6,8 +6,8 @@ import Glibc
 ///
 /// Why not Dispatch queues: the first Dispatch worker thread starts libdispatch's 1 s worker-pool
 /// monitor, and an idle daemon would wake every second for it. A thread blocked in a system call
-/// costs no wake-up at all. In AssetCore because a report printed by the daemon needs a helper
-/// thread too (`RowPipeline`).
+/// costs no wake-up at all. Here rather than in mediad because a report printed by the daemon
+/// needs a helper thread too (AssetCore's `RowPipeline`).
 public enum Threads {
     /// Starts `body` on a new detached thread named `name` (at most 15 bytes are kept: Linux's
     /// limit for /proc/PID/task/TID/comm). Returns false when the thread could not be created.
