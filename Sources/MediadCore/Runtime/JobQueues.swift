@@ -25,12 +25,13 @@ struct JobQueue {
 }
 
 /// Delayed jobs ordered by deadline (CLOCK_MONOTONIC nanoseconds), ties in arrival order: a binary
-/// min-heap, so the loop finds the next wake-up in O(1) and adds a timer in O(log n).
-struct DeadlineHeap {
+/// min-heap, so the loop finds the next wake-up in O(1) and adds a timer in O(log n). Generic over
+/// what it holds so that its order is tested with plain values (Tests/MediadTests).
+struct DeadlineHeap<Job> {
     private struct Entry {
         var deadline: UInt64
         var sequence: UInt64
-        var job: UnownedJob
+        var job: Job
 
         func precedes(_ other: Entry) -> Bool {
             (deadline, sequence) < (other.deadline, other.sequence)
@@ -42,7 +43,7 @@ struct DeadlineHeap {
 
     var earliest: UInt64? { entries.first?.deadline }
 
-    mutating func push(_ job: UnownedJob, deadline: UInt64) {
+    mutating func push(_ job: Job, deadline: UInt64) {
         sequence &+= 1
         entries.append(Entry(deadline: deadline, sequence: sequence, job: job))
         var child = entries.count - 1
@@ -54,12 +55,11 @@ struct DeadlineHeap {
         }
     }
 
-    /// Moves every job whose deadline is at or before `now` into `queue`, earliest first.
-    mutating func moveDue(asOf now: UInt64, into queue: inout JobQueue) {
-        while let first = entries.first, first.deadline <= now {
-            queue.push(first.job)
-            removeFirst()
-        }
+    /// The earliest job whose deadline is at or before `now`, taken off the heap; nil when none is due.
+    mutating func popDue(asOf now: UInt64) -> Job? {
+        guard let first = entries.first, first.deadline <= now else { return nil }
+        removeFirst()
+        return first.job
     }
 
     private mutating func removeFirst() {

@@ -23,7 +23,7 @@ final class LoopExecutor: MainExecutor, TaskExecutor, SchedulingExecutor, @unche
     private var condition = pthread_cond_t()
     // Guarded by `mutex`.
     private var ready = JobQueue()
-    private var timers = DeadlineHeap()
+    private var timers = DeadlineHeap<UnownedJob>()
     private var stopping = false
     /// The thread that made the executor: `install()` runs first thing in main.swift, so this is
     /// the main thread, the only one the runtime hands to `run()`.
@@ -82,7 +82,8 @@ final class LoopExecutor: MainExecutor, TaskExecutor, SchedulingExecutor, @unche
         pthread_mutex_lock(&mutex)
         stopping = false
         while !stopping {
-            timers.moveDue(asOf: Monotonic.now, into: &ready)
+            let now = Monotonic.now
+            while let due = timers.popDue(asOf: now) { ready.push(due) }
             if let job = ready.pop() {
                 pthread_mutex_unlock(&mutex)
                 job.runSynchronously(on: asUnownedSerialExecutor())
