@@ -30,6 +30,22 @@ import Testing
         [0, 0] + le16(1) + le32(UInt32(bitPattern: index)) + le32(flags) + le32(0xFFFF_FFFF)
     }
 
+    // The case a test expects, or nil: with #require a wrong case fails the test instead of passing it.
+    static func newLink(_ message: NetlinkMessage?) -> LinkMessage? {
+        if case .newLink(let link, _)? = message { return link }
+        return nil
+    }
+
+    static func newAddress(_ message: NetlinkMessage) -> AddressMessage? {
+        if case .newAddress(let address, _) = message { return address }
+        return nil
+    }
+
+    static func isDone(_ message: NetlinkMessage) -> Bool {
+        if case .done = message { return true }
+        return false
+    }
+
     @Test func aLinkWithItsNameAddressAndFlags() throws {
         let body = Self.ifinfo(index: 7, flags: Self.iffUp | Self.iffLowerUp)
             + Self.attribute(Self.iflaIfname, Array("usb0".utf8) + [0])
@@ -38,10 +54,7 @@ import Testing
             + Self.attribute(Self.iflaOperstate, [6])              // IF_OPER_UP
         let messages = try NetlinkParser.parse(Self.message(Self.rtmNewLink, body))
         #expect(messages.count == 1)
-        guard case .newLink(let link, _) = try #require(messages.first) else {
-            Issue.record("not a new link: \(messages)")
-            return
-        }
+        let link = try #require(Self.newLink(messages.first), "not a new link: \(messages)")
         #expect(link.ifindex == 7)
         #expect(link.name == "usb0")
         #expect(link.address == [0x02, 0, 0, 0, 0, 0x01])
@@ -54,16 +67,10 @@ import Testing
                                    + Self.attribute(Self.ifaAddress, [192, 0, 2, 2]) + Self.attribute(Self.ifaLocal, [192, 0, 2, 9]))
         let messages = try NetlinkParser.parse(address + Self.message(Self.nlmsgDone, Self.le32(0)))
         #expect(messages.count == 2)
-        guard case .newAddress(let parsed, _) = messages[0] else {
-            Issue.record("not an address: \(messages[0])")
-            return
-        }
+        let parsed = try #require(Self.newAddress(messages[0]), "not an address: \(messages[0])")
         #expect(parsed.ifindex == 3 && parsed.prefixLength == 24)
         #expect(parsed.address == [192, 0, 2, 9], "IFA_LOCAL is the interface's own address")
-        guard case .done = messages[1] else {
-            Issue.record("not done: \(messages[1])")
-            return
-        }
+        #expect(Self.isDone(messages[1]), "not done: \(messages[1])")
     }
 
     /// Every length the kernel could get wrong, each refused whole (the caller then dumps again).
