@@ -42,42 +42,68 @@ import Testing
         Dictionary(uniqueKeysWithValues: verdict.violations.map { ($0.type, $0.severity) })
     }
 
-    /// The expected violations, from the rules as the issue states them.
-    static func expected(network: NetworkType, classified: Bool, kind: LinkKind, evidence: LinkEvidence,
-                         allowed: Bool) -> [LinkViolationType: Severity] {
-        if kind == .loopback { return [:] }
-        let ladder: [LinkEvidence: Severity] = [.appeared: .low, .carrier: .medium, .address: .high, .defaultRoute: .critical]
-        var result: [LinkViolationType: Severity] = [:]
-        let radio = [.wireless, .wwan, .bluetooth, .tethering].contains(kind)
-        if radio && (classified || network == .standalone || network == .classifiedLAN) {
-            result[.wirelessDevice] = max(.high, ladder[evidence]!)
-        }
-        if (network == .standalone || network == .classifiedLAN) && !allowed {
-            result[.unauthorizedLink] = ladder[evidence]!
-        }
-        return result
+    /// Rules 7 and 8 per network, written by hand: on a standalone computer (单机) and a classified
+    /// LAN (涉密网) every link must be one of the allowed interfaces (违规外联); a radio is forbidden
+    /// there and on any classified computer, whatever its network.
+    static let networks: [(network: NetworkType, classified: Bool, radioForbidden: Bool, linkMustBeAllowed: Bool)] = [
+        (.standalone, true, true, true),
+        (.standalone, false, true, true),
+        (.classifiedLAN, true, true, true),
+        (.classifiedLAN, false, true, true),
+        (.internal, true, true, false),
+        (.internal, false, false, false),
+        (.internet, true, true, false),
+        (.internet, false, false, false),
+    ]
+
+    /// Rule 7's radios (Wi-Fi, 4G, Bluetooth, phone tethering); loopback leads nowhere, so it is
+    /// never a link out.
+    static let kinds: [(kind: LinkKind, leadsOut: Bool, radio: Bool)] = [
+        (.loopback, false, false),
+        (.wired, true, false),
+        (.wireless, true, true),
+        (.wwan, true, true),
+        (.bluetooth, true, true),
+        (.tethering, true, true),
+        (.virtual, true, false),
+        (.unknown, true, false),
+    ]
+
+    /// The further a link has got, the graver: an unauthorized link from low (it appeared) to
+    /// critical (a default route); a forbidden radio is high at the least.
+    static let ladder: [(evidence: LinkEvidence, link: Severity, radio: Severity)] = [
+        (.appeared, .low, .high),
+        (.carrier, .medium, .high),
+        (.address, .high, .high),
+        (.defaultRoute, .critical, .critical),
+    ]
+
+    @Test func theTablesCoverEveryNetworkEveryKindEveryStep() {
+        #expect(Set(Self.networks.map { "\($0.network) \($0.classified)" }).count == NetworkType.allCases.count * 2)
+        #expect(Set(Self.kinds.map(\.kind)) == Set(LinkKind.allCases))
+        #expect(Self.ladder.map(\.evidence) == LinkEvidence.allCases)
     }
 
+    /// The radio rule and the allowed-link rule are judged each on its own.
     @Test func everyNetworkEveryKindEveryStep() {
         var cases = 0
-        for network in NetworkType.allCases {
-            for classified in [true, false] {
-                for kind in LinkKind.allCases {
-                    for evidence in LinkEvidence.allCases {
-                        for allowed in [true, false] {
-                            // The LAN is 192.0.2.0/24, so an allowed link's own address is on it.
-                            let profile = Self.profile(network, classified: classified, allow: allowed ? ["usb0"] : ["eth0"],
-                                                       prefixes: ["192.0.2.0/24"])
-                            let verdict = Self.judge(Self.link(kind: kind, evidence: evidence), profile)
-                            let want = Self.expected(network: network, classified: classified, kind: kind,
-                                                     evidence: evidence, allowed: allowed)
-                            let label = "\(network) classified=\(classified) \(kind) \(evidence) allowed=\(allowed)"
-                            #expect(Self.types(verdict) == want, "\(label)")
-                            #expect(verdict.decision == (want.isEmpty ? .allow : .cut), "\(label)")
-                            #expect(verdict.evidence == evidence, "\(label)")
-                            #expect(!verdict.audited, "\(label)")
-                            cases += 1
-                        }
+        for row in Self.networks {
+            for kind in Self.kinds {
+                for step in Self.ladder {
+                    for allowed in [true, false] {
+                        // The LAN is 192.0.2.0/24, so an allowed link's own address is on it.
+                        let profile = Self.profile(row.network, classified: row.classified, allow: allowed ? ["usb0"] : ["eth0"],
+                                                   prefixes: ["192.0.2.0/24"])
+                        let verdict = Self.judge(Self.link(kind: kind.kind, evidence: step.evidence), profile)
+                        var want: [LinkViolationType: Severity] = [:]
+                        if kind.leadsOut && kind.radio && row.radioForbidden { want[.wirelessDevice] = step.radio }
+                        if kind.leadsOut && row.linkMustBeAllowed && !allowed { want[.unauthorizedLink] = step.link }
+                        let label = "\(row.network) classified=\(row.classified) \(kind.kind) \(step.evidence) allowed=\(allowed)"
+                        #expect(Self.types(verdict) == want, "\(label)")
+                        #expect(verdict.decision == (want.isEmpty ? .allow : .cut), "\(label)")
+                        #expect(verdict.evidence == step.evidence, "\(label)")
+                        #expect(!verdict.audited, "\(label)")
+                        cases += 1
                     }
                 }
             }
