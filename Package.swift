@@ -71,6 +71,10 @@ let package = Package(
         ),
         .executableTarget(name: "mediad-bench", dependencies: ["AssetCore"], linkerSettings: leanLinking),
         .testTarget(
+            name: "SystemSupportTests",
+            dependencies: ["SystemSupport"]
+        ),
+        .testTarget(
             name: "AssetCoreTests",
             dependencies: ["AssetCore"]
         ),
