@@ -3,9 +3,10 @@ import Foundation
 import GRDB
 import Testing
 
-/// The streamed listings (`InventoryService.report`, what `mediactl --db` runs) must print exactly
-/// what rendering the service's reply prints (what mediactl prints for the daemon's reply), for
-/// every format and language, over rows full of the text that trips up terminals and spreadsheets.
+/// The streamed listings (`InventoryService.report`, what `mediactl --db` and the daemon run) must
+/// print exactly what rendering the service's reply from model values prints (the reference kept in
+/// ReferenceReports.swift), for every format and language, over rows full of the text that trips up
+/// terminals and spreadsheets.
 @Suite struct ReportStreamTests {
     /// Free text the listings must escape, defuse, quote or measure.
     static let awkward: [String?] = [
@@ -111,6 +112,20 @@ import Testing
                 #expect(all.contains(member), "\(member)")
             }
         }
+    }
+
+    /// A listing's columns are named once, in its enum; the select lists they make are the ones the
+    /// store's model path reads (less what a listing does not show), written out here by hand.
+    @Test func listingsSelectTheColumnsTheModelPathReads() {
+        #expect(MediaReport.TableColumn.selectList
+            == "number, kind, level, state, holder, borrower, due_date, place, vendor_id, product_id, serial")
+        #expect(MediaReport.RecordColumn.selectList + ", registered_at" == Rows.mediumColumns)
+        #expect(ViolationReport.Column.selectList(.zh)
+            == "id, at, type, severity, outcome, computer, medium_number, person, reason_zh, status, acknowledged_by")
+        #expect(ViolationReport.Column.selectList(.en).contains("person, reason_en, status"))
+        #expect(JSONRows.ViolationColumn.selectList == GuardRows.violationColumns)
+        #expect(MediaReport.RecordColumn.integers == [15] && JSONRows.ViolationColumn.integers == [0, 1]
+            && ViolationReport.Column.integers == [0])
     }
 
     @Test func aTableIsAlignedByDisplayWidth() throws {

@@ -1,7 +1,7 @@
 /// A JSON listing written byte by byte from the ledger's cells, laid out exactly as `JSONEncoder`
 /// with `prettyPrinted`, `sortedKeys` and `withoutEscapingSlashes` lays out the model values inside
-/// the listing's array (`ReportJSON.document`): two-space indents, `"key" : value`, members in byte
-/// order of their keys, absent optionals left out, an empty array as `[`, a blank line and `]`.
+/// the listing's array (mediactl's `Output.json`): two-space indents, `"key" : value`, members in
+/// byte order of their keys, absent optionals left out, an empty array as `[`, a blank line and `]`.
 ///
 /// Why not the encoder per element: it cost 15 µs a row (15 s for a million media), where writing
 /// the bytes costs well under one. The callers write members in sorted order themselves; the

@@ -53,52 +53,56 @@ enum JSONRows {
                                    productID: JSONElements.Key("productID"), serial: JSONElements.Key("serial"),
                                    vendorID: JSONElements.Key("vendorID"))
 
-    /// `Medium` as the encoder writes it, from a row selected with `MediaReport.csvColumns`.
+    /// `Medium` as the encoder writes it, from the columns of `MediaReport.RecordColumn`.
     static func medium<R: CellRow>(_ row: R, _ codes: Codes, into json: inout JSONElements) throws(LedgerError) {
+        typealias C = MediaReport.RecordColumn
         // Checked in `Rows.medium`'s order.
-        let kind = try MediaReport.name(codes.kind, row, 1, "kind")
-        let level = try MediaReport.name(codes.level, row, 2, "level")
-        let state = try MediaReport.name(codes.state, row, 18, "state")
-        try StoredDate.checkDay(row, 9, "in_service_date")
-        let hasIdentity = !row.isNull(12) && !row.isNull(13) && !row.isNull(14)
-        let uuids = hasIdentity ? try MediaReport.listItems(row, 16, "filesystem_uuids") : []
-        let bound = try MediaReport.listItems(row, 17, "bound_computers")
-        try StoredDate.checkDay(row, 20, "due_date")
+        let kind = try MediaReport.name(codes.kind, row, C.kind)
+        let level = try MediaReport.name(codes.level, row, C.level)
+        let state = try MediaReport.name(codes.state, row, C.state)
+        try StoredDate.checkDay(row, C.inServiceDate)
+        let hasIdentity = !row.isNull(C.vendorID) && !row.isNull(C.productID) && !row.isNull(C.serial)
+        let uuids = hasIdentity ? try MediaReport.listItems(row, C.filesystemUUIDs) : []
+        let bound = try MediaReport.listItems(row, C.boundComputers)
+        try StoredDate.checkDay(row, C.dueDate)
 
         let k = medium
-        optional(row, 19, k.borrower, into: &json)
+        optional(row, C.borrower, k.borrower, into: &json)
         json.key(k.boundComputers)
         json.list(bound)
-        optional(row, 10, k.brand, into: &json)
-        optional(row, 6, k.department, into: &json)
-        if !row.isNull(20) { json.key(k.dueDate); try StoredDate.day(row, 20, "due_date", into: &json) }
+        optional(row, C.brand, k.brand, into: &json)
+        optional(row, C.department, k.department, into: &json)
+        if !row.isNull(C.dueDate) { json.key(k.dueDate); try StoredDate.day(row, C.dueDate, into: &json) }
         json.key(k.holder)
-        json.string(row.text(4))
+        json.string(row.text(C.holder))
         if hasIdentity {
             json.beginObject(k.identity)
-            if !row.isNull(15) { json.key(identity.capacityBytes); json.unsigned(UInt64(bitPattern: row.int64(15))) }
+            if !row.isNull(C.capacityBytes) {
+                json.key(identity.capacityBytes)
+                json.unsigned(UInt64(bitPattern: row.int64(C.capacityBytes)))
+            }
             json.key(identity.filesystemUUIDs)
             json.list(uuids)
-            optional(row, 13, identity.productID, into: &json)
-            optional(row, 14, identity.serial, into: &json)
-            optional(row, 12, identity.vendorID, into: &json)
+            optional(row, C.productID, identity.productID, into: &json)
+            optional(row, C.serial, identity.serial, into: &json)
+            optional(row, C.vendorID, identity.vendorID, into: &json)
             json.endObject()
         }
-        if !row.isNull(9) { json.key(k.inServiceDate); try StoredDate.day(row, 9, "in_service_date", into: &json) }
+        if !row.isNull(C.inServiceDate) { json.key(k.inServiceDate); try StoredDate.day(row, C.inServiceDate, into: &json) }
         json.key(k.kind)
         json.string(kind.raw)
         json.key(k.level)
         json.string(level.raw)
-        optional(row, 11, k.model, into: &json)
-        optional(row, 21, k.notes, into: &json)
+        optional(row, C.model, k.model, into: &json)
+        optional(row, C.notes, k.notes, into: &json)
         json.key(k.number)
-        json.string(row.text(0))
-        optional(row, 8, k.place, into: &json)
-        optional(row, 7, k.purpose, into: &json)
-        optional(row, 3, k.secrecyTerm, into: &json)
+        json.string(row.text(C.number))
+        optional(row, C.place, k.place, into: &json)
+        optional(row, C.purpose, k.purpose, into: &json)
+        optional(row, C.secrecyTerm, k.secrecyTerm, into: &json)
         json.key(k.state)
         json.string(state.raw)
-        optional(row, 5, k.user, into: &json)
+        optional(row, C.user, k.user, into: &json)
     }
 
     // MARK: violations
@@ -113,46 +117,57 @@ enum JSONRows {
                                     serial: JSONElements.Key("serial"), severity: JSONElements.Key("severity"),
                                     status: JSONElements.Key("status"), type: JSONElements.Key("type"))
 
-    /// `ViolationRecord` as the encoder writes it, from a row selected with `GuardRows.violationColumns`.
+    /// What the JSON array of violations reads, in the order of `GuardRows.violationColumns`, which
+    /// the model path reads.
+    enum ViolationColumn: Int32, ListingColumn {
+        case id, eventID, at, type, severity, computer, mediumNumber, person, serial, device, outcome
+        case reasonZH, reasonEN, status, acknowledgedBy, acknowledgedAt, note
+
+        /// Read as integers, the rest as text.
+        static let integers: Set<Int32> = [id.rawValue, eventID.rawValue]
+    }
+
+    /// `ViolationRecord` as the encoder writes it, from the columns of `ViolationColumn`.
     static func violation<R: CellRow>(_ row: R, _ codes: Codes, into json: inout JSONElements) throws(LedgerError) {
+        typealias C = ViolationColumn
         // Checked in `GuardRows.violation`'s order.
-        try StoredDate.checkTimestamp(row, 2, "at")
-        let type = try MediaReport.name(codes.type, row, 3, "type")
-        let severity = try MediaReport.name(codes.severity, row, 4, "severity")
-        let outcome = try MediaReport.name(codes.outcome, row, 10, "outcome")
-        let status = try MediaReport.name(codes.status, row, 13, "status")
+        try StoredDate.checkTimestamp(row, C.at)
+        let type = try MediaReport.name(codes.type, row, C.type)
+        let severity = try MediaReport.name(codes.severity, row, C.severity)
+        let outcome = try MediaReport.name(codes.outcome, row, C.outcome)
+        let status = try MediaReport.name(codes.status, row, C.status)
 
         let k = violation
         // An acknowledgement time that does not parse is left out, as the model path leaves it.
-        if !row.isNull(15) {
-            let text = row.text(15)
+        if !row.isNull(C.acknowledgedAt) {
+            let text = row.text(C.acknowledgedAt)
             if StoredDate.isPrintedTimestamp(text) {
                 json.key(k.acknowledgedAt)
                 json.string(text)
-            } else if let time = Timestamp(parsing: row.string(15)) {
+            } else if let time = Timestamp(parsing: row.string(C.acknowledgedAt)) {
                 json.key(k.acknowledgedAt)
                 Array(time.description.utf8).withUnsafeBufferPointer { json.string($0) }
             }
         }
-        optional(row, 14, k.acknowledgedBy, into: &json)
+        optional(row, C.acknowledgedBy, k.acknowledgedBy, into: &json)
         json.key(k.at)
-        try StoredDate.timestamp(row, 2, "at", into: &json)
-        optional(row, 5, k.computer, into: &json)
-        optional(row, 9, k.device, into: &json)
-        if !row.isNull(1) { json.key(k.eventID); json.integer(row.int64(1)) }
-        if !row.isNull(0) { json.key(k.id); json.integer(row.int64(0)) }
-        optional(row, 6, k.mediumNumber, into: &json)
-        optional(row, 16, k.note, into: &json)
+        try StoredDate.timestamp(row, C.at, into: &json)
+        optional(row, C.computer, k.computer, into: &json)
+        optional(row, C.device, k.device, into: &json)
+        if !row.isNull(C.eventID) { json.key(k.eventID); json.integer(row.int64(C.eventID)) }
+        if !row.isNull(C.id) { json.key(k.id); json.integer(row.int64(C.id)) }
+        optional(row, C.mediumNumber, k.mediumNumber, into: &json)
+        optional(row, C.note, k.note, into: &json)
         json.key(k.outcome)
         json.string(outcome.raw)
-        optional(row, 7, k.person, into: &json)
+        optional(row, C.person, k.person, into: &json)
         json.beginObject(k.reason)
         json.key(k.en)
-        json.string(row.text(12))
+        json.string(row.text(C.reasonEN))
         json.key(k.zh)
-        json.string(row.text(11))
+        json.string(row.text(C.reasonZH))
         json.endObject()
-        optional(row, 8, k.serial, into: &json)
+        optional(row, C.serial, k.serial, into: &json)
         json.key(k.severity)
         json.string(severity.raw)
         json.key(k.status)
@@ -164,7 +179,8 @@ enum JSONRows {
     // MARK: cells
 
     @inline(__always)
-    private static func optional<R: CellRow>(_ row: R, _ column: Int32, _ key: JSONElements.Key, into json: inout JSONElements) {
+    private static func optional<R: CellRow, C: ListingColumn>(_ row: R, _ column: C, _ key: JSONElements.Key,
+                                                              into json: inout JSONElements) {
         guard let text = row.optionalText(column) else { return }
         json.key(key)
         json.string(text)

@@ -32,19 +32,6 @@ public enum MediaCSV {
         Column(key: "notes", title: Bilingual(zh: "备注", en: "notes")),
     ]
 
-    public static func export(_ media: [Medium], language: Language) -> String {
-        CSV.document(header: columns.map { $0.title.text(language) },
-                     rows: media.map { values(of: $0, language: language) })
-    }
-
-    static func values(of m: Medium, language: Language) -> [String] {
-        [m.number, m.kind.name(language), m.level.name(language), m.state.name(language), m.holder, m.user ?? "",
-         m.department ?? "", m.purpose ?? "", m.place ?? "", m.inServiceDate?.description ?? "", m.secrecyTerm ?? "",
-         m.brand ?? "", m.model ?? "", m.identity?.vendorID ?? "", m.identity?.productID ?? "", m.identity?.serial ?? "",
-         m.identity?.capacityBytes.map(String.init) ?? "", (m.identity?.filesystemUUIDs ?? []).joined(separator: ";"),
-         m.boundComputers.joined(separator: ";"), m.borrower ?? "", m.dueDate?.description ?? "", m.notes ?? ""]
-    }
-
     public struct Problem: Sendable, Hashable {
         public var line: Int
         public var message: Bilingual

@@ -1,8 +1,8 @@
 import GRDB
 
-/// `media list`: the table, the CSV export and the JSON array, from model values (the daemon's
-/// replies) or streamed from the ledger (local mode). Both ways print the same bytes; the model
-/// path is the reference the streamed one is tested against.
+/// `media list`: the table, the CSV export and the JSON array, streamed from the ledger. The daemon
+/// prints the same bytes and sends them on, so this is the one place that says what a listing of
+/// media looks like (the tests keep a reference built from model values to check it against).
 public enum MediaReport {
     public static func tableHeader(_ language: Language) -> [String] {
         let t = { (zh: String, en: String) in language == .zh ? zh : en }
@@ -10,25 +10,9 @@ public enum MediaReport {
                 t("借用人", "BORROWER"), t("归还期限", "DUE"), t("存放位置", "PLACE"), t("序列号", "SERIAL")]
     }
 
-    public static func tableCells(_ m: Medium, _ language: Language) -> [String] {
-        [m.number, m.kind.name(language), m.level.name(language), m.state.name(language), m.holder,
-         m.borrower ?? "", m.dueDate?.description ?? "", m.place ?? "", m.identity?.serial ?? ""]
-    }
-
     /// The line under the table.
     public static func footer(count: Int, _ language: Language) -> String {
         language == .zh ? "共 \(count) 件\n" : "\(count) medium(s)\n"
-    }
-
-    /// The whole listing from model values (a reply from the daemon).
-    public static func render(_ media: [Medium], format: ReportFormat, language: Language) throws(LedgerError) -> String {
-        switch format {
-        case .json: return try ReportJSON.document(media)
-        case .csv: return MediaCSV.export(media, language: language)
-        case .table:
-            return TextTable(header: tableHeader(language), rows: media.map { tableCells($0, language) }).render()
-                + footer(count: media.count, language)
-        }
     }
 
     // MARK: streamed from the ledger
@@ -51,28 +35,30 @@ public enum MediaReport {
         defer { withExtendedLifetime(names) {} }
         switch format {
         case .json:
-            try JSONRows.stream(db, query: Ledger.mediaListing(columns: csvColumns, filter: filter), columns: 22,
-                                integerColumns: [15], into: &out) { row, codes, json throws(LedgerError) in
+            try JSONRows.stream(db, query: Ledger.mediaListing(columns: RecordColumn.selectList, filter: filter),
+                                columns: RecordColumn.count, integerColumns: RecordColumn.integers,
+                                into: &out) { row, codes, json throws(LedgerError) in
                 try JSONRows.medium(row, codes, into: &json)
             }
         case .csv:
-            // `Rows.mediumColumns` but `registered_at`, which the export does not show.
-            let query = Ledger.mediaListing(columns: csvColumns, filter: filter)
+            let query = Ledger.mediaListing(columns: RecordColumn.selectList, filter: filter)
             let sink = Box(CSVSink(out: out, header: MediaCSV.columns.map { $0.title.text(language) }))
-            try RowPipeline.run(db, sql: query.sql, arguments: query.arguments, columns: 22, integerColumns: [15]) { row in
+            try RowPipeline.run(db, sql: query.sql, arguments: query.arguments, columns: RecordColumn.count,
+                                integerColumns: RecordColumn.integers) { row in
                 try csvRow(row, names, into: &sink.value)
             }
             out = sink.value.out
         case .table:
-            let query = Ledger.mediaListing(columns: tableColumns, filter: filter)
+            let query = Ledger.mediaListing(columns: TableColumn.selectList, filter: filter)
             let header = tableHeader(language)
-            let widthQuery = Ledger.mediaListing(columns: TableWidths.aggregate(tableColumns), filter: filter, ordered: false)
+            let widthQuery = Ledger.mediaListing(columns: TableWidths.aggregate(TableColumn.selectList), filter: filter,
+                                                 ordered: false)
             let widths = try TableWidths.measure(db, header: header, sql: widthQuery.sql, arguments: widthQuery.arguments) {
                 row, measure throws(LedgerError) in try tableRow(row, names, into: &measure)
             }
             let writer = Box(TableWriter(out: out, header: header, widths: widths))
             var count = 0
-            try RowPipeline.run(db, sql: query.sql, arguments: query.arguments, columns: 11) { row in
+            try RowPipeline.run(db, sql: query.sql, arguments: query.arguments, columns: TableColumn.count) { row in
                 try tableRow(row, names, into: &writer.value)
                 count += 1
             }
@@ -81,80 +67,95 @@ public enum MediaReport {
         }
     }
 
-    /// What the table reads; the indexes below follow this order.
-    static let tableColumns = "number, kind, level, state, holder, borrower, due_date, place, vendor_id, product_id, serial"
+    /// What the table reads, in this order.
+    enum TableColumn: Int32, ListingColumn {
+        case number, kind, level, state, holder, borrower, dueDate, place, vendorID, productID, serial
+    }
 
-    /// `tableCells(_:_:)`, from a row selected with `tableColumns`.
+    /// A row of the table, from the columns of `TableColumn`.
     static func tableRow<S: CellSink, R: CellRow>(_ row: R, _ names: Names, into sink: inout S) throws(LedgerError) {
-        sink.text(row.text(0))
-        sink.fixed(try name(names.kind, row, 1, "kind"))
-        sink.fixed(try name(names.level, row, 2, "level"))
-        sink.fixed(try name(names.state, row, 3, "state"))
-        sink.text(row.text(4))
-        sink.text(row.text(5))
-        try StoredDate.day(row, 6, "due_date", into: &sink)
-        sink.text(row.text(7))
+        typealias C = TableColumn
+        sink.text(row.text(C.number))
+        sink.fixed(try name(names.kind, row, C.kind))
+        sink.fixed(try name(names.level, row, C.level))
+        sink.fixed(try name(names.state, row, C.state))
+        sink.text(row.text(C.holder))
+        sink.text(row.text(C.borrower))
+        try StoredDate.day(row, C.dueDate, into: &sink)
+        sink.text(row.text(C.place))
         // The serial shows only for a complete hardware identity, as `Medium.identity` has it.
-        let serial = row.optionalText(10)
-        sink.text(serial != nil && !row.isNull(8) && !row.isNull(9) ? serial! : empty)
+        let serial = row.optionalText(C.serial)
+        sink.text(serial != nil && !row.isNull(C.vendorID) && !row.isNull(C.productID) ? serial! : empty)
         try sink.endRow()
     }
 
     static var empty: CellText.Bytes { CellText.Bytes(start: nil, count: 0) }
 
-    static let csvColumns = """
-        number, kind, level, secrecy_term, holder, user, department, purpose, place, in_service_date, \
-        brand, model, vendor_id, product_id, serial, capacity_bytes, filesystem_uuids, bound_computers, \
-        state, borrower, due_date, notes
-        """
+    /// What the CSV export and the JSON array read: a medium's record, in the order of
+    /// `Rows.mediumColumns` but `registered_at`, which neither shows.
+    enum RecordColumn: Int32, ListingColumn {
+        case number, kind, level, secrecyTerm, holder, user, department, purpose, place, inServiceDate
+        case brand, model, vendorID, productID, serial, capacityBytes, filesystemUUIDs, boundComputers
+        case state, borrower, dueDate, notes
 
-    /// `MediaCSV.values(of:)`, from a row selected with `csvColumns` (the order of `Rows.mediumColumns`).
+        /// Read as integers, the rest as text.
+        static let integers: Set<Int32> = [capacityBytes.rawValue]
+    }
+
+    /// A row of the CSV export, in the order of `MediaCSV.columns`, from the columns of `RecordColumn`.
     static func csvRow<S: CellSink, R: CellRow>(_ row: R, _ names: Names, into sink: inout S) throws(LedgerError) {
-        let vendor = row.optionalText(12), product = row.optionalText(13), serial = row.optionalText(14)
+        typealias C = RecordColumn
+        let vendor = row.optionalText(C.vendorID), product = row.optionalText(C.productID), serial = row.optionalText(C.serial)
         let hasIdentity = vendor != nil && product != nil && serial != nil
-        sink.text(row.text(0))
-        sink.fixed(try name(names.kind, row, 1, "kind"))
-        sink.fixed(try name(names.level, row, 2, "level"))
-        sink.fixed(try name(names.state, row, 18, "state"))
-        sink.text(row.text(4))
-        sink.text(row.text(5))
-        sink.text(row.text(6))
-        sink.text(row.text(7))
-        sink.text(row.text(8))
-        try StoredDate.day(row, 9, "in_service_date", into: &sink)
-        sink.text(row.text(3))
-        sink.text(row.text(10))
-        sink.text(row.text(11))
+        sink.text(row.text(C.number))
+        sink.fixed(try name(names.kind, row, C.kind))
+        sink.fixed(try name(names.level, row, C.level))
+        sink.fixed(try name(names.state, row, C.state))
+        sink.text(row.text(C.holder))
+        sink.text(row.text(C.user))
+        sink.text(row.text(C.department))
+        sink.text(row.text(C.purpose))
+        sink.text(row.text(C.place))
+        try StoredDate.day(row, C.inServiceDate, into: &sink)
+        sink.text(row.text(C.secrecyTerm))
+        sink.text(row.text(C.brand))
+        sink.text(row.text(C.model))
         sink.text(hasIdentity ? vendor! : empty)
         sink.text(hasIdentity ? product! : empty)
         sink.text(hasIdentity ? serial! : empty)
-        if hasIdentity, !row.isNull(15) { decimal(UInt64(bitPattern: row.int64(15)), into: &sink) } else { sink.text(empty) }
-        if hasIdentity { try list(row, 16, "filesystem_uuids", into: &sink) } else { sink.text(empty) }
-        try list(row, 17, "bound_computers", into: &sink)
-        sink.text(row.text(19))
-        try StoredDate.day(row, 20, "due_date", into: &sink)
-        sink.text(row.text(21))
+        if hasIdentity, !row.isNull(C.capacityBytes) {
+            decimal(UInt64(bitPattern: row.int64(C.capacityBytes)), into: &sink)
+        } else {
+            sink.text(empty)
+        }
+        if hasIdentity { try list(row, C.filesystemUUIDs, into: &sink) } else { sink.text(empty) }
+        try list(row, C.boundComputers, into: &sink)
+        sink.text(row.text(C.borrower))
+        try StoredDate.day(row, C.dueDate, into: &sink)
+        sink.text(row.text(C.notes))
         try sink.endRow()
     }
 
+    /// The cell for a stored enum value; a value no case spells is named with its column.
     @inline(__always)
-    static func name<R: CellRow>(_ table: FixedCell.Table, _ row: R, _ column: Int32, _ label: String) throws(LedgerError) -> FixedCell {
-        guard let cell = table.cell(row.text(column)) else { throw Rows.corrupt(label, row.string(column)) }
+    static func name<R: CellRow, C: ListingColumn>(_ table: FixedCell.Table, _ row: R, _ column: C) throws(LedgerError) -> FixedCell {
+        guard let cell = table.cell(row.text(column)) else { throw Rows.corrupt(column.name, row.string(column)) }
         return cell
     }
 
     /// A JSON list column joined with `;`.
-    static func list<S: CellSink, R: CellRow>(_ row: R, _ column: Int32, _ label: String, into sink: inout S) throws(LedgerError) {
-        let items = try listItems(row, column, label)
+    static func list<S: CellSink, R: CellRow, C: ListingColumn>(_ row: R, _ column: C, into sink: inout S) throws(LedgerError) {
+        let items = try listItems(row, column)
         if items.isEmpty { return sink.text(empty) }
         Array(items.joined(separator: ";").utf8).withUnsafeBufferPointer { sink.text($0) }
     }
 
     /// A JSON list column's items, as `Rows.list` reads them; the usual empty list needs no decoder.
-    static func listItems<R: CellRow>(_ row: R, _ column: Int32, _ label: String) throws(LedgerError) -> [String] {
-        guard let text = row.optionalText(column), text.count != 2 || text[0] != 0x5B || text[1] != 0x5D else { return [] }
-        do { return try Rows.list(row.string(column), label) } catch let error as LedgerError { throw error } catch {
-            throw Rows.corrupt(label, row.string(column))
+    static func listItems<R: CellRow, C: ListingColumn>(_ row: R, _ column: C) throws(LedgerError) -> [String] {
+        guard let text = row.optionalText(column),
+              text.count != 2 || text[0] != UInt8(ascii: "[") || text[1] != UInt8(ascii: "]") else { return [] }
+        do { return try Rows.list(row.string(column), column.name) } catch let error as LedgerError { throw error } catch {
+            throw Rows.corrupt(column.name, row.string(column))
         }
     }
 

@@ -29,31 +29,31 @@ enum StoredDate {
 
     /// Throws what `day` would throw for this column, writing nothing: a listing that checks a
     /// row's values before it writes any of them (JSON, in the model decoder's order).
-    static func checkDay<R: CellRow>(_ row: R, _ column: Int32, _ name: String) throws(LedgerError) {
+    static func checkDay<R: CellRow, C: ListingColumn>(_ row: R, _ column: C) throws(LedgerError) {
         guard let text = row.optionalText(column), !(text.count == 10 && isPrintedDay(text)) else { return }
-        if Day(parsing: row.string(column)) == nil { throw Rows.corrupt(name, row.string(column)) }
+        if Day(parsing: row.string(column)) == nil { throw Rows.corrupt(column.name, row.string(column)) }
     }
 
     /// Throws what `timestamp` would throw for this column, writing nothing.
-    static func checkTimestamp<R: CellRow>(_ row: R, _ column: Int32, _ name: String) throws(LedgerError) {
+    static func checkTimestamp<R: CellRow, C: ListingColumn>(_ row: R, _ column: C) throws(LedgerError) {
         if !isPrintedTimestamp(row.text(column)), Timestamp(parsing: row.string(column)) == nil {
-            throw Rows.corrupt(name, row.string(column))
+            throw Rows.corrupt(column.name, row.string(column))
         }
     }
 
     /// A day column's cell: empty for NULL.
-    static func day<S: CellSink, R: CellRow>(_ row: R, _ column: Int32, _ name: String, into sink: inout S) throws(LedgerError) {
+    static func day<S: CellSink, R: CellRow, C: ListingColumn>(_ row: R, _ column: C, into sink: inout S) throws(LedgerError) {
         let text = row.text(column)
         if row.isNull(column) || (text.count == 10 && isPrintedDay(text)) { return sink.text(text) }
-        guard let day = Day(parsing: row.string(column)) else { throw Rows.corrupt(name, row.string(column)) }
+        guard let day = Day(parsing: row.string(column)) else { throw Rows.corrupt(column.name, row.string(column)) }
         Array(day.description.utf8).withUnsafeBufferPointer { sink.text($0) }
     }
 
     /// A timestamp column's cell.
-    static func timestamp<S: CellSink, R: CellRow>(_ row: R, _ column: Int32, _ name: String, into sink: inout S) throws(LedgerError) {
+    static func timestamp<S: CellSink, R: CellRow, C: ListingColumn>(_ row: R, _ column: C, into sink: inout S) throws(LedgerError) {
         let text = row.text(column)
         if isPrintedTimestamp(text) { return sink.text(text) }
-        guard let time = Timestamp(parsing: row.string(column)) else { throw Rows.corrupt(name, row.string(column)) }
+        guard let time = Timestamp(parsing: row.string(column)) else { throw Rows.corrupt(column.name, row.string(column)) }
         Array(time.description.utf8).withUnsafeBufferPointer { sink.text($0) }
     }
 }

@@ -22,8 +22,8 @@ public enum ReportFormat: String, Sendable, Hashable, Codable, CaseIterable {
 extension InventoryService {
     /// Writes a listing straight from the ledger to `output`, row by row, in constant memory: the
     /// local-mode path of `media list` and `violations list`, where a million rows must start and
-    /// finish printing within a second. Prints the same bytes as rendering `handle`'s reply with
-    /// `MediaReport.render`/`ViolationReport.render`.
+    /// finish printing within a second. Prints the same bytes as the tests' reference rendering of
+    /// `handle`'s reply (ReferenceReports.swift).
     ///
     /// Everything is read in one read transaction, so a table's two passes (see `TableMeasure`) see
     /// the same rows even while the daemon records new violations. A damaged value is found when its
