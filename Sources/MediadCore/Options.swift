@@ -5,7 +5,8 @@ import Foundation
 #endif
 import AssetCore
 
-/// mediad's command line. Few options, parsed by hand: the daemon keeps its dependencies small.
+/// mediad's command line. Four options, parsed by hand: swift-argument-parser, which mediactl uses,
+/// would cost the idle daemon 1 MiB of resident memory (bench/findings.md, section 5).
 struct DaemonOptions {
     static let defaultConfig = "/etc/mediad/mediad.conf"
 
