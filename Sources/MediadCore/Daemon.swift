@@ -18,7 +18,7 @@ enum Daemon {
             // Without a readable configuration nothing is known, so the ports are closed anyway.
             lockDown(logger)
             logger.critical("\(error.message.en)")
-            return 78
+            return ExitStatus.configuration
         }
         if config.lockdown { lockDown(logger) }
 
@@ -28,7 +28,7 @@ enum Daemon {
             monitor = try DeviceMonitor(prefetch: true)
         } catch {
             logger.critical("cannot listen to udev: \(error)")
-            return 71
+            return ExitStatus.systemError
         }
         if !monitor.receiveBufferSizeApplied {
             logger.warning("the udev receive buffer could not be enlarged; bursts may overflow and trigger re-enumeration")
@@ -38,7 +38,7 @@ enum Daemon {
             store = try LedgerStore(path: config.database)
         } catch {
             logger.critical("\(error.message.en)", metadata: ["DATABASE": "\(config.database)"])
-            return 74
+            return ExitStatus.ledgerUnavailable
         }
         // rtnetlink, subscribed before the dump in start(), like udev before enumeration.
         var linkWatch: LinkWatch? = nil
@@ -54,7 +54,7 @@ enum Daemon {
         // SIGTERM and SIGINT end the event stream, so the loop below records the stop and returns.
         guard let stopping = SignalWatch(onStop: { monitor.stop() }) else {
             logger.critical("cannot start the signal thread", metadata: ["ERROR": "\(UdevError.text(for: errno))"])
-            return 71
+            return ExitStatus.systemError
         }
         await guardian.start()
         let server: ControlServer
@@ -64,14 +64,14 @@ enum Daemon {
         } catch {
             logger.critical("\(error.message.en)")
             await guardian.stop(reason: "control socket unavailable")
-            return 71
+            return ExitStatus.systemError
         }
         do {
             try server.start()
         } catch {
             logger.critical("\(error.message.en)")
             await guardian.stop(reason: "control socket unavailable")
-            return 71
+            return ExitStatus.systemError
         }
         // Ready only now: every device present at start has been decided.
         let notifier = SystemdNotifier.fromProcessEnvironment()
@@ -89,7 +89,7 @@ enum Daemon {
         notifier.notify("STOPPING=1")
         server.stop()
         await guardian.stop(reason: stopping.reason ?? "event stream ended", requestedBy: stopping.request)
-        return 0
+        return ExitStatus.success
     }
 
     /// The watchdog is fed only after a round trip through the Guard actor, so a wedged decision loop

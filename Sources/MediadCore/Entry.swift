@@ -25,7 +25,8 @@ public enum MediadEntry {
         switch DaemonOptions.parse(arguments) {
         case .exit(let message, let status):
             let text = Array((message + "\n").utf8)
-            _ = text.withUnsafeBytes { write(status == 0 ? 1 : 2, $0.baseAddress, $0.count) }
+            let fd = status == ExitStatus.success ? STDOUT_FILENO : STDERR_FILENO
+            _ = text.withUnsafeBytes { bytes in Descriptor.transferAll(bytes) { write(fd, $0.baseAddress, $0.count) } }
             exit(status)
         case .run(let options):
             exit(await Daemon.run(options))

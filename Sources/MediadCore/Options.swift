@@ -43,11 +43,11 @@ struct DaemonOptions {
         while index < arguments.count {
             let argument = arguments[index]
             switch argument {
-            case "--help", "-h": return .exit(message: usage, status: 0)
-            case "--version": return .exit(message: "mediad \(DaemonVersion.string)", status: 0)
+            case "--help", "-h": return .exit(message: usage, status: ExitStatus.success)
+            case "--version": return .exit(message: "mediad \(DaemonVersion.string)", status: ExitStatus.success)
             case "--config", "--db", "--mode", "--socket":
                 guard let given = value(argument), !given.isEmpty else {
-                    return .exit(message: "mediad: \(argument) needs a value\n\n\(usage)", status: 64)
+                    return .exit(message: "mediad: \(argument) needs a value\n\n\(usage)", status: ExitStatus.usage)
                 }
                 switch argument {
                 case "--config": options.configPath = given
@@ -55,11 +55,11 @@ struct DaemonOptions {
                 case "--socket": options.socket = given
                 default:
                     guard let mode = GuardMode(rawValue: given) else {
-                        return .exit(message: "mediad: --mode takes enforce or audit, not '\(given)'", status: 64)
+                        return .exit(message: "mediad: --mode takes enforce or audit, not '\(given)'", status: ExitStatus.usage)
                     }
                     options.mode = mode
                 }
-            default: return .exit(message: "mediad: unknown option '\(argument)'\n\n\(usage)", status: 64)
+            default: return .exit(message: "mediad: unknown option '\(argument)'\n\n\(usage)", status: ExitStatus.usage)
             }
             index += 1
         }

@@ -21,14 +21,19 @@ struct PeerCredentials: Sendable {
         var gid: UInt32 = 0
     }
 
+    /// Room for this many supplementary groups is made at first; more (ERANGE) are read again.
+    static let groupsAtFirst = 64
+    /// NGROUPS_MAX: the kernel never reports more; a larger size is not believed.
+    static let mostGroups = 65536
+
     static func of(socket fd: Int32) -> PeerCredentials? {
         var cred = UCred()
         var length = socklen_t(MemoryLayout<UCred>.size)
-        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &length) == 0, length == 12 else { return nil }
-        var groups = [gid_t](repeating: 0, count: 64)
+        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &length) == 0, length == MemoryLayout<UCred>.size else { return nil }
+        var groups = [gid_t](repeating: 0, count: Self.groupsAtFirst)
         var size = socklen_t(groups.count * MemoryLayout<gid_t>.size)
         if getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, &groups, &size) != 0 {
-            if errno == ERANGE, size > 0, Int(size) <= 65536 * MemoryLayout<gid_t>.size {
+            if errno == ERANGE, size > 0, Int(size) <= Self.mostGroups * MemoryLayout<gid_t>.size {
                 groups = [gid_t](repeating: 0, count: Int(size) / MemoryLayout<gid_t>.size)
                 if getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, &groups, &size) != 0 { size = 0 }
             } else {

@@ -74,11 +74,14 @@ final class SignalWatch: Sendable {
 extension SignalWatch {
     /// The sender the kernel names in siginfo (SI_USER from kill(2), SI_TKILL from tgkill; a signal
     /// the kernel raised itself names nobody, and is no one's request).
+    /// More than a command name can be (TASK_COMM_LEN is 16 with its NUL).
+    private static let commLimit = 64
+
     static func sender(of info: siginfo_t, signal: String) -> StopRequest? {
         guard info.si_code == SI_USER || info.si_code == SI_TKILL || info.si_code == SI_QUEUE else { return nil }
         let pid = info._sifields._kill.si_pid
         let uid = info._sifields._kill.si_uid
-        let comm = Sysfs.readBytes("/proc/\(pid)/comm", limit: 64).map { SafeText.escape(bytes: Sysfs.droppingNewline($0)) }
+        let comm = Sysfs.readBytes("/proc/\(pid)/comm", limit: commLimit).map { SafeText.escape(bytes: Sysfs.droppingNewline($0)) }
         return StopRequest(signal: signal, pid: pid, uid: uid, user: SystemAccounts.userName(uid: uid), command: comm)
     }
 }
