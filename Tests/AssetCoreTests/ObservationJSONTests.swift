@@ -29,6 +29,17 @@ import Testing
         #expect(try roundTrip(device) == device)
     }
 
+    /// The observation escapes a string byte for byte as JSONEncoder does (and as the listings do).
+    @Test func stringsAreEscapedAsTheEncoderEscapesThem() throws {
+        var device = PolicyTests.stick()
+        let serial = "q\"b\\s\u{8}\t\n\u{C}\r\u{1}\u{1F}/密"
+        device.serial = serial
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        let expected = String(decoding: try encoder.encode(serial), as: UTF8.self)
+        #expect(ObservationJSON.encode(device).contains("\"serial\":" + expected), "\(expected)")
+    }
+
     /// Events stored before `recordingMarks` existed still read back.
     @Test func anObservationStoredByTheLastReleaseReadsBack() throws {
         let stored = #"{"syspath":"/sys/x/1-1","port":"1-1","vendorID":"0781","productID":"5567","deviceClass":0,"interfaces":[],"blocks":[]}"#

@@ -108,25 +108,14 @@ struct JSONElements: CellSink {
         out.append(0x22)
     }
 
-    private static let hex = Array("0123456789abcdef".utf8)
-
+    /// Copies runs of plain bytes whole; each byte to escape goes through `JSONEscaping`.
     private mutating func escape(_ b: CellText.Bytes, from plain: Int) {
         var start = 0
         for index in plain..<b.count {
             let c = b[index]
-            guard c < 0x20 || c == 0x22 || c == 0x5C else { continue }
+            guard JSONEscaping.needsEscape(c) else { continue }
             out.append(CellText.Bytes(rebasing: b[start..<index]))
-            out.append(0x5C)
-            switch c {
-            case 0x22, 0x5C: out.append(c)
-            case 0x08: out.append(0x62)
-            case 0x09: out.append(0x74)
-            case 0x0A: out.append(0x6E)
-            case 0x0C: out.append(0x66)
-            case 0x0D: out.append(0x72)
-            default:
-                out.append([0x75, 0x30, 0x30, Self.hex[Int(c >> 4)], Self.hex[Int(c & 0xF)]])
-            }
+            JSONEscaping.escape(c) { out.append($0) }
             start = index + 1
         }
         out.append(CellText.Bytes(rebasing: b[start..<b.count]))

@@ -120,18 +120,14 @@ struct JSONText {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }
 
-    /// RFC 8259: quote and backslash escaped, control characters as `\u00XX`; the rest is UTF-8.
+    /// A JSON string, escaped as the listings escape it (`JSONEscaping`); the rest is UTF-8.
     private mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                          hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: bytes.append(byte)
+            if JSONEscaping.needsEscape(byte) {
+                JSONEscaping.escape(byte) { bytes.append($0) }
+            } else {
+                bytes.append(byte)
             }
         }
         bytes.append(UInt8(ascii: "\""))
