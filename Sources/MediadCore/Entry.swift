@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemSupport
 
 /// mediad's entry point, for the thin executable: the daemon's logic lives in this library so that
 /// it can be tested in-process (Tests/MediadTests).

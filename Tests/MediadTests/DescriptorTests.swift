@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-@testable import MediadCore
+import SystemSupport
 import Testing
 
 /// The one retry of interrupted system calls, and the whole-buffer transfers built on it.

@@ -6,6 +6,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemSupport
 
 /// One JSON object per line on stdout, written with write(2): unbuffered, so every line is out
 /// when `emit` returns, and no access to C's global `stdout`, which strict concurrency rejects.

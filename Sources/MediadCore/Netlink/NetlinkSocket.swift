@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemSupport
 
 /// An rtnetlink operation failed: which one and why, so a log line or a `cut-failed` record says
 /// what went wrong without a debugger.
