@@ -39,12 +39,10 @@ struct ControlClient {
         guard let frame = try? ControlProtocol.frame(ControlRequest(call: call)) else {
             throw LedgerError(.usage, zh: "无法编码请求", en: "cannot encode the request")
         }
-        var offset = 0
-        while offset < frame.count {
-            let written = frame[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard written > 0 else { throw Self.unreachable(path) }
-            offset += written
+        let sent = frame.withUnsafeBytes { bytes in
+            Descriptor.transferAll(bytes) { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         }
+        guard sent else { throw Self.unreachable(path) }
     }
 
     /// The next reply, or nil when the daemon closed the connection.
@@ -103,13 +101,6 @@ struct ControlClient {
     }
 
     private func readInto(_ start: UnsafeMutableRawPointer, _ count: Int) -> Bool {
-        var offset = 0
-        while offset < count {
-            let got = recv(fd, start + offset, count - offset, 0)
-            if got < 0, errno == EINTR { continue }
-            if got <= 0 { return false }
-            offset += got
-        }
-        return true
+        Descriptor.fillAll(UnsafeMutableRawBufferPointer(start: start, count: count)) { recv(fd, $0.baseAddress, $0.count, 0) }
     }
 }
