@@ -69,3 +69,16 @@ enum ReportJSON {
         }
     }
 }
+
+extension ReportOutput {
+    /// Keeps the whole report in memory, where a user's listing goes to a file descriptor.
+    static func collecting(into box: TextBox) -> ReportOutput {
+        ReportOutput { block throws(LedgerError) in box.bytes.append(contentsOf: block) }
+    }
+}
+
+/// The bytes a collecting `ReportOutput` received.
+final class TextBox {
+    var bytes: [UInt8] = []
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+}

@@ -40,11 +40,6 @@ public struct ReportOutput {
         capacity = storage.capacity
     }
 
-    /// Keeps the whole report in memory: for tests.
-    public static func collecting(into box: TextBox) -> ReportOutput {
-        ReportOutput { block throws(LedgerError) in box.bytes.append(contentsOf: block) }
-    }
-
     /// Room for `more` bytes; a row longer than the buffer grows it (rows are flushed between rows).
     @inline(__always)
     private mutating func reserve(_ more: Int) {
@@ -108,11 +103,4 @@ public struct ReportOutput {
         count = 0
         try sink(block)
     }
-}
-
-/// The bytes a collecting `ReportOutput` received.
-public final class TextBox {
-    public var bytes: [UInt8] = []
-    public init() {}
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
 }
