@@ -23,7 +23,6 @@ struct SysfsAuthorizer: Sendable {
         try Sysfs.write(authorized ? "1" : "0", to: syspath + "/authorized")
     }
 
-    /// The current `authorized` value: true/false, or nil when unreadable or not 0/1 (the caller
     /// The same through the open sysfs directory the device was read from (`ObservedDevice`), so a
     /// device that replaced it at the same port in between does not receive its verdict; through
     /// the path when there is no directory or `syspath` is not below it.
@@ -43,6 +42,7 @@ struct SysfsAuthorizer: Sendable {
         return String(syspath.dropFirst(directory.count + 1)) + "/" + attribute
     }
 
+    /// The current `authorized` value: true/false, or nil when unreadable or not 0/1 (the caller
     /// should then assume the write did not happen).
     func isAuthorized(syspath: String) -> Bool? {
         switch Sysfs.attributeText(syspath, "authorized") {

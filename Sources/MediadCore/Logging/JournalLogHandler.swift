@@ -36,10 +36,10 @@ final class JournalSink: @unchecked Sendable {
             for (key, value) in fields {
                 if value.contains("\n") {
                     // Binary form: KEY\n, little-endian 64-bit length, value, \n.
-                    payload += Array(key.utf8) + [0x0A]
+                    payload += Array(key.utf8) + [UInt8(ascii: "\n")]
                     var length = UInt64(value.utf8.count).littleEndian
                     withUnsafeBytes(of: &length) { payload += $0 }
-                    payload += Array(value.utf8) + [0x0A]
+                    payload += Array(value.utf8) + [UInt8(ascii: "\n")]
                 } else {
                     payload += Array("\(key)=\(value)\n".utf8)
                 }

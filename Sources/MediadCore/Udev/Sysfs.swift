@@ -1,4 +1,5 @@
 import AssetCore
+import SystemSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,11 +42,8 @@ enum Sysfs {
         var result: [UInt8] = []
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { chunk -> [UInt8]? in
             while result.count < limit {
-                let count = Glibc.read(fd, chunk.baseAddress, chunk.count)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return nil
-                }
+                let count = Descriptor.retryingInterrupts { Glibc.read(fd, chunk.baseAddress, chunk.count) }
+                if count < 0 { return nil }
                 if count == 0 { break }
                 result.append(contentsOf: chunk[0..<min(count, limit - result.count)])
                 if count < chunk.count { break }
@@ -96,21 +94,18 @@ enum Sysfs {
         try writeAll(value, to: fd, path: path)
     }
 
-    /// The whole value in one write (sysfs takes it from one), retried on EINTR.
+    /// The whole value (sysfs takes it from one write), retried on EINTR (`Descriptor`).
     static func writeAll(_ value: String, to fd: Int32, path: String) throws(SysfsError) {
         let bytes = Array(value.utf8)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes {
-                Glibc.write(fd, $0.baseAddress! + written, bytes.count - written)
+        var failure: Int32 = 0
+        let done = bytes.withUnsafeBytes { buffer in
+            Descriptor.transferAll(buffer) { rest in
+                let count = Glibc.write(fd, rest.baseAddress, rest.count)
+                if count < 0 { failure = errno } else if count == 0 { failure = EIO }
+                return count
             }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw SysfsError(path: path, operation: "write", code: errno)
-            }
-            if count == 0 { throw SysfsError(path: path, operation: "write", code: EIO) }
-            written += count
         }
+        if !done { throw SysfsError(path: path, operation: "write", code: failure == 0 ? EIO : failure) }
     }
 
     static func exists(_ path: String) -> Bool {
