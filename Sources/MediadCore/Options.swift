@@ -44,7 +44,7 @@ struct DaemonOptions {
             let argument = arguments[index]
             switch argument {
             case "--help", "-h": return .exit(message: usage, status: ExitStatus.success)
-            case "--version": return .exit(message: "mediad \(DaemonVersion.string)", status: ExitStatus.success)
+            case "--version": return .exit(message: "mediad \(MediadVersion.string)", status: ExitStatus.success)
             case "--config", "--db", "--mode", "--socket":
                 guard let given = value(argument), !given.isEmpty else {
                     return .exit(message: "mediad: \(argument) needs a value\n\n\(usage)", status: ExitStatus.usage)
@@ -87,6 +87,3 @@ struct DaemonOptions {
     }
 }
 
-enum DaemonVersion {
-    static let string = MediadVersion.string
-}

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import AssetCore
+import SystemSupport
 import Foundation
 
 extension Session {
@@ -36,19 +37,16 @@ enum StandardOutput {
     static func widenPipe() {
         var status = stat()
         guard fstat(1, &status) == 0, status.st_mode & S_IFMT == S_IFIFO else { return }
-        _ = fcntl(1, 1031 /* F_SETPIPE_SZ */, Int32(1 << 20))
+        _ = fcntl(1, fSetPipeSize, Int32(1 << 20))
     }
 
+    /// F_SETPIPE_SZ (linux/fcntl.h: F_LINUX_SPECIFIC_BASE + 7), which Glibc's module does not export.
+    static let fSetPipeSize: Int32 = 1031
+
     static func write(_ block: UnsafeRawBufferPointer) throws(LedgerError) {
-        var offset = 0
-        while offset < block.count {
-            let written = Glibc.write(1, block.baseAddress! + offset, block.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                throw LedgerError(.storage, zh: "无法写入标准输出：\(reason)", en: "cannot write to standard output: \(reason)")
-            }
-            offset += written
+        guard Descriptor.transferAll(block, { Glibc.write(1, $0.baseAddress, $0.count) }) else {
+            let reason = String(cString: strerror(errno))
+            throw LedgerError(.storage, zh: "无法写入标准输出：\(reason)", en: "cannot write to standard output: \(reason)")
         }
     }
 }

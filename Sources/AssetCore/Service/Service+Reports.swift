@@ -14,11 +14,6 @@ public enum Listing: Sendable, Hashable, Codable {
     }
 }
 
-/// How a listing is printed: an aligned table for a terminal, CSV for spreadsheets, JSON for scripts.
-public enum ReportFormat: String, Sendable, Hashable, Codable, CaseIterable {
-    case table, json, csv
-}
-
 extension InventoryService {
     /// Writes a listing straight from the ledger to `output`, row by row, in constant memory: the
     /// local-mode path of `media list` and `violations list`, where a million rows must start and

@@ -164,7 +164,7 @@ extension Guard {
     /// Start-up (the root hubs are already locked down): record the start, decide everything present.
     func start() {
         do {
-            for event in try recorder.recordStart(at: clock.now(), note: "mediad \(DaemonVersion.string), mode \(config.mode.rawValue)"
+            for event in try recorder.recordStart(at: clock.now(), note: "mediad \(MediadVersion.string), mode \(config.mode.rawValue)"
                                                   + (config.lockdown ? "" : ", no lockdown"), config: config) {
                 if event.kind == .guardGap { logger.warning("\(event.note ?? "gap in the watch")") }
             }

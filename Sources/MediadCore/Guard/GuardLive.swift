@@ -9,7 +9,7 @@ extension Guard {
     /// and on this actor that time would hold up every device decision.
     func status(counts: GuardRecorder.Counts?) -> GuardStatus {
         let now = clock.now()
-        return GuardStatus(version: DaemonVersion.string, startedAt: startedAt,
+        return GuardStatus(version: MediadVersion.string, startedAt: startedAt,
                            uptimeSeconds: now.secondsSinceEpoch - startedAt.secondsSinceEpoch, mode: config.mode,
                            lockdown: config.lockdown, host: counts?.host, mediaRegistered: counts?.media ?? 0,
                            openViolations: counts?.openViolations ?? 0, devicesAttached: decided.count,
