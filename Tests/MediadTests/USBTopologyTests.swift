@@ -31,5 +31,7 @@ import Testing
         #expect(USBTopology.resolve("/sys/devices/x/./y", from: "/ignored") == "/sys/devices/x/y")
         #expect(USBTopology.isRootHub("/sys/devices/pci0000:00/0000:00:14.0/usb3"))
         #expect(!USBTopology.isRootHub("/sys/devices/pci0000:00/0000:00:14.0/usb3/3-1"))
+        #expect(USBTopology.sysname("/sys/devices/x/usb1/1-1.4/") == "1-1.4")
+        #expect(USBTopology.sysname("usb2") == "usb2")
     }
 }

@@ -56,6 +56,12 @@ public struct LedgerError: Error, Sendable, Hashable, Codable, CustomStringConve
 }
 
 extension LedgerError {
+    /// A destroyed medium's record is final: nothing may be changed on it any more.
+    static func mediumDestroyed(_ number: String) -> LedgerError {
+        LedgerError(.validation, zh: "介质 \(number) 已销毁，台账记录不可再修改",
+                    en: "medium \(number) is destroyed; its record can no longer be changed")
+    }
+
     static func mediumNotFound(_ number: String) -> LedgerError {
         LedgerError(.notFound,
                     zh: "台账中没有统一编号为 \(SafeText.escape(number)) 的介质；用 `mediactl media list` 查看已登记介质",

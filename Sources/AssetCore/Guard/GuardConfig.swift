@@ -64,11 +64,7 @@ public struct GuardConfig: Sendable, Hashable {
                 guard let type = ViolationType(parsing: key) else {
                     throw bad(lineNumber, "unknown violation type '\(key)'; known: \(ViolationType.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                let choices: [ViolationAction] = type == .lowerLevelMedium ? [.raise, .block, .log] : [.block, .log]
-                guard let action = ViolationAction(rawValue: value.lowercased()), choices.contains(action) else {
-                    throw bad(lineNumber, "'\(key)' takes \(choices.map(\.rawValue).joined(separator: ", ")), not '\(value)'")
-                }
-                config.actions[type] = action
+                config.actions[type] = try action(value, for: type, lineNumber)
                 continue
             }
             switch key {
@@ -82,10 +78,7 @@ public struct GuardConfig: Sendable, Hashable {
             case "socket-group": config.socketGroup = value
             case ViolationType.lowerLevelMedium.rawValue:
                 // The one rule with three choices, also accepted outside [actions].
-                guard let action = ViolationAction(rawValue: value.lowercased()) else {
-                    throw bad(lineNumber, "'\(key)' takes raise, block or log, not '\(value)'")
-                }
-                config.actions[.lowerLevelMedium] = action
+                config.actions[.lowerLevelMedium] = try action(value, for: .lowerLevelMedium, lineNumber)
             case "admin-groups": config.roles.admin = try groups(value, lineNumber)
             case "officer-groups": config.roles.officer = try groups(value, lineNumber)
             case "auditor-groups": config.roles.auditor = try groups(value, lineNumber)
@@ -93,6 +86,15 @@ public struct GuardConfig: Sendable, Hashable {
             }
         }
         return config
+    }
+
+    /// What to do about violations of `type`: block or log, and for `lower-level-medium` also raise.
+    private static func action(_ value: String, for type: ViolationType, _ line: Int) throws(LedgerError) -> ViolationAction {
+        let choices: [ViolationAction] = type == .lowerLevelMedium ? [.raise, .block, .log] : [.block, .log]
+        guard let action = ViolationAction(rawValue: value.lowercased()), choices.contains(action) else {
+            throw bad(line, "'\(type.rawValue)' takes \(choices.map(\.rawValue).joined(separator: ", ")), not '\(value)'")
+        }
+        return action
     }
 
     private static func groups(_ value: String, _ line: Int) throws(LedgerError) -> [String] {

@@ -13,10 +13,7 @@ extension InventoryService {
             guard let medium = try Ledger.medium(db, number: approval.number) else {
                 throw LedgerError.mediumNotFound(approval.number)
             }
-            guard medium.state != .destroyed else {
-                throw LedgerError(.validation, zh: "介质 \(medium.number) 已销毁，台账记录不可再修改",
-                                  en: "medium \(medium.number) is destroyed; its record can no longer be changed")
-            }
+            guard medium.state != .destroyed else { throw LedgerError.mediumDestroyed(medium.number) }
             let before = try Ledger.keyAreaApprover(db, number: medium.number)
             if approval.revoke {
                 guard before != nil else {

@@ -123,10 +123,7 @@ extension InventoryService {
         }
         return try store.write { db in
             guard let before = try Ledger.medium(db, number: number) else { throw LedgerError.mediumNotFound(number) }
-            guard before.state != .destroyed else {
-                throw LedgerError(.validation, zh: "介质 \(number) 已销毁，台账记录不可再修改",
-                                  en: "medium \(number) is destroyed; its record can no longer be changed")
-            }
+            guard before.state != .destroyed else { throw LedgerError.mediumDestroyed(number) }
             var after = before
             if let level = changes.level, level != before.level {
                 guard level > before.level else {

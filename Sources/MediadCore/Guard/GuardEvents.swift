@@ -143,7 +143,9 @@ extension Guard {
 
     /// Brings the guard's picture in line with sysfs: decides every present device it has not
     /// decided, and forgets those that are gone. Used at start and after lost events.
-    func reconcile() {
+    /// - Parameter relockingHubs: lock root hubs that are not (after lost events, a bus may have
+    ///   appeared unseen); false at start, where the lockdown has just locked every one.
+    func reconcile(relockingHubs: Bool = true) {
         let present: [String]
         do {
             present = USBTopology.parentsFirst(try USBTopology.presentDevices())
@@ -153,7 +155,7 @@ extension Guard {
         }
         let presentSet = Set(present)
         // A bus whose arrival was among the lost events is locked like any other.
-        if config.lockdown { for hub in present where USBTopology.isRootHub(hub) { lock(hub) } }
+        if config.lockdown && relockingHubs { for hub in present where USBTopology.isRootHub(hub) { lock(hub) } }
         for gone in Array(decided.syspaths) where !presentSet.contains(gone) { forget(gone) }
         decide(present.filter { decided[$0] == nil && !USBTopology.isRootHub($0) }.map { DecisionRequest(syspath: $0, kind: .attach) })
         // Held children whose parent never showed up are dropped; their parent, if it appears,
@@ -172,7 +174,7 @@ extension Guard {
         } catch {
             logger.error("cannot record the start", metadata: ["ERROR": "\(error.message.en)"])
         }
-        reconcile()
+        reconcile(relockingHubs: false)
         // The first device plugged in after start should not pay for first-use costs.
         recorder.rehearse(config: config, at: clock.now())
         if let hub = try? USBTopology.rootHubs().first { _ = try? reader.read(syspath: hub) }

@@ -81,7 +81,7 @@ extension SignalWatch {
         guard info.si_code == SI_USER || info.si_code == SI_TKILL || info.si_code == SI_QUEUE else { return nil }
         let pid = info._sifields._kill.si_pid
         let uid = info._sifields._kill.si_uid
-        let comm = Sysfs.readBytes("/proc/\(pid)/comm", limit: commLimit).map { SafeText.escape(bytes: Sysfs.droppingNewline($0)) }
+        let comm = Sysfs.readBytes("/proc/\(pid)/comm", limit: commLimit).map(SafeText.attribute)
         return StopRequest(signal: signal, pid: pid, uid: uid, user: SystemAccounts.userName(uid: uid), command: comm)
     }
 }

@@ -52,16 +52,6 @@ enum Sysfs {
         }
     }
 
-    /// An attribute's bytes with exactly one trailing newline removed (the kernel appends one to
-    /// every text attribute; any other trailing byte belongs to the value).
-    static func attributeBytes(_ syspath: String, _ name: String) -> [UInt8]? {
-        readBytes(syspath + "/" + name).map(droppingNewline)
-    }
-
-    static func droppingNewline(_ bytes: [UInt8]) -> [UInt8] {
-        bytes.last == UInt8(ascii: "\n") ? Array(bytes.dropLast()) : bytes
-    }
-
     /// An attribute as text with surrounding whitespace trimmed (`bNumInterfaces` is " 1"), for
     /// numbers and keywords. Invalid UTF-8 is repaired, which then fails any numeric parse.
     static func attributeText(_ syspath: String, _ name: String) -> String? {
@@ -181,11 +171,6 @@ final class SysfsDirectory: Sendable {
         guard file >= 0 else { throw SysfsError(path: path + "/" + name, operation: "open", code: errno) }
         defer { close(file) }
         try Sysfs.writeAll(value, to: file, path: path + "/" + name)
-    }
-
-    /// See `Sysfs.attributeBytes`: one trailing newline removed.
-    func attributeBytes(_ name: String) -> [UInt8]? {
-        readBytes(name).map(Sysfs.droppingNewline)
     }
 
     /// A device-supplied string as the ledger keeps it (`SafeText.attribute`, the one rule mediactl

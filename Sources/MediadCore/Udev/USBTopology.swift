@@ -111,7 +111,11 @@ enum USBTopology {
 
     /// Last path component: the kernel's name for the device, which for USB is its port path.
     static func sysname(_ syspath: String) -> String {
-        syspath.split(separator: "/").last.map(String.init) ?? syspath
+        // Called for every uevent (is it a root hub?): the last component, without splitting the path.
+        var name = Substring(syspath)
+        while name.hasSuffix("/") { name = name.dropLast() }
+        guard let slash = name.lastIndex(of: "/") else { return String(name) }
+        return String(name[name.index(after: slash)...])
     }
 }
 
