@@ -12,22 +12,27 @@ struct LinksCommand: ParsableCommand {
         let s = Session(globals: globals)
         guard case .links(let states) = try s.live(.links) else { return }
         if format == .json { return try Output.json(states) }
-        let r = Render(language: s.language)
-        let header = [r.t("接口", "LINK"), r.t("类型", "KIND"), "MAC", r.t("USB设备", "USB DEVICE"), r.t("状态", "STATE"),
-                      r.t("地址", "ADDRESSES"), r.t("裁决", "VERDICT"), r.t("违规", "VIOLATIONS")]
+        Output.print(Render(language: s.language).links(states))
+    }
+}
+
+extension Render {
+    func links(_ states: [LinkState]) -> String {
+        let header = [t("接口", "LINK"), t("类型", "KIND"), "MAC", t("USB设备", "USB DEVICE"), t("状态", "STATE"),
+                      t("地址", "ADDRESSES"), t("裁决", "VERDICT"), t("违规", "VIOLATIONS")]
         let rows = states.map { state -> [String] in
             let l = state.link
             let usb = l.usb.map { "\($0.vendorID):\($0.productID) \($0.serial ?? "")" } ?? ""
             var status = l.up ? "up" : "down"
-            if l.carrier { status += r.t("，有载波", ", carrier") }
-            if l.hasDefaultRouteIPv4 || l.hasDefaultRouteIPv6 { status += r.t("，默认路由", ", default route") }
+            if l.carrier { status += t("，有载波", ", carrier") }
+            if l.hasDefaultRouteIPv4 || l.hasDefaultRouteIPv6 { status += t("，默认路由", ", default route") }
             let addresses = l.addresses.filter(\.isConfigured).map { "\($0.address)/\($0.prefixLength)" }.joined(separator: " ")
             let verdict = state.verdict.map { v in
-                (v.decision == .cut ? r.t("切断", "cut") : r.t("允许", "allow")) + (v.audited ? r.t("（审计）", " (audit)") : "")
+                (v.decision == .cut ? t("切断", "cut") : t("允许", "allow")) + (v.audited ? t("（审计）", " (audit)") : "")
             } ?? ""
             let violations = state.verdict?.violations.map { "\($0.type.rawValue)(\($0.severity.rawValue))" }.joined(separator: ",") ?? ""
             return [l.name, l.kind.rawValue, l.mac ?? "", usb, status, addresses, verdict, violations]
         }
-        Output.print(TextTable(header: header, rows: rows).render())
+        return TextTable(header: header, rows: rows).render()
     }
 }
