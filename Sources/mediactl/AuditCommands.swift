@@ -50,8 +50,7 @@ struct AuditCommand: ParsableCommand {
                 [String(e.id ?? 0), e.at.description, "\(e.actor.name)(\(e.actor.uid))", e.action, "\(e.entity) \(e.entityKey)",
                  e.field ?? "", e.oldValue ?? "", e.newValue ?? ""]
             }
-            if format == .csv { return Output.print(CSV.document(header: header, rows: table)) }
-            Output.print(TextTable(header: header, rows: table).render())
+            try r.print(SmallTable(header: header, rows: table), csv: format == .csv)
         }
     }
 }

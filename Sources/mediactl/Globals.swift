@@ -125,12 +125,17 @@ struct Session {
     }
 
     func fail(_ error: LedgerError) -> ExitCode {
-        Output.error(error.text(language))
-        return ExitCode(error.exitCode)
+        Output.fail(error, language)
     }
 }
 
 enum Output {
+    /// The error's one line on standard error, and the exit status that says what kind it was.
+    static func fail(_ error: LedgerError, _ language: Language) -> ExitCode {
+        Output.error(error.text(language))
+        return ExitCode(error.exitCode)
+    }
+
     static func error(_ message: String) {
         FileHandle.standardError.write(Data("mediactl: \(message)\n".utf8))
     }

@@ -25,8 +25,7 @@ struct EventsCommand: ParsableCommand {
                     [ids, e.device ?? ""].filter { !$0.isEmpty }.joined(separator: " "), e.serial ?? "", verdict,
                     e.mediumNumber ?? "", e.note ?? ""]
         }
-        if format == .csv { return Output.print(CSV.document(header: header, rows: rows)) }
-        Output.print(TextTable(header: header, rows: rows).render())
+        try r.print(SmallTable(header: header, rows: rows), csv: format == .csv)
     }
 }
 

@@ -12,12 +12,13 @@ struct LinksCommand: ParsableCommand {
         let s = Session(globals: globals)
         guard case .links(let states) = try s.live(.links) else { return }
         if format == .json { return try Output.json(states) }
-        Output.print(Render(language: s.language).links(states))
+        let r = Render(language: s.language)
+        try r.print(r.links(states))
     }
 }
 
 extension Render {
-    func links(_ states: [LinkState]) -> String {
+    func links(_ states: [LinkState]) -> SmallTable {
         let header = [t("接口", "LINK"), t("类型", "KIND"), "MAC", t("USB设备", "USB DEVICE"), t("状态", "STATE"),
                       t("地址", "ADDRESSES"), t("裁决", "VERDICT"), t("违规", "VIOLATIONS")]
         let rows = states.map { state -> [String] in
@@ -33,6 +34,6 @@ extension Render {
             let violations = state.verdict?.violations.map { "\($0.type.rawValue)(\($0.severity.rawValue))" }.joined(separator: ",") ?? ""
             return [l.name, l.kind.rawValue, l.mac ?? "", usb, status, addresses, verdict, violations]
         }
-        return TextTable(header: header, rows: rows).render()
+        return SmallTable(header: header, rows: rows)
     }
 }

@@ -17,7 +17,7 @@ struct StatusCommand: ParsableCommand {
         let host = st.host.map { "\($0.assetNumber) (\($0.level.name(s.language)), \($0.network.name(s.language)))" }
             ?? r.t("未登记（所有存储设备被阻断）", "not registered (every storage device is blocked)")
         let last = st.lastEvent.map { "\($0.at) \($0.kind.rawValue) \($0.port ?? "") \($0.note ?? "")" } ?? ""
-        Output.print(Fields([
+        try r.print(Fields([
             (r.t("版本", "Version"), "mediad \(st.version)"),
             (r.t("运行时间", "Uptime"), "\(st.uptimeSeconds / 3600)h \(st.uptimeSeconds / 60 % 60)m \(st.uptimeSeconds % 60)s"),
             (r.t("模式", "Mode"), st.mode == .enforce ? r.t("强制（阻断违规）", "enforce") : r.t("审计（只记录）", "audit")),
@@ -27,7 +27,7 @@ struct StatusCommand: ParsableCommand {
             (r.t("未处置违规", "Open violations"), String(st.openViolations)),
             (r.t("接入设备", "Devices attached"), String(st.devicesAttached)),
             (r.t("最近事件", "Last event"), last),
-        ]).render())
+        ]))
     }
 }
 
@@ -42,7 +42,8 @@ struct DevicesCommand: ParsableCommand {
         let s = Session(globals: globals)
         guard case .devices(let devices) = try s.live(.devices) else { return }
         if format == .json { return try Output.json(devices) }
-        Output.print(Render(language: s.language).devices(devices))
+        let r = Render(language: s.language)
+        try r.print(r.devices(devices))
     }
 }
 

@@ -229,7 +229,7 @@ struct MediaCommand: ParsableCommand {
             let s = Session(globals: globals)
             guard case .movements(_, let list) = try s.perform(.mediaHistory(number: number)) else { return }
             if format == .json { return try Output.json(list) }
-            Render(language: s.language).movements(list)
+            try Render(language: s.language).movements(list)
         }
     }
 

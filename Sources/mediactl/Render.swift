@@ -41,14 +41,14 @@ struct Render {
                       : m.boundComputers.joined(separator: ", ")))
         if let approver = d.keyAreaApprover { pairs.append((t("要害部位审批", "Key-area approval"), approver)) }
         if let notes = m.notes { pairs.append((t("备注", "Notes"), notes)) }
-        Output.print(Fields(pairs).render())
+        try print(Fields(pairs))
         if !d.movements.isEmpty {
             Output.print("\n" + t("流转记录", "Movements") + "\n")
-            movements(d.movements)
+            try movements(d.movements)
         }
     }
 
-    func movements(_ list: [Movement]) {
+    func movements(_ list: [Movement]) throws {
         let header = [t("时间", "TIME"), t("操作", "ACTION"), t("状态", "STATE"), t("人员", "PERSON"), t("审批人", "APPROVER"),
                       t("经办人", "HANDLER"), t("详情", "DETAILS")]
         let rows = list.map { mv -> [String] in
@@ -68,7 +68,7 @@ struct Render {
             return [mv.at.description, mv.kind.name(language), states, mv.person ?? "", mv.approver ?? "",
                     mv.handler ?? mv.actor.name, details.joined(separator: "; ")]
         }
-        Output.print(TextTable(header: header, rows: rows).render())
+        try print(SmallTable(header: header, rows: rows))
     }
 
     func computer(_ c: Computer, format: ReportFormat) throws {
@@ -86,7 +86,7 @@ struct Render {
         if !c.macAddresses.isEmpty { pairs.append((t("网卡MAC", "MAC addresses"), c.macAddresses.joined(separator: ", "))) }
         if !c.allowedInterfaces.isEmpty { pairs.append((t("允许的网络接口", "Allowed interfaces"), c.allowedInterfaces.joined(separator: ", "))) }
         if !c.lanPrefixes.isEmpty { pairs.append((t("局域网地址段", "LAN prefixes"), c.lanPrefixes.joined(separator: ", "))) }
-        Output.print(Fields(pairs).render())
+        try print(Fields(pairs))
     }
 
     func computers(_ list: [Computer], format: ReportFormat) throws {
@@ -98,8 +98,8 @@ struct Render {
         }
         switch format {
         case .json: try Output.json(list)
-        case .csv: Output.print(CSV.document(header: header, rows: rows))
-        case .table: Output.print(TextTable(header: header, rows: rows).render())
+        case .csv: try print(SmallTable(header: header, rows: rows), csv: true)
+        case .table: try print(SmallTable(header: header, rows: rows))
         }
     }
 
@@ -112,12 +112,12 @@ struct Render {
         }
         switch format {
         case .json: try Output.json(list)
-        case .csv: Output.print(CSV.document(header: header, rows: rows))
-        case .table: Output.print(TextTable(header: header, rows: rows).render())
+        case .csv: try print(SmallTable(header: header, rows: rows), csv: true)
+        case .table: try print(SmallTable(header: header, rows: rows))
         }
     }
 
-    func devices(_ list: [AttachedDevice]) -> String {
+    func devices(_ list: [AttachedDevice]) -> SmallTable {
         let header = [t("端口", "PORT"), t("设备", "DEVICE"), t("序列号", "SERIAL"), t("裁决", "VERDICT"), t("介质", "MEDIUM"),
                       t("违规", "VIOLATIONS"), t("临时放行至", "ALLOWED UNTIL")]
         let rows = list.map { d -> [String] in
@@ -128,6 +128,28 @@ struct Render {
             return [o.port, "\(o.vendorID):\(o.productID) \(name)", o.serial ?? "", verdict, d.mediumNumber ?? "",
                     d.violations.map(\.rawValue).joined(separator: ","), d.allowedUntil?.description ?? ""]
         }
-        return TextTable(header: header, rows: rows).render()
+        return SmallTable(header: header, rows: rows)
+    }
+
+    /// A small listing to standard output, by AssetCore's listing rules (the streamed listings'
+    /// cell sinks): the table aligned by display width, or CSV.
+    func print(_ table: SmallTable, csv: Bool = false) throws {
+        try write { out throws(LedgerError) in
+            if csv { try table.writeCSV(to: &out) } else { try table.writeTable(to: &out) }
+        }
+    }
+
+    func print(_ fields: Fields) throws {
+        try write { out throws(LedgerError) in try fields.write(to: &out) }
+    }
+
+    private func write(_ body: (inout ReportOutput) throws(LedgerError) -> Void) throws {
+        var output = ReportOutput(sink: StandardOutput.write)
+        do {
+            try body(&output)
+            try output.flush()
+        } catch {
+            throw Output.fail(error, language)
+        }
     }
 }

@@ -2,9 +2,10 @@
 import Foundation
 
 // The listings built from model values, the way the first version printed a daemon's reply: the
-// reference the streamed listings (`MediaReport.stream`, `ViolationReport.stream`, `JSONRows`) are
-// checked against, cell by cell and byte by byte. They live here because nothing but the tests
-// prints a listing this way; AssetCore's byte path is the only one a user meets.
+// reference the streamed listings (`MediaReport.stream`, `ViolationReport.stream`, `JSONRows`) and
+// the small ones (`SmallTable`) are checked against, cell by cell and byte by byte. They live here,
+// with the String table and CSV renderers they use, because nothing but the tests prints a listing
+// this way; AssetCore's byte path (`CellSinks.swift`) is the only one a user meets.
 
 extension MediaReport {
     static func tableCells(_ m: Medium, _ language: Language) -> [String] {
@@ -17,7 +18,7 @@ extension MediaReport {
         case .json: return try ReportJSON.document(media)
         case .csv: return MediaCSV.export(media, language: language)
         case .table:
-            return TextTable(header: tableHeader(language), rows: media.map { tableCells($0, language) }).render()
+            return TextTable.render(header: tableHeader(language), rows: media.map { tableCells($0, language) })
                 + footer(count: media.count, language)
         }
     }
@@ -35,7 +36,7 @@ extension ViolationReport {
         switch format {
         case .json: return try ReportJSON.document(list)
         case .csv: return CSV.document(header: header(language), rows: list.map { cells($0, language) })
-        case .table: return TextTable(header: header(language), rows: list.map { cells($0, language) }).render()
+        case .table: return TextTable.render(header: header(language), rows: list.map { cells($0, language) })
         }
     }
 }
@@ -67,6 +68,55 @@ enum ReportJSON {
         } catch {
             throw LedgerError(.storage, zh: "无法生成 JSON：\(error)", en: "cannot write the listing as JSON: \(error)")
         }
+    }
+}
+
+extension TextTable {
+    /// The width-aligned table as the first version printed it from strings: columns as wide as
+    /// their widest escaped cell, two spaces apart, the last one unpadded, a rule under the header.
+    static func render(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows.map { $0.map(SafeText.escape) }
+        var widths = Array(repeating: 0, count: header.count)
+        for row in all {
+            for (index, cell) in row.enumerated() where index < widths.count {
+                widths[index] = max(widths[index], displayWidth(cell))
+            }
+        }
+        func line(_ row: [String]) -> String {
+            var out = ""
+            for (index, cell) in row.enumerated() where index < widths.count {
+                out += cell
+                if index < widths.count - 1 { out += String(repeating: " ", count: widths[index] - displayWidth(cell) + 2) }
+            }
+            return out
+        }
+        var lines = [line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+        lines += all.dropFirst().map(line)
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension CSV {
+    /// A cell as the first version quoted and defused it, on Unicode scalars (a CRLF inside a
+    /// cell, or a quote followed by a combining mark, is one `Character` but still needs quoting).
+    static func cell(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        let defuse = scalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } ?? false
+        let quote = scalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+        guard defuse || quote else { return text }
+        var out = String.UnicodeScalarView()
+        if quote { out.append("\"") }
+        if defuse { out.append("'") }
+        for scalar in scalars {
+            out.append(scalar)
+            if quote, scalar == "\"" { out.append("\"") }
+        }
+        if quote { out.append("\"") }
+        return String(out)
+    }
+
+    static func document(header: [String], rows: [[String]]) -> String {
+        ([header] + rows).reduce(byteOrderMark) { $0 + $1.map(cell).joined(separator: ",") + "\r\n" }
     }
 }
 

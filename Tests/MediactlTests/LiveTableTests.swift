@@ -6,6 +6,16 @@ import Testing
 /// expected text is written out by hand, so the alignment (Chinese two columns), the escaping of a
 /// hostile serial and the trailing spaces before an empty last cell are all pinned.
 @Suite struct LiveTableTests {
+    /// The table as `mediactl` writes it to standard output.
+    static func text(_ table: SmallTable) throws -> String {
+        final class Bytes { var all: [UInt8] = [] }
+        let bytes = Bytes()
+        var output = ReportOutput { block in bytes.all.append(contentsOf: block) }
+        try table.writeTable(to: &output)
+        try output.flush()
+        return String(decoding: bytes.all, as: UTF8.self)
+    }
+
     static let devices = [
         AttachedDevice(observation: USBDeviceObservation(syspath: "/sys/devices/usb1/1-1", port: "1-1", vendorID: "0781",
                                                          productID: "5567", serial: "4C53\u{1B}[2J", manufacturer: "SanDisk",
@@ -18,8 +28,8 @@ import Testing
                        allowedUntil: Timestamp(parsing: "2026-11-22T09:30:00Z")),
     ]
 
-    @Test func devicesInEnglish() {
-        #expect(Render(language: .en).devices(Self.devices) == """
+    @Test func devicesInEnglish() throws {
+        #expect(try Self.text(Render(language: .en).devices(Self.devices)) == """
             PORT   DEVICE                    SERIAL       VERDICT        MEDIUM       VIOLATIONS           ALLOWED UNTIL
             -----  ------------------------  -----------  -------------  -----------  -------------------  --------------------
             1-1    0781:5567 SanDisk Cruzer  4C53\\x1B[2J  block                       unregistered-medium  \("")
@@ -28,8 +38,8 @@ import Testing
             """)
     }
 
-    @Test func devicesInChinese() {
-        #expect(Render(language: .zh).devices(Self.devices) == """
+    @Test func devicesInChinese() throws {
+        #expect(try Self.text(Render(language: .zh).devices(Self.devices)) == """
             端口   设备                      序列号       裁决          介质         违规                 临时放行至
             -----  ------------------------  -----------  ------------  -----------  -------------------  --------------------
             1-1    0781:5567 SanDisk Cruzer  4C53\\x1B[2J  阻断                       unregistered-medium  \("")
@@ -58,8 +68,8 @@ import Testing
         LinkState(link: LinkObservation(ifindex: 9, name: "enp3s0", kind: .wired), verdict: nil),
     ]
 
-    @Test func linksInEnglish() {
-        #expect(Render(language: .en).links(Self.links) == """
+    @Test func linksInEnglish() throws {
+        #expect(try Self.text(Render(language: .en).links(Self.links)) == """
             LINK    KIND       MAC                USB DEVICE            STATE                       ADDRESSES        VERDICT      VIOLATIONS
             ------  ---------  -----------------  --------------------  --------------------------  ---------------  -----------  -------------------------------------------------
             lo      loopback                                            up, carrier                                  allow        \("")
@@ -69,8 +79,8 @@ import Testing
             """)
     }
 
-    @Test func linksInChinese() {
-        #expect(Render(language: .zh).links(Self.links) == """
+    @Test func linksInChinese() throws {
+        #expect(try Self.text(Render(language: .zh).links(Self.links)) == """
             接口    类型       MAC                USB设备               状态                  地址             裁决          违规
             ------  ---------  -----------------  --------------------  --------------------  ---------------  ------------  -------------------------------------------------
             lo      loopback                                            up，有载波                             允许          \("")

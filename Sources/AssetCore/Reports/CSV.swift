@@ -1,37 +1,8 @@
 /// RFC 4180 CSV as officers' spreadsheets (WPS, Excel) read and write it: UTF-8 with a byte-order
-/// mark, CRLF line ends, quotes only where needed.
+/// mark, CRLF line ends, quotes only where needed. Written by `CSVSink` (every listing, streamed or
+/// small); read here.
 public enum CSV {
     public static let byteOrderMark = "\u{FEFF}"
-
-    /// Cells a spreadsheet would run as a formula are defused with a leading apostrophe
-    /// (CSV injection); `parse` strips it again so export → import is lossless.
-    ///
-    /// Works on Unicode scalars, as `parse` does: a CRLF inside a cell, or a quote followed by a
-    /// combining mark, is one `Character` but still needs quoting.
-    public static func cell(_ text: String) -> String {
-        let scalars = text.unicodeScalars
-        let defuse = scalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } ?? false
-        let quote = scalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
-        guard defuse || quote else { return text }
-        var out = String.UnicodeScalarView()
-        if quote { out.append("\"") }
-        if defuse { out.append("'") }
-        for scalar in scalars {
-            out.append(scalar)
-            if quote, scalar == "\"" { out.append("\"") }
-        }
-        if quote { out.append("\"") }
-        return String(out)
-    }
-
-    public static func document(header: [String], rows: [[String]]) -> String {
-        var out = byteOrderMark
-        out += header.map(cell).joined(separator: ",") + "\r\n"
-        for row in rows {
-            out += row.map(cell).joined(separator: ",") + "\r\n"
-        }
-        return out
-    }
 
     /// A record and the line of the file it starts on (for error messages).
     public struct Record: Sendable, Hashable {
@@ -39,7 +10,9 @@ public enum CSV {
         public var fields: [String]
     }
 
-    /// Parses a whole document; an unterminated quote is an error naming its line.
+    /// Parses a whole document; an unterminated quote is an error naming its line. A leading
+    /// apostrophe before a formula character is the writer's defusing (`CellText.csvCell`) and is
+    /// dropped, so export → import is lossless.
     public static func parse(_ text: String) throws(LedgerError) -> [Record] {
         var scalars = Substring(text).unicodeScalars[...]
         if scalars.first == "\u{FEFF}" { scalars.removeFirst() }

@@ -11,7 +11,9 @@ protocol CellSink {
     mutating func endRow() throws(LedgerError)
 }
 
-/// Rows as `CSV.document` writes them: cells through `CSV.cell`, commas, CRLF.
+/// RFC 4180 CSV as officers' spreadsheets (WPS, Excel) read and write it: UTF-8 with a byte-order
+/// mark, CRLF line ends, cells through `CellText.csvCell` (quoted only where needed, formulas
+/// defused), commas between them. `CSV.parse` reads it back.
 struct CSVSink: CellSink {
     var out: ReportOutput
     private var firstInRow = true
@@ -19,7 +21,12 @@ struct CSVSink: CellSink {
     init(out: ReportOutput, header: [String]) {
         self.out = out
         self.out.append(CSV.byteOrderMark)
-        self.out.append(header.map(CSV.cell).joined(separator: ",") + "\r\n")
+        for var title in header {
+            title.withUTF8 { text($0) }
+        }
+        self.out.append(0x0D)
+        self.out.append(0x0A)
+        firstInRow = true
     }
 
     @inline(__always)
@@ -51,7 +58,7 @@ struct CSVSink: CellSink {
     }
 }
 
-/// The first pass of a width-aligned table (`TextTable.render`'s layout): each column's widest cell.
+/// The first pass of a width-aligned table: each column's widest cell (display width, escapes counted).
 ///
 /// Columns are as wide as their widest cell, so the widths must be known before the first line is
 /// written. A table listing therefore goes over its rows twice inside one read transaction (one
@@ -101,15 +108,22 @@ struct TableMeasure: CellSink {
     }
 }
 
-/// The second pass: header, rule and rows with the measured widths; no trailing spaces.
+/// The second pass: header, rule and rows with the measured widths. Each column is as wide as its
+/// widest cell, two spaces apart; the last cell of a line is not padded (the one before an empty
+/// last cell is). Header cells are the program's own text and are written as they are.
 struct TableWriter: CellSink {
     var out: ReportOutput
     let widths: [Int]
     private var column = 0
 
-    init(out: ReportOutput, header: [String], widths: [Int]) {
+    /// Rows only: a block of fields (`Fields`).
+    init(out: ReportOutput, widths: [Int]) {
         self.out = out
         self.widths = widths
+    }
+
+    init(out: ReportOutput, header: [String], widths: [Int]) {
+        self.init(out: out, widths: widths)
         for cell in header {
             self.out.append(cell)
             pad(TextTable.displayWidth(cell))

@@ -1,9 +1,11 @@
-/// The text rules of `CSV.cell`, `SafeText.escape` and `TextTable.displayWidth`, applied to a cell's
-/// UTF-8 bytes as SQLite hands them over, so a streamed listing never builds a `String` per cell.
+/// The text rules of every listing, applied to a cell's UTF-8 bytes as SQLite hands them over, so a
+/// streamed listing never builds a `String` per cell: CSV quoting and formula defusing, the escapes
+/// of `SafeText.escape`, display widths (`TextTable.displayWidth`). Small listings held in memory
+/// (`SmallTable`) hand their strings' bytes to the same rules, so there is one of each.
 ///
-/// The string functions stay the reference: every fast path here gives the same bytes, and a cell
-/// that is not valid UTF-8 takes the string path (`String(decoding:)` repairs it exactly as the model
-/// path's `String(cString:)` does), so both ways of listing print the same report.
+/// `SafeText.escape` stays the reference for escapes: every fast path here gives the same bytes, and
+/// a cell that is not valid UTF-8 takes the string path (`String(decoding:)` repairs it exactly as
+/// the model path's `String(cString:)` does), so both ways of listing print the same report.
 enum CellText {
     typealias Bytes = UnsafeBufferPointer<UInt8>
 
@@ -70,9 +72,12 @@ enum CellText {
 
     // MARK: CSV
 
-    /// Appends `CSV.cell` of a cell's bytes. Every byte the rule looks at is ASCII, and ASCII bytes
-    /// never occur inside a multi-byte scalar, so the rule works on bytes as it does on scalars; one
-    /// pass finds the end (a NUL), whether quotes are needed and whether there is non-ASCII to check.
+    /// Appends a cell's bytes as a CSV cell: quoted when it holds a comma, a quote or a line break
+    /// (quotes doubled), and defused with a leading apostrophe when a spreadsheet would run it as a
+    /// formula (it starts with = + - @, a tab or CR: CSV injection). Every byte the rule looks at is
+    /// ASCII, and ASCII bytes never occur inside a multi-byte scalar, so the rule works on bytes as it
+    /// would on scalars; one pass finds the end (a NUL), whether quotes are needed and whether there
+    /// is non-ASCII to check.
     static func csvCell(_ b: Bytes, into out: inout ReportOutput) {
         var length = 0, special = false, nonASCII = false
         // Eight bytes at a time while none of them needs a look of its own.

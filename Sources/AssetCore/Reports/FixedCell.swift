@@ -10,18 +10,24 @@ import Darwin
 struct FixedCell {
     /// The text, as CSV reads it (for a composite cell).
     let raw: CellText.Bytes
-    /// `CSV.cell` of the text.
+    /// The text as a CSV cell.
     let csv: CellText.Bytes
-    /// `SafeText.escape` of the text, as a table writes it.
+    /// The text escaped, as a table writes it.
     let escaped: CellText.Bytes
     let width: Int
 
+    /// Prepared by the rules every other cell goes through (`CellText.csvCell`, `terminalCell`).
     init(_ text: String, in arena: TextArena) {
-        raw = arena.keep(Array(text.utf8))
-        csv = arena.keep(Array(CSV.cell(text).utf8))
-        let safe = SafeText.escape(text)
-        escaped = arena.keep(Array(safe.utf8))
-        width = TextTable.displayWidth(safe)
+        let utf8 = Array(text.utf8)
+        raw = arena.keep(utf8)
+        var width = 0
+        let (csv, escaped) = utf8.withUnsafeBufferPointer { cell in
+            (ReportOutput.bytes { CellText.csvCell(cell, into: &$0) },
+             ReportOutput.bytes { width = CellText.terminalCell(cell, into: &$0, write: true) })
+        }
+        self.csv = arena.keep(csv)
+        self.escaped = arena.keep(escaped)
+        self.width = width
     }
 
     /// The cells for every case of a string-backed enum, found by the stored raw value.

@@ -34,10 +34,21 @@ public struct ReportOutput {
     let sink: Sink
 
     public init(sink: @escaping Sink) {
+        self.init(capacity: Self.blockSize * 2, sink: sink)
+    }
+
+    private init(capacity initial: Int, sink: @escaping Sink) {
         self.sink = sink
-        storage = Storage(capacity: Self.blockSize * 2)
+        storage = Storage(capacity: initial)
         base = storage.base
         capacity = storage.capacity
+    }
+
+    /// The bytes `body` appends, kept rather than handed on: a cell prepared once (`FixedCell`).
+    static func bytes(_ body: (inout ReportOutput) -> Void) -> [UInt8] {
+        var out = ReportOutput(capacity: 64) { _ in }
+        body(&out)
+        return Array(UnsafeBufferPointer(start: out.base, count: out.count))
     }
 
     /// Room for `more` bytes; a row longer than the buffer grows it (rows are flushed between rows).
