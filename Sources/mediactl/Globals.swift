@@ -66,9 +66,9 @@ struct Session {
             switch try call(.ledger(request)) {
             case .response(let response): return response
             case .error(let error): throw error
-            default: throw LedgerError(.storage, zh: "mediad 的回复不符", en: "mediad answered something else")
+            default: throw ControlClientError.unexpectedReply
             }
-        } catch let error as LedgerError {
+        } catch let error as CommandFailure {
             throw fail(error)
         }
     }
@@ -88,16 +88,16 @@ struct Session {
             let reply = try self.call(call)
             if case .error(let error) = reply { throw error }
             return reply
-        } catch let error as LedgerError {
+        } catch let error as CommandFailure {
             throw fail(error)
         }
     }
 
-    private func call(_ call: ControlCall) throws(LedgerError) -> ControlReply {
+    private func call(_ call: ControlCall) throws(ControlClientError) -> ControlReply {
         let client = try ControlClient(path: socketPath)
         defer { client.close() }
         try client.send(call)
-        guard let reply = try client.receive() else { throw ControlClient.unreachable(socketPath) }
+        guard let reply = try client.receive() else { throw .unreachable(path: socketPath) }
         return reply
     }
 
@@ -114,24 +114,25 @@ struct Session {
                 if case .error(let error) = reply { throw error }
                 try body(reply)
             }
-        } catch let error as LedgerError {
+        } catch let error as CommandFailure {
             throw fail(error)
         }
     }
 
-    /// Parses a typed value with AssetCore's parser, turning its error into mediactl's exit.
-    func parse<T>(_ body: () throws(LedgerError) -> T) throws -> T {
-        do { return try body() } catch { throw fail(error) }
+    /// Runs `body` (a parse with AssetCore's parser, a listing), turning its failure into
+    /// mediactl's message and exit status; other errors pass as they are.
+    func parse<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as CommandFailure { throw fail(error) }
     }
 
-    func fail(_ error: LedgerError) -> ExitCode {
+    func fail(_ error: any CommandFailure) -> ExitCode {
         Output.fail(error, language)
     }
 }
 
 enum Output {
     /// The error's one line on standard error, and the exit status that says what kind it was.
-    static func fail(_ error: LedgerError, _ language: Language) -> ExitCode {
+    static func fail(_ error: any CommandFailure, _ language: Language) -> ExitCode {
         Output.error(error.text(language))
         return ExitCode(error.exitCode)
     }

@@ -11,14 +11,18 @@ extension Session {
     /// or in the daemon, which sends the bytes back as it prints them.
     func list(_ listing: Listing, format: ReportFormat) throws {
         if let path = localDatabase {
-            return try parse { () throws(LedgerError) in
+            return try parse {
                 let service = InventoryService(store: try LedgerStore(path: path))
                 StandardOutput.widenPipe()
                 var output = ReportOutput(sink: StandardOutput.write)
-                try service.report(listing, format: format, language: language, caller: localCaller, to: &output)
+                do {
+                    try service.report(listing, format: format, language: language, caller: localCaller, to: &output)
+                } catch let error as LedgerError {
+                    throw output.cause(of: error)
+                }
             }
         }
-        try parse { () throws(LedgerError) in
+        try parse {
             let client = try ControlClient(path: socketPath)
             defer { client.close() }
             try client.send(.report(ReportCall(listing: listing, format: format, language: language)))
@@ -43,10 +47,9 @@ enum StandardOutput {
     /// F_SETPIPE_SZ (linux/fcntl.h: F_LINUX_SPECIFIC_BASE + 7), which Glibc's module does not export.
     static let fSetPipeSize: Int32 = 1031
 
-    static func write(_ block: UnsafeRawBufferPointer) throws(LedgerError) {
+    static func write(_ block: UnsafeRawBufferPointer) throws(ReportSinkError) {
         guard Descriptor.transferAll(block, { Glibc.write(1, $0.baseAddress, $0.count) }) else {
-            let reason = String(cString: strerror(errno))
-            throw LedgerError(.storage, zh: "无法写入标准输出：\(reason)", en: "cannot write to standard output: \(reason)")
+            throw .standardOutput(String(cString: strerror(errno)))
         }
     }
 }

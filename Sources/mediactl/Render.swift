@@ -149,7 +149,7 @@ struct Render {
             try body(&output)
             try output.flush()
         } catch {
-            throw Output.fail(error, language)
+            throw Output.fail(output.cause(of: error), language)
         }
     }
 }

@@ -238,7 +238,7 @@ func reportsBench(_ args: Arguments) throws {
     for report in reports {
         // One untimed run counts the lines (and warms the page cache); the timed runs only write.
         var lines = 0, bytes = 0
-        var counting = ReportOutput { block throws(LedgerError) in
+        var counting = ReportOutput { block in
             bytes += block.count
             for byte in block where byte == 0x0A { lines += 1 }
         }
@@ -247,7 +247,7 @@ func reportsBench(_ args: Arguments) throws {
         for _ in 0..<runs {
             var firstBlock: UInt64? = nil
             let t0 = now()
-            var output = ReportOutput { block throws(LedgerError) in
+            var output = ReportOutput { block in
                 if firstBlock == nil { firstBlock = now() }
                 _ = write(sink, block.baseAddress, block.count)
             }

@@ -123,7 +123,7 @@ extension CSV {
 extension ReportOutput {
     /// Keeps the whole report in memory, where a user's listing goes to a file descriptor.
     static func collecting(into box: TextBox) -> ReportOutput {
-        ReportOutput { block throws(LedgerError) in box.bytes.append(contentsOf: block) }
+        ReportOutput { block in box.bytes.append(contentsOf: block) }
     }
 }
 

@@ -72,7 +72,7 @@ struct CSVSink: CellSink {
 struct TableMeasure: CellSink {
     private(set) var widths: [Int]
     private var column = 0
-    private var unused = ReportOutput { _ throws(LedgerError) in }
+    private var unused = ReportOutput { _ in }
 
     init(header: [String]) {
         widths = header.map(TextTable.displayWidth)

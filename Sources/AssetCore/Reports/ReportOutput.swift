@@ -3,14 +3,15 @@
 /// one string the size of the whole report.
 ///
 /// AssetCore decides what the bytes are; the caller decides where they go (mediactl writes them to
-/// its standard output, tests keep them). A failing sink throws, and the listing stops there.
+/// its standard output, the daemon to its socket, tests keep them). A failing sink throws its own
+/// `ReportSinkError`, and the listing stops there.
 ///
 /// The buffer is raw memory rather than an `Array`: appending a cell is then a bounds check and a
 /// `memcpy`, with no uniqueness check or reference counting per call (those were a fifth of the
 /// time of a CSV export).
 public struct ReportOutput {
     /// Hands a full block on; the bytes are only valid during the call.
-    public typealias Sink = (UnsafeRawBufferPointer) throws(LedgerError) -> Void
+    public typealias Sink = (UnsafeRawBufferPointer) throws(ReportSinkError) -> Void
 
     static let blockSize = 64 * 1024
 
@@ -32,6 +33,16 @@ public struct ReportOutput {
     private var capacity: Int
     private(set) var count = 0
     let sink: Sink
+    /// Shared by every copy of this output (a listing's cell sinks each hold one while they write).
+    private let failure = SinkFailure()
+
+    final class SinkFailure {
+        var error: ReportSinkError?
+    }
+
+    /// Why the sink stopped taking bytes, once it has: the cause of the `LedgerError` a listing
+    /// stopped with (see `flush`). The caller reports this one, with its own exit status.
+    public var sinkFailure: ReportSinkError? { failure.error }
 
     public init(sink: @escaping Sink) {
         self.init(capacity: Self.blockSize * 2, sink: sink)
@@ -108,10 +119,21 @@ public struct ReportOutput {
     }
 
     /// Passes on whatever is buffered; call once at the end of the listing.
+    ///
+    /// A sink's failure stops the listing with a `LedgerError` of kind `unavailable` carrying the
+    /// sink's message, because `InventoryService.report` and the row writers it runs are typed
+    /// `throws(LedgerError)` (and the ledger's read turns any other error into a storage error). The
+    /// failure itself is kept in `sinkFailure`: callers check it first, so a closed standard output
+    /// is reported as itself and not as a ledger problem.
     public mutating func flush() throws(LedgerError) {
         guard count > 0 else { return }
         let block = UnsafeRawBufferPointer(start: base, count: count)
         count = 0
-        try sink(block)
+        do {
+            try sink(block)
+        } catch {
+            failure.error = error
+            throw LedgerError(.unavailable, error.message)
+        }
     }
 }

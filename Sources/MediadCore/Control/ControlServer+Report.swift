@@ -34,16 +34,16 @@ extension ControlServer {
         defer { Self.reportSlots.signal() }
         var timeout = timeval(tv_sec: Self.reportSendTimeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var output = ReportOutput { block throws(LedgerError) in
-            guard Self.sendChunk(fd, block) else {
-                throw LedgerError(.unavailable, zh: "读取报表的一方已断开", en: "the reader of the report went away")
-            }
+        var output = ReportOutput { block throws(ReportSinkError) in
+            guard Self.sendChunk(fd, block) else { throw .readerGone }
         }
         do {
             try service.report(call.listing, format: call.format, language: call.language, caller: caller, to: &output)
             send(fd, .finished)
         } catch {
-            if error.kind != .unavailable {
+            // A reader that went away is no fault of the listing's: nothing to log. (The error sent
+            // carries the sink's message, for a reader that is only slow and still there.)
+            if output.sinkFailure == nil && error.kind != .unavailable {
                 logger.notice("a report stopped", metadata: ["VERB": "\(call.listing.request.verb)", "ERROR": "\(error.message.en)"])
             }
             send(fd, .error(error))
@@ -63,6 +63,12 @@ extension ControlServer {
     static func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, flags: Int32) -> Bool {
         Descriptor.transferAll(bytes) { Glibc.send(fd, $0.baseAddress, $0.count, flags) }
     }
+}
+
+extension ReportSinkError {
+    /// The socket of a streamed report took no more bytes: the reader closed it, or stopped
+    /// reading for longer than `reportSendTimeoutSeconds`.
+    static let readerGone = ReportSinkError(zh: "读取报表的一方已断开", en: "the reader of the report went away")
 }
 
 /// glibc's malloc_trim(3): <malloc.h> is not part of the Glibc module.
