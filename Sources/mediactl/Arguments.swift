@@ -104,8 +104,8 @@ extension ReportFormat: ExpressibleByArgument {
     public init?(argument: String) {
         guard let value = ArgumentRefusal.converting(argument, { text throws(LedgerError) in
             guard let format = ReportFormat(rawValue: text) else {
-                throw LedgerError(.usage, zh: "输出格式 “\(SafeText.escape(text))” 无效：应为 table、json 或 csv",
-                                  en: "output format '\(SafeText.escape(text))' is not valid: expected table, json or csv")
+                throw LedgerError(.usage, zh: "输出格式 “\(SafeText.escape(text))” 无效：应为 table、json、csv 或 html",
+                                  en: "output format '\(SafeText.escape(text))' is not valid: expected table, json, csv or html")
             }
             return format
         }) else { return nil }
@@ -146,4 +146,31 @@ enum Answer: String, CaseIterable, ExpressibleByArgument {
     static var allValueStrings: [String] { ["yes", "no", "是", "否"] }
 
     var isYes: Bool { self == .yes }
+}
+
+extension ViolationGrouping: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let value = ArgumentRefusal.converting(argument, { text throws(LedgerError) in
+            guard let grouping = ViolationGrouping(rawValue: text.lowercased()) else {
+                let choices = ViolationGrouping.allCases.map(\.rawValue).joined(separator: ", ")
+                throw LedgerError(.usage, zh: "--by “\(SafeText.escape(text))” 无效：应为 \(choices) 之一",
+                                  en: "--by '\(SafeText.escape(text))' is not valid: expected one of \(choices)")
+            }
+            return grouping
+        }) else { return nil }
+        self = value
+    }
+}
+
+extension ZoneChoice: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let value = ArgumentRefusal.converting(argument, { text throws(LedgerError) in
+            guard let zone = ZoneChoice(parsing: text) else {
+                throw LedgerError(.validation, zh: "时区 “\(SafeText.escape(text))” 无效：例如 Asia/Shanghai、+08:00 或 UTC",
+                                  en: "time zone '\(SafeText.escape(text))' is not valid: for example Asia/Shanghai, +08:00 or UTC")
+            }
+            return zone
+        }) else { return nil }
+        self = value
+    }
 }

@@ -30,6 +30,7 @@ struct HostCommand: ParsableCommand {
         @Option(help: "Network type (网络类型).") var network: NetworkType?
         @Option(help: "Person id of the responsible person.") var holder: String?
         @Option(help: "Where the computer stands.") var location: String?
+        @Option(help: "The unit (单位) it belongs to: heads the officer's reports.") var unit: String?
         @Option(name: .customLong("key-area"), help: "Whether the location is a key area (要害部位).") var keyArea: Answer?
         @Option(name: .customLong("disk-serials"), help: "Serials of the built-in disks, comma-separated.") var diskSerials: String?
         @Option(help: "MAC addresses of the network interfaces, comma-separated.") var macs: String?
@@ -45,6 +46,7 @@ struct HostCommand: ParsableCommand {
             settings.name = name
             settings.holder = holder
             settings.location = location
+            settings.unit = unit
             settings.level = level
             settings.network = network
             settings.keyArea = keyArea?.isYes

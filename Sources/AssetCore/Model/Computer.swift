@@ -53,6 +53,8 @@ public struct Computer: Sendable, Hashable, Codable {
     public var allowedInterfaces: [String] = []
     /// On a classified-LAN computer: the LAN's prefixes (CIDR); addresses and routes elsewhere are violations.
     public var lanPrefixes: [String] = []
+    /// The unit (单位) the computer belongs to, as the officer's forms are headed.
+    public var unit: String? = nil
     /// True for the computer this ledger's daemon guards; exactly one row may carry it.
     public var isThisHost: Bool
 

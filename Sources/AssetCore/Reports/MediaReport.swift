@@ -34,6 +34,8 @@ public enum MediaReport {
         let names = Names(language)
         defer { withExtendedLifetime(names) {} }
         switch format {
+        case .html:
+            throw LedgerError.htmlIsForReports(report: "report ledger")
         case .json:
             try JSONRows.stream(db, query: Ledger.mediaListing(columns: RecordColumn.selectList, filter: filter),
                                 columns: RecordColumn.count, integerColumns: RecordColumn.integers,

@@ -1,5 +1,7 @@
-/// How a listing is printed: an aligned table for a terminal, CSV for spreadsheets, JSON for
-/// scripts. The one output-format enum, for mediactl's options and for the streamed listings.
+/// How a listing or report is printed: an aligned table for a terminal, CSV for spreadsheets, JSON
+/// for scripts, HTML for the officer's printed forms (`mediactl report`; a listing refuses it and
+/// names the report that prints it). The one output-format enum, for mediactl's options and for the
+/// streamed listings and reports.
 public enum ReportFormat: String, Sendable, Hashable, Codable, CaseIterable {
-    case table, json, csv
+    case table, json, csv, html
 }

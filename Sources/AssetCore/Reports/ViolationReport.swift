@@ -62,6 +62,8 @@ public enum ViolationReport {
         let names = Names(language)
         defer { withExtendedLifetime(names) {} }
         switch format {
+        case .html:
+            throw LedgerError.htmlIsForReports(report: "report violations")
         case .json:
             typealias J = JSONRows.ViolationColumn
             try JSONRows.stream(db, query: GuardRows.violationsListing(columns: J.selectList, filter: filter),

@@ -73,6 +73,8 @@ public struct HostSettings: Sendable, Hashable, Codable {
     public var macAddresses: [String]?
     public var allowedInterfaces: [String]?
     public var lanPrefixes: [String]?
+    /// The unit (单位), for the reports' headings.
+    public var unit: String?
 
     public init() {}
 }

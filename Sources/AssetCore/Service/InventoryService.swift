@@ -39,6 +39,9 @@ public final class InventoryService: Sendable {
         case .violationsList(let filter): return .violations(try store.read { try GuardRows.violations($0, filter: filter) })
         case .violationAck(let id, let note): return try acknowledge(id, note: note, context)
         case .mediaKeyArea(let approval): return try keyArea(approval, context)
+        case .officerReport(let kind):
+            throw LedgerError(.usage, zh: "报表以流的方式输出：mediactl report \(kind.rawValue)",
+                              en: "reports are streamed: mediactl report \(kind.rawValue)")
         }
     }
 

@@ -25,11 +25,14 @@ public enum Request: Sendable, Hashable, Codable {
     case violationAck(id: Int64, note: String)
     /// Approve a phone, camera or recorder for key areas, or withdraw the approval.
     case mediaKeyArea(KeyAreaApproval)
+    /// One of the officer's reports: only ever streamed (`InventoryService.report`); this case
+    /// carries its role check and name.
+    case officerReport(OfficerReportKind)
 
     public var permission: Permission {
         switch self {
         case .hostShow, .computerList, .personList, .mediaList, .mediaShow, .mediaHistory, .auditVerify, .auditLog,
-             .events, .violationsList:
+             .events, .violationsList, .officerReport:
             .read
         case .violationAck:
             .oversee
@@ -64,6 +67,7 @@ public enum Request: Sendable, Hashable, Codable {
         case .violationsList: "violations list"
         case .violationAck: "violations ack"
         case .mediaKeyArea: "media key-area"
+        case .officerReport(let kind): "report \(kind.rawValue)"
         }
     }
 }

@@ -103,6 +103,7 @@ extension InventoryService {
         if let macs = settings.macAddresses { host.macAddresses = macs.map { $0.lowercased() } }
         if let interfaces = settings.allowedInterfaces { host.allowedInterfaces = interfaces }
         if let prefixes = settings.lanPrefixes { host.lanPrefixes = prefixes }
+        if let unit = settings.unit { host.unit = Optional(unit).cleaned }
     }
 
     /// Allowed interfaces and LAN prefixes must parse now, not fail in the daemon later.
@@ -124,7 +125,8 @@ extension InventoryService {
         [("name", c.name), ("level", c.level.rawValue), ("network", c.network.rawValue), ("holder", c.holder),
          ("location", c.location), ("key_area", c.keyArea ? "yes" : "no"),
          ("disk_serials", c.diskSerials.joined(separator: ";")), ("mac_addresses", c.macAddresses.joined(separator: ";")),
-         ("allowed_interfaces", c.allowedInterfaces.joined(separator: ";")), ("lan_prefixes", c.lanPrefixes.joined(separator: ";"))]
+         ("allowed_interfaces", c.allowedInterfaces.joined(separator: ";")), ("lan_prefixes", c.lanPrefixes.joined(separator: ";")),
+         ("unit", c.unit)]
     }
 
     /// Identifiers clerks type and print on labels: no spaces or control characters, at most 64.

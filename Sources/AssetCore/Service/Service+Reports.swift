@@ -1,16 +1,27 @@
 import GRDB
 
-/// The listings that can be streamed: their requests, without the model values.
+/// The listings and reports that can be streamed: their requests, without the model values.
 public enum Listing: Sendable, Hashable, Codable {
     case media(MediaFilter)
     case violations(ViolationFilter)
+    /// One of the officer's reports (`mediactl report NAME`).
+    case officer(OfficerReportRequest)
 
     /// The request this listing answers: the same role check applies.
     public var request: Request {
         switch self {
         case .media(let filter): .mediaList(filter)
         case .violations(let filter): .violationsList(filter)
+        case .officer(let report): .officerReport(report.kind)
         }
+    }
+}
+
+extension LedgerError {
+    /// A listing asked for in HTML: the printable form is the officer's report.
+    public static func htmlIsForReports(report: String) -> LedgerError {
+        LedgerError(.usage, zh: "列表不输出 HTML：可打印的版本请用 mediactl \(report) --format html",
+                    en: "listings are not printed as HTML: for a printable form use mediactl \(report) --format html")
     }
 }
 
@@ -33,11 +44,40 @@ extension InventoryService {
                 try MediaReport.stream(db, filter: filter, format: format, language: language, into: &output)
             case .violations(let filter):
                 try ViolationReport.stream(db, filter: filter, format: format, language: language, into: &output)
+            case .officer(let request):
+                try officerReport(request, db, format: format, language: language, into: &output)
             }
             // A listing reads the whole table through this connection's page cache; in the daemon
             // that cache would otherwise stay filled (megabytes) until the connection is reused.
             db.releaseMemory()
         }
         try output.flush()
+    }
+
+    /// An officer's report in the reader's format, from this ledger, inside the listing's one read
+    /// transaction. The zone is resolved here, where the report is printed.
+    private func officerReport(_ request: OfficerReportRequest, _ db: Database, format: ReportFormat, language: Language,
+                               into output: inout ReportOutput) throws {
+        let rules = try request.zone.rules()
+        let source = LedgerReportSource(db: db)
+        let now = clock.now()
+        switch format {
+        case .table:
+            var writer = TextReportWriter(output: output)
+            try OfficerReports.write(request, language: language, source: source, now: now, rules: rules, into: &writer)
+            output = writer.output
+        case .csv:
+            var writer = CSVReportWriter(output: output)
+            try OfficerReports.write(request, language: language, source: source, now: now, rules: rules, into: &writer)
+            output = writer.output
+        case .json:
+            var writer = JSONReportWriter(output: output)
+            try OfficerReports.write(request, language: language, source: source, now: now, rules: rules, into: &writer)
+            output = writer.output
+        case .html:
+            var writer = HTMLReportWriter(output: output)
+            try OfficerReports.write(request, language: language, source: source, now: now, rules: rules, into: &writer)
+            output = writer.output
+        }
     }
 }

@@ -121,7 +121,7 @@ enum AuditTrail {
             zh: "第 \(range) 行已被删除", en: "row \(range) was deleted"))
     }
 
-    private static func entry(_ row: Row) throws -> TrailEntry {
+    static func entry(_ row: Row) throws -> TrailEntry {
         var entry = TrailEntry(at: try Rows.timestamp(row, "at"),
                                actor: Actor(uid: UInt32(truncatingIfNeeded: row["actor_uid"] as Int64), name: row["actor_name"]),
                                action: row["action"], entity: row["entity"], entityKey: row["entity_key"],

@@ -60,11 +60,11 @@ enum Ledger {
     static func save(_ db: Database, computer: Computer) throws {
         try db.execute(sql: """
             INSERT INTO computer (asset_number, name, level, network, holder, location, key_area,
-                disk_serials, mac_addresses, is_this_host, allowed_interfaces, lan_prefixes)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                disk_serials, mac_addresses, is_this_host, allowed_interfaces, lan_prefixes, unit)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             ON CONFLICT(asset_number) DO UPDATE SET name = ?2, level = ?3, network = ?4, holder = ?5,
                 location = ?6, key_area = ?7, disk_serials = ?8, mac_addresses = ?9, is_this_host = ?10,
-                allowed_interfaces = ?11, lan_prefixes = ?12
+                allowed_interfaces = ?11, lan_prefixes = ?12, unit = ?13
             """, arguments: Rows.arguments(computer))
     }
 

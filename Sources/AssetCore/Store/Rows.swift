@@ -24,12 +24,13 @@ enum Rows {
                                 isThisHost: row["is_this_host"])
         computer.allowedInterfaces = try list(row, "allowed_interfaces")
         computer.lanPrefixes = try list(row, "lan_prefixes")
+        computer.unit = row["unit"]
         return computer
     }
 
     static func arguments(_ c: Computer) -> StatementArguments {
         [c.assetNumber, c.name, c.level.rawValue, c.network.rawValue, c.holder, c.location, c.keyArea,
-         json(c.diskSerials), json(c.macAddresses), c.isThisHost, json(c.allowedInterfaces), json(c.lanPrefixes)]
+         json(c.diskSerials), json(c.macAddresses), c.isThisHost, json(c.allowedInterfaces), json(c.lanPrefixes), c.unit]
     }
 
     static let mediumColumns = """

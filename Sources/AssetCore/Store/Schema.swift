@@ -10,6 +10,7 @@ enum Schema {
         migrator.registerMigration("v3-guard-state", migrate: createGuardState)
         migrator.registerMigration("v4-network-profile", migrate: addNetworkProfile)
         migrator.registerMigration("v5-key-area-approval", migrate: createKeyAreaApproval)
+        migrator.registerMigration("v6-computer-unit", migrate: addComputerUnit)
         return migrator
     }
 
@@ -168,6 +169,11 @@ enum Schema {
                 note TEXT
             )
             """)
+    }
+
+    /// The unit (单位) a computer belongs to: the officer's forms are headed with it.
+    private static func addComputerUnit(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE computer ADD COLUMN unit TEXT")
     }
 
     /// A classified-LAN computer's allowed interfaces and LAN prefixes, for the network guard.

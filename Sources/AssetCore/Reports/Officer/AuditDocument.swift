@@ -1,0 +1,168 @@
+/// `report audit`: 涉密计算机安全保密审计报告 for a quarter — the computers audited, what was
+/// audited (devices and media used, refused attempts, administrator operations, the guard's own
+/// starts, stops and gaps, link events, the trail's verification), the analysis of the violations
+/// with their handling, and the signatures.
+enum AuditDocument {
+    static func write<W: ReportWriter>(period: ReportPeriod, _ c: inout ReportContext, into writer: inout W) throws {
+        let interval = c.interval(period)
+        let source = c.source
+        let l = c.language
+        let computers = try source.computers()
+        let events = try source.eventCounts(in: interval)
+        let used = try source.deviceUses(in: interval, decision: .allow)
+        let refused = try source.deviceUses(in: interval, decision: .block)
+        let verification = try source.verifyTrail()
+        var operations = 0
+        try source.trailEntries(in: interval) { _ in operations += 1 }
+        let eventCount = { (kinds: [GuardEventKind], decision: Decision?) in
+            events.filter { kinds.contains($0.kind) && (decision == nil || $0.decision == decision) }.reduce(0) { $0 + $1.count }
+        }
+        let violationTypes = try source.violationCounts(in: interval, by: .type)
+        let violations = violationTypes.reduce(0) { $0 + $1.count }
+        let open = try source.violationCounts(in: interval, by: .status).first { $0.key == ViolationStatus.open.rawValue }?.count ?? 0
+        let totals = [
+            ReportTotal("computers", c.t("涉密计算机", "Computers"), computers.count),
+            ReportTotal("device_events", c.t("设备事件", "Device events"), eventCount([.attach, .recheck, .detach], nil)),
+            ReportTotal("attached_allowed", c.t("准许接入", "Attachments allowed"), eventCount([.attach], .allow)),
+            ReportTotal("attached_refused", c.t("拒绝接入", "Attachments refused"), eventCount([.attach], .block)),
+            ReportTotal("admin_operations", c.t("管理操作", "Administrator operations"), operations),
+            ReportTotal("guard_starts", c.t("监控启动", "Guard starts"), eventCount([.guardStart], nil)),
+            ReportTotal("guard_stops", c.t("监控停止", "Guard stops"), eventCount([.guardStop], nil)),
+            ReportTotal("guard_gaps", c.t("监控中断", "Guard gaps"), eventCount([.guardGap], nil)),
+            ReportTotal("link_events", c.t("网络连接事件", "Link events"), eventCount([.link, .linkGone], nil)),
+            ReportTotal("violations", c.t("违规", "Violations"), violations),
+            ReportTotal("violations_open", c.t("未处置违规", "Violations open"), open),
+            ReportTotal("trail_rows", c.t("审计日志条数", "Trail rows"), verification.rowCount),
+            ReportTotal("trail_problems", c.t("审计日志异常", "Trail problems"), verification.problems.count),
+        ]
+        let quarter = (period.from.month - 1) / 3 + 1
+        let isQuarter = period.from.day == 1 && period.from.month % 3 == 1 && period.to == (try? ReportPeriod.quarter("\(period.from.year)Q\(quarter)"))?.to
+        let title = isQuarter ? c.t("涉密计算机安全保密审计报告（\(period.from.year)年第\(quarter)季度）",
+                                    "Security audit report of classified computers, \(period.from.year) Q\(quarter)")
+                              : c.t("涉密计算机安全保密审计报告", "Security audit report of classified computers")
+        try writer.begin(try c.head(.audit, title: title, period: period), totals: totals)
+
+        // 一、概况
+        try writer.section(c.t("一、概况", "1. Overview"))
+        if let host = try source.thisComputer() {
+            try writer.facts([
+                ReportFact("asset_number", c.t("计算机编号", "Asset number"), host.assetNumber),
+                ReportFact("name", c.t("名称", "Name"), host.name ?? ""),
+                ReportFact("level", c.t("密级", "Level"), host.level.name(l)),
+                ReportFact("network", c.t("网络类型", "Network"), host.network.name(l)),
+                ReportFact("location", c.t("放置地点", "Place"), host.location ?? ""),
+                ReportFact("holder", c.t("责任人", "Responsible person"), c.person(host.holder)),
+            ])
+        } else {
+            try writer.note(c.t("本机未登记（mediactl host set）。", "This computer is not registered (mediactl host set)."))
+        }
+        let context = c
+        try writer.table(RegisterDocuments.computerSpec(id: "computers"), rows: { emit in
+            for computer in computers { try emit(RegisterDocuments.computerCells(computer, context)) }
+        })
+
+        // 二、审计内容
+        try writer.section(c.t("二、审计内容", "2. What was audited"))
+        try writer.table(ReportTableSpec(id: "events", title: Bilingual(zh: "监控记录统计", en: "The guard's records"), columns: [
+            ReportColumn("kind", zh: "事件", en: "Event"), ReportColumn("decision", zh: "裁决", en: "Decision"),
+            ReportColumn("count", zh: "次数", en: "Count", .count),
+        ]), rows: { emit in
+            for item in events.sorted(by: { ($0.kind.rawValue, $0.decision?.rawValue ?? "") < ($1.kind.rawValue, $1.decision?.rawValue ?? "") }) {
+                try emit([eventName(item.kind, l), item.decision.map { decisionName($0, l) } ?? "", String(item.count)])
+            }
+        })
+        try useTable("devices_used", Bilingual(zh: "使用的设备和介质", en: "Devices and media used"), used, context, into: &writer)
+        try useTable("refused", Bilingual(zh: "被拒绝的接入", en: "Refused attempts"), refused, context, into: &writer)
+        try writer.table(ReportTableSpec(id: "admin_operations", title: Bilingual(zh: "管理员操作（审计日志）", en: "Administrator operations (admin trail)"), columns: [
+            ReportColumn("at", zh: "时间", en: "Time", .time), ReportColumn("actor", zh: "操作人", en: "By"),
+            ReportColumn("action", zh: "操作", en: "Action"), ReportColumn("entity", zh: "对象", en: "Entity"),
+            ReportColumn("key", zh: "编号", en: "Key"), ReportColumn("field", zh: "字段", en: "Field"),
+            ReportColumn("old", zh: "原值", en: "Old"), ReportColumn("new", zh: "新值", en: "New"),
+        ]), rows: { emit in
+            var c = context
+            try source.trailEntries(in: interval) { e in
+                try emit([c.stamp(e.at), "\(e.actor.name) (uid \(e.actor.uid))", e.action, e.entity, e.entityKey, e.field ?? "",
+                          e.oldValue ?? "", e.newValue ?? ""])
+            }
+        })
+        try eventTable("guard", Bilingual(zh: "监控启动、停止和中断", en: "The guard's starts, stops and gaps"),
+                       kinds: [.guardStart, .guardStop, .guardGap], interval, context, into: &writer)
+        try eventTable("links", Bilingual(zh: "网络连接事件", en: "Link events"), kinds: [.link, .linkGone], interval, context, into: &writer)
+        try writer.facts([
+            ReportFact("trail_verification", c.t("审计日志校验", "Admin trail verification"),
+                       verification.intact ? c.t("完整（\(verification.rowCount) 条，哈希链未被改动）", "intact (\(verification.rowCount) rows, hash chain unbroken)")
+                                           : c.t("发现 \(verification.problems.count) 处异常", "\(verification.problems.count) problems found")),
+        ])
+        if !verification.intact {
+            try writer.table(ReportTableSpec(id: "trail_problems", title: Bilingual(zh: "审计日志异常", en: "Trail problems"), columns: [
+                ReportColumn("row", zh: "行", en: "Row", .count), ReportColumn("problem", zh: "问题", en: "Problem"),
+            ]), rows: { emit in
+                for problem in verification.problems { try emit([String(problem.rowID), problem.message.text(l)]) }
+            })
+        }
+
+        // 三、分析
+        try writer.section(c.t("三、违规分析及处理情况", "3. Violations and how each was handled"))
+        try writer.chart(ReportChart(title: c.t("按违规类型", "By type"),
+                                     bars: violationTypes.map { (ViolationsDocument.name(.type, $0.key, context), $0.count) }))
+        try ViolationsDocument.table(.type, violationTypes, main: false, context, into: &writer)
+        try writer.table(ViolationsDocument.detailSpec, rows: { emit in
+            var c = context
+            try source.violations(in: interval, openOnly: false, person: nil) { v, department in
+                try emit(ViolationsDocument.detailCells(v, department: department, &c))
+            }
+        })
+        try writer.signatures([c.t("审计员", "Auditor"), c.t("保密员", "Security officer"), c.t("单位负责人", "Head of unit")])
+    }
+
+    static func useTable<W: ReportWriter>(_ id: String, _ title: Bilingual, _ uses: [DeviceUse], _ c: ReportContext,
+                                          into writer: inout W) throws {
+        try writer.table(ReportTableSpec(id: id, title: title, columns: [
+            ReportColumn("device", zh: "设备", en: "Device"), ReportColumn("vendor_product", zh: "厂商:产品", en: "Vendor:product"),
+            ReportColumn("serial", zh: "序列号", en: "Serial"), ReportColumn("medium", zh: "介质编号", en: "Medium"),
+            ReportColumn("holder", zh: "责任人", en: "Holder"), ReportColumn("count", zh: "次数", en: "Times", .count),
+            ReportColumn("first", zh: "首次", en: "First", .time), ReportColumn("last", zh: "最近", en: "Last", .time),
+        ]), rows: { emit in
+            var c = c
+            for use in uses {
+                try emit([use.device ?? "", "\(use.vendorID ?? "?"):\(use.productID ?? "?")", use.serial ?? "", use.mediumNumber ?? "",
+                          c.person(use.holder), String(use.count), c.stamp(use.first), c.stamp(use.last)])
+            }
+        })
+    }
+
+    static func eventTable<W: ReportWriter>(_ id: String, _ title: Bilingual, kinds: [GuardEventKind], _ interval: Interval,
+                                            _ context: ReportContext, into writer: inout W) throws {
+        let l = context.language
+        try writer.table(ReportTableSpec(id: id, title: title, columns: [
+            ReportColumn("at", zh: "时间", en: "Time", .time), ReportColumn("event", zh: "事件", en: "Event"),
+            ReportColumn("decision", zh: "裁决", en: "Decision"), ReportColumn("device", zh: "设备或接口", en: "Device or interface"),
+            ReportColumn("note", zh: "说明", en: "Note"),
+        ]), rows: { emit in
+            var c = context
+            try context.source.guardEvents(in: interval, kinds: kinds) { e in
+                try emit([c.stamp(e.at), eventName(e.kind, l), e.decision.map { decisionName($0, l) } ?? "",
+                          e.device ?? e.syspath ?? "", e.note ?? ""])
+            }
+        })
+    }
+
+    static func eventName(_ kind: GuardEventKind, _ l: Language) -> String {
+        switch kind {
+        case .attach: l.pick("接入", "attach")
+        case .recheck: l.pick("复核", "recheck")
+        case .detach: l.pick("拔出", "detach")
+        case .guardStart: l.pick("监控启动", "guard start")
+        case .guardStop: l.pick("监控停止", "guard stop")
+        case .guardGap: l.pick("监控中断", "guard gap")
+        case .allowOnce: l.pick("临时放行", "allow once")
+        case .allowOnceEnd: l.pick("临时放行结束", "allow once ended")
+        case .link: l.pick("网络连接", "link")
+        case .linkGone: l.pick("网络连接消失", "link gone")
+        }
+    }
+
+    static func decisionName(_ decision: Decision, _ l: Language) -> String {
+        decision == .allow ? l.pick("准许", "allowed") : l.pick("阻断", "blocked")
+    }
+}

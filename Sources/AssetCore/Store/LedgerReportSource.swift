@@ -1,0 +1,159 @@
+import GRDB
+
+/// The officer's reports over this computer's SQLite ledger: each question of `ReportSource` as one
+/// SQL statement, counted and grouped by SQLite where it can be, inside the caller's read
+/// transaction (so a report's parts agree with each other while the guard goes on recording).
+struct LedgerReportSource: ReportSource {
+    let db: Database
+
+    private func range(_ interval: Interval) -> StatementArguments {
+        [interval.start.description, interval.end.description]
+    }
+
+    func thisComputer() throws -> Computer? { try Ledger.thisHost(db) }
+
+    func trailHead() throws -> String? {
+        try String.fetchOne(db, sql: "SELECT hash FROM trail ORDER BY id DESC LIMIT 1")
+    }
+
+    func verifyTrail() throws -> TrailVerification { try AuditTrail.verify(db) }
+    func people() throws -> [Person] { try Ledger.people(db) }
+    func computers() throws -> [Computer] { try Ledger.computers(db) }
+
+    // MARK: violations
+
+    func violationCount(in interval: Interval) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM violation WHERE at >= ? AND at < ?", arguments: range(interval)) ?? 0
+    }
+
+    func violationCounts(in interval: Interval, by grouping: ViolationGrouping) throws -> [KeyCount] {
+        let key: String
+        var from = "violation v"
+        switch grouping {
+        case .type, .severity, .outcome, .status, .computer, .person: key = "v.\(grouping.rawValue)"
+        case .department:
+            key = "COALESCE(p.department, m.department)"
+            from += " LEFT JOIN person p ON p.id = v.person LEFT JOIN medium m ON m.number = v.medium_number"
+        case .month: preconditionFailure("months are counted per local month by the report")
+        }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT COALESCE(\(key), ''), COUNT(*) FROM \(from) WHERE v.at >= ? AND v.at < ? GROUP BY 1 ORDER BY 2 DESC, 1
+            """, arguments: range(interval))
+        return rows.map { KeyCount($0[0], $0[1]) }
+    }
+
+    func violations(in interval: Interval?, openOnly: Bool, person: String?,
+                    _ body: (ViolationRecord, String?) throws -> Void) throws {
+        let columns = GuardRows.violationColumns.split(separator: ",").map { "v." + $0.trimmingWhitespace() }.joined(separator: ", ")
+        var sql = """
+            SELECT \(columns), COALESCE(p.department, m.department) FROM violation v
+            LEFT JOIN person p ON p.id = v.person LEFT JOIN medium m ON m.number = v.medium_number WHERE 1
+            """
+        var arguments: StatementArguments = []
+        if let interval { sql += " AND v.at >= ? AND v.at < ?"; arguments += range(interval) }
+        if openOnly { sql += " AND v.status = 'open'" }
+        if let person { sql += " AND v.person = ?"; arguments += [person] }
+        let cursor = try Row.fetchCursor(db, sql: sql + " ORDER BY v.id", arguments: arguments)
+        while let row = try cursor.next() {
+            try body(try GuardRows.violation(row), row[17])
+        }
+    }
+
+    // MARK: the guard's records
+
+    func eventCounts(in interval: Interval) throws -> [EventCount] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT kind, decision, COUNT(*) FROM device_event WHERE at >= ? AND at < ? GROUP BY kind, decision
+            """, arguments: range(interval))
+        return try rows.map { row in
+            EventCount(kind: try Rows.decode(GuardEventKind.self, row, 0, "kind"),
+                       decision: try Rows.optional(Decision.self, row, 1, "decision"), count: row[2])
+        }
+    }
+
+    func deviceUses(in interval: Interval, decision: Decision) throws -> [DeviceUse] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT vendor_id, product_id, serial, MAX(device), MAX(medium_number), MAX(holder), COUNT(*), MIN(at), MAX(at)
+            FROM device_event WHERE at >= ? AND at < ? AND kind = 'attach' AND decision = ?
+            GROUP BY vendor_id, product_id, serial ORDER BY 7 DESC, 1, 2, 3
+            """, arguments: range(interval) + [decision.rawValue])
+        return try rows.map { row in
+            DeviceUse(vendorID: row[0], productID: row[1], serial: row[2], device: row[3], mediumNumber: row[4],
+                      holder: row[5], count: row[6], first: try Rows.timestamp(row, 7, "at"), last: try Rows.timestamp(row, 8, "at"))
+        }
+    }
+
+    func guardEvents(in interval: Interval, kinds: [GuardEventKind], _ body: (GuardEvent) throws -> Void) throws {
+        let marks = kinds.map { _ in "?" }.joined(separator: ", ")
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT * FROM device_event WHERE at >= ? AND at < ? AND kind IN (\(marks)) ORDER BY id
+            """, arguments: range(interval) + StatementArguments(kinds.map(\.rawValue)))
+        while let row = try cursor.next() { try body(try GuardRows.event(row)) }
+    }
+
+    func trailEntries(in interval: Interval, _ body: (TrailEntry) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM trail WHERE at >= ? AND at < ? ORDER BY id", arguments: range(interval))
+        while let row = try cursor.next() { try body(try AuditTrail.entry(row)) }
+    }
+
+    // MARK: media
+
+    func media(asOf before: Timestamp?, _ body: (Medium) throws -> Void) throws {
+        guard let before else {
+            let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM medium ORDER BY number")
+            while let row = try cursor.next() { try body(try Rows.medium(row)) }
+            return
+        }
+        // The state the last movement before the instant left it in, and the level the last
+        // reclassification before it set (or, failing that, the level the first one after it
+        // changed from): what the ledger said at that moment.
+        let at = before.description
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT medium.*,
+              COALESCE((SELECT to_state FROM movement mv WHERE mv.number = medium.number AND mv.at < ?1
+                        AND mv.to_state IS NOT NULL ORDER BY mv.id DESC LIMIT 1), medium.state) AS state_then,
+              COALESCE((SELECT to_level FROM movement mv WHERE mv.number = medium.number AND mv.at < ?1
+                        AND mv.kind = 'reclassify' ORDER BY mv.id DESC LIMIT 1),
+                       (SELECT from_level FROM movement mv WHERE mv.number = medium.number AND mv.at >= ?1
+                        AND mv.kind = 'reclassify' ORDER BY mv.id LIMIT 1), medium.level) AS level_then
+            FROM medium WHERE registered_at < ?1 ORDER BY number
+            """, arguments: [at])
+        while let row = try cursor.next() {
+            var medium = try Rows.medium(row)
+            medium.state = try Rows.decode(MediumState.self, row, "state_then")
+            medium.level = try Rows.decode(Level.self, row, "level_then")
+            try body(medium)
+        }
+    }
+
+    func movements(in interval: Interval?, kinds: [MovementKind]?, _ body: (Movement) throws -> Void) throws {
+        var sql = "SELECT * FROM movement WHERE 1"
+        var arguments: StatementArguments = []
+        if let interval { sql += " AND at >= ? AND at < ?"; arguments += range(interval) }
+        if let kinds {
+            sql += " AND kind IN (\(kinds.map { _ in "?" }.joined(separator: ", ")))"
+            arguments += StatementArguments(kinds.map(\.rawValue))
+        }
+        let cursor = try Row.fetchCursor(db, sql: sql + " ORDER BY id", arguments: arguments)
+        while let row = try cursor.next() { try body(try Rows.movement(row)) }
+    }
+
+    func movements(concerning person: String, _ body: (Movement) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT * FROM movement WHERE person = ?1 OR handler = ?1
+              OR number IN (SELECT number FROM medium WHERE holder = ?1 OR borrower = ?1)
+            ORDER BY id
+            """, arguments: [person])
+        while let row = try cursor.next() { try body(try Rows.movement(row)) }
+    }
+
+    func enteredState(_ state: MediumState, by kind: MovementKind) throws -> [String: Timestamp] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT number, MAX(at) FROM movement WHERE kind = ?
+              AND number IN (SELECT number FROM medium WHERE state = ?) GROUP BY number
+            """, arguments: [kind.rawValue, state.rawValue])
+        var since: [String: Timestamp] = [:]
+        for row in rows { since[row[0]] = try Rows.timestamp(row, 1, "at") }
+        return since
+    }
+}
