@@ -27,7 +27,8 @@ GROUPS   = mediad mediad-admin mediad-officer mediad-auditor
 # may lack them); usbguard: the unit test_systemd scores mediad's hardening against. Without them
 # those tests are skipped, and the integration summary names them.
 APT_PACKAGES = libudev-dev libsqlite3-dev pkg-config sqlite3 util-linux iproute2 \
-               umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi usbguard systemd
+               umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi usbguard systemd \
+               chromium fonts-noto-cjk poppler-utils python3-pil
 
 .PHONY: all deps build release test unit-test integration-test run demo clean install uninstall bench
 
