@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import struct
 import subprocess
 import tempfile
@@ -84,6 +85,7 @@ class RoleMatrix(SocketCase):
             (("media", "list"), READ), (("media", "show", "U-2026-0001"), READ), (("media", "history", "U-2026-0001"), READ),
             (("person", "list"), READ), (("host", "show"), READ), (("computer", "list"), READ),
             (("audit", "verify"), READ), (("audit", "log"), READ),
+            (("report", "ledger"), READ), (("report", "violations", "--format", "json"), READ), (("report", "audit"), READ),
             (("person", "add", "--id", "P9", "--name", "王五", "--clearance", "general"), ADMIN),
             (("media", "update", "U-2026-0001", "--place", "柜1"), ADMIN),
             (("media", "register", "--kind", "optical", "--level", "secret", "--holder", "P001"), ADMIN),
@@ -287,6 +289,35 @@ class StreamedListings(SocketCase):
         self.assertIn('柜1, "东"\\x07侧', table)
         violations = self.streamed("officer", "en", "violations", "list", "--format", "csv").decode()
         self.assertIn("acknowledged (", violations)
+
+    def test_the_daemon_prints_the_officers_reports_as_the_ledger_file_does(self):
+        self.register()
+        self.ctl("media", "checkout", "U-2026-0001", "--to", "P002", "--approver", "李四", "--due", "2099-01-01")
+        # The loan fell due long ago (mediactl refuses a due date in the past, so the ledger is aged by hand).
+        with sqlite3.connect(self.db) as ledger:
+            ledger.execute("UPDATE medium SET due_date = '2026-01-01' WHERE number = 'U-2026-0001'")
+        self.start()
+        stick = self.tb.add_stick(port="1-1", serial="UNREG\x01A,B")
+        self.wait_event(stick.syspath)
+        for report in (("violations", "--year", "2026"), ("audit", "--quarter", "2026Q4"), ("outstanding",), ("ledger",)):
+            for language in ("en", "zh"):
+                args = ("report", *report, "--tz", "+08:00")
+                remote = self.streamed("officer", language, *args, "--format", "csv")
+                local = subprocess.run([MEDIACTL, "--db", self.db, "--lang", language, *args, "--format", "csv"], capture_output=True)
+                self.assertEqual(local.returncode, 0, local.stderr)
+                self.assertEqual(remote, local.stdout, f"{' '.join(args)} --lang {language}")
+                remote = json.loads(self.streamed("auditor", language, *args, "--format", "json"))
+                local = json.loads(subprocess.run([MEDIACTL, "--db", self.db, "--lang", language, *args, "--format", "json"],
+                                                  capture_output=True, check=True).stdout)
+                for printed in (remote, local):
+                    self.assertRegex(printed.pop("generated_at"), r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$")
+                self.assertEqual(remote, local, f"{' '.join(args)} --lang {language}")
+        # The blocked stick is in this year's violations, seen from the daemon.
+        violations = json.loads(self.streamed("officer", "en", "report", "violations", "--format", "json"))
+        self.assertEqual(violations["totals"]["violations"], 1)
+        self.assertEqual(violations["rows"][0]["type"], "unregistered storage medium")
+        outstanding = json.loads(self.streamed("officer", "en", "report", "outstanding", "--format", "json"))
+        self.assertEqual(outstanding["totals"]["overdue"], 1)
 
     def streamed(self, who, language, *args):
         uid, groups = USERS[who]
