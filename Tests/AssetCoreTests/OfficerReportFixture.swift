@@ -71,25 +71,18 @@ struct OfficerLedger {
 
         try store.write { db in
             func violation(_ time: String, _ type: ViolationType, _ severity: Severity, _ outcome: ViolationOutcome,
-                           medium: String? = nil, person: String? = nil, acknowledgedBy: String? = nil) throws {
+                           medium: String? = nil, person: String? = nil) throws {
                 var v = ViolationRecord(at: Timestamp(parsing: time)!, type: type, severity: severity, outcome: outcome,
                                         reason: Bilingual(zh: "原因", en: "reason"))
                 v.computer = "PC-001"
                 v.mediumNumber = medium.map { numbers[$0]! }
                 v.person = person
-                if let acknowledgedBy {
-                    v.status = .acknowledged
-                    v.acknowledgedBy = acknowledgedBy
-                    v.acknowledgedAt = Timestamp(parsing: time)
-                    v.note = "已批评教育"
-                }
                 _ = try GuardRows.insert(db, violation: v)
             }
             try violation("2026-02-10T03:00:00Z", .unregisteredMedium, .high, .blocked)                              // V1
             try violation("2026-09-30T17:00:00Z", .unregisteredMedium, .high, .blocked)                              // V2
-            try violation("2026-10-05T02:00:00Z", .unregisteredMedium, .high, .blocked, acknowledgedBy: "保密员甲")   // V3
-            try violation("2026-10-20T06:00:00Z", .levelAboveComputer, .critical, .blocked, medium: "M1", person: "P001",
-                          acknowledgedBy: "保密员甲")                                                                 // V4
+            try violation("2026-10-05T02:00:00Z", .unregisteredMedium, .high, .blocked)                              // V3
+            try violation("2026-10-20T06:00:00Z", .levelAboveComputer, .critical, .blocked, medium: "M1", person: "P001")  // V4
             try violation("2026-11-03T01:00:00Z", .unregisteredMedium, .high, .blocked)                              // V5
             try violation("2026-11-15T08:00:00Z", .guardGap, .high, .logged)                                         // V6
             try violation("2026-12-31T16:30:00Z", .unregisteredStorageCapable, .high, .blocked, person: "P002")      // V7
@@ -117,6 +110,14 @@ struct OfficerLedger {
             try event("2026-11-20T05:00:00Z", .link, .block)
             // Outside Q4 in any zone: must not be counted in the audit.
             try event("2026-06-01T00:00:00Z", .attach, .allow, serial: "AA0000000001", medium: "M1")
+        }
+        // The officer 保密员甲 handles V3 and V4 the day after each (one trail row each, in Q4).
+        let officer = Caller(actor: Actor(uid: 1001, name: "保密员甲"), roles: [.officer])
+        let ids = try store.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM violation WHERE at IN (?, ?) ORDER BY id",
+                                                             arguments: ["2026-10-05T02:00:00Z", "2026-10-20T06:00:00Z"]) }
+        for (id, time) in zip(ids, ["2026-10-06T02:00:00Z", "2026-10-21T02:00:00Z"]) {
+            _ = try InventoryService(store: store, clock: .fixed(Timestamp(parsing: time)!))
+                .handle(.violationAck(id: id, note: "已批评教育"), caller: officer)
         }
     }
 

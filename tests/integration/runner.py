@@ -29,7 +29,9 @@ def main(argv):
         suite = loader.discover(here, pattern="test_*.py", top_level_dir=here)
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
     failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
-    passed = result.testsRun - failed - len(result.skipped)
+    # A module's or class's set-up that fails is an error without a test run: not one to subtract.
+    ran = lambda items: sum(1 for test, _ in items if isinstance(test, unittest.TestCase))
+    passed = result.testsRun - ran(result.failures) - ran(result.errors) - len(result.unexpectedSuccesses) - len(result.skipped)
     sys.stdout.flush()
     print(summary(passed, failed, result.skipped), flush=True)
     return 0 if failed == 0 and result.testsRun > 0 else 1

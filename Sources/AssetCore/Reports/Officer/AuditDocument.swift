@@ -82,7 +82,7 @@ enum AuditDocument {
             var c = context
             try source.trailEntries(in: interval) { e in
                 try emit([c.stamp(e.at), "\(e.actor.name) (uid \(e.actor.uid))", e.action, e.entity, e.entityKey, e.field ?? "",
-                          e.oldValue ?? "", e.newValue ?? ""])
+                          shortened(e.oldValue), shortened(e.newValue)])
             }
         })
         try eventTable("guard", Bilingual(zh: "监控启动、停止和中断", en: "The guard's starts, stops and gaps"),
@@ -114,6 +114,15 @@ enum AuditDocument {
         })
         try writer.signatures([c.t("审计员", "Auditor"), c.t("保密员", "Security officer"), c.t("单位负责人", "Head of unit")])
     }
+
+    /// A trail value as the report shows it: a whole record (a registration's JSON) is cut after
+    /// `valueLength` characters; `mediactl audit log` prints it whole.
+    static func shortened(_ value: String?) -> String {
+        guard let value else { return "" }
+        return value.count > valueLength ? String(value.prefix(valueLength)) + "…" : value
+    }
+
+    static let valueLength = 80
 
     static func useTable<W: ReportWriter>(_ id: String, _ title: Bilingual, _ uses: [DeviceUse], _ c: ReportContext,
                                           into writer: inout W) throws {

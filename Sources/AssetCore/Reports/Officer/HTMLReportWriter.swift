@@ -6,7 +6,8 @@ public struct HTMLReportWriter: ReportWriter {
     public private(set) var output: ReportOutput
     public var isForPeople: Bool { true }
     private var language: Language = .zh
-    private var tables = 0
+    /// The last section's title: a table named the same is not captioned twice.
+    private var sectionTitle = ""
 
     public init(output: ReportOutput) {
         self.output = output
@@ -56,6 +57,7 @@ public struct HTMLReportWriter: ReportWriter {
     }
 
     public mutating func section(_ title: String) throws {
+        sectionTitle = title
         output.append("<h2>\(HTMLText.escape(title))</h2>\n")
     }
 
@@ -76,9 +78,13 @@ public struct HTMLReportWriter: ReportWriter {
     }
 
     public mutating func table(_ spec: ReportTableSpec, rows: ReportRows) throws {
-        tables += 1
-        output.append("<table id=\"t-\(HTMLText.escape(spec.id))\"\(spec.main ? " class=\"main\"" : "")>\n")
-        output.append("<caption>\(HTMLText.escape(spec.title.text(language)))</caption>\n<thead><tr>")
+        // A table wider than a portrait page prints on landscape pages of its own.
+        let classes = (spec.main ? ["main"] : []) + (spec.columns.count > Self.portraitColumns ? ["wide"] : [])
+        output.append("<table id=\"t-\(HTMLText.escape(spec.id))\"\(classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\"")>\n")
+        let title = spec.title.text(language)
+        if title != sectionTitle { output.append("<caption>\(HTMLText.escape(title))</caption>\n") }
+        sectionTitle = ""
+        output.append("<thead><tr>")
         for column in spec.columns {
             output.append("<th>\(HTMLText.escape(column.title.text(language)))</th>")
         }
@@ -88,7 +94,7 @@ public struct HTMLReportWriter: ReportWriter {
             count += 1
             output.append("<tr>")
             for (cell, column) in zip(cells, spec.columns) {
-                output.append(column.kind == .count ? "<td class=\"n\">" : "<td>")
+                output.append(column.kind == .count ? "<td class=\"n\">" : column.kind == .time ? "<td class=\"t\">" : "<td>")
                 output.append(HTMLText.escape(column.display(cell)))
                 output.append("</td>")
             }
@@ -100,6 +106,9 @@ public struct HTMLReportWriter: ReportWriter {
         }
         output.append("</tbody>\n</table>\n")
     }
+
+    /// Columns that still read well on a portrait A4 page.
+    static let portraitColumns = 8
 
     public mutating func signatures(_ roles: [String]) throws {
         output.append("<section class=\"signatures\">\n")
@@ -129,11 +138,15 @@ enum HTMLStyle {
         h2 { font-size: 12pt; margin: 6mm 0 2mm; border-bottom: 1px solid #000; break-after: avoid; }
         dl { display: grid; grid-template-columns: max-content auto; gap: 1mm 4mm; margin: 2mm 0; }
         dt { font-weight: bold; } dd { margin: 0; overflow-wrap: anywhere; }
+        dl.totals { grid-template-columns: repeat(3, max-content minmax(15mm, auto)); }
         table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm; font-size: 8.5pt; }
         caption { text-align: left; font-weight: bold; padding: 1mm 0; }
-        th, td { border: 0.5pt solid #000; padding: 0.8mm 1.2mm; vertical-align: top; overflow-wrap: anywhere; }
+        th, td { border: 0.5pt solid #000; padding: 0.8mm 1.2mm; vertical-align: top; overflow-wrap: break-word; }
         th { background: #e8e8e8; } thead { display: table-header-group; }
         tr { break-inside: avoid; } td.n { text-align: right; white-space: nowrap; }
+        td.t { white-space: nowrap; font-size: 7.5pt; }
+        @page wide { size: A4 landscape; } table.wide { page: wide; }
+        h2 + dl, h2 + table, h2 + svg { break-before: avoid; }
         svg.chart { display: block; margin: 2mm 0; break-inside: avoid; }
         .signatures { margin-top: 10mm; break-inside: avoid; }
         .signature { display: flex; gap: 3mm; align-items: flex-end; margin: 6mm 0; }
@@ -165,13 +178,14 @@ enum HTMLText {
     }
 
     /// A quoted CSS string: every ASCII character but letters, digits and space as a six-digit
-    /// escape, so nothing can end the string or the style element.
+    /// escape, so nothing can end the string or the style element. Each escape ends with a space,
+    /// which CSS takes as part of it (a space written after it would be swallowed otherwise).
     static func cssString(_ text: String) -> String {
         var out = "\""
         for scalar in SafeText.escape(text).unicodeScalars {
             if scalar.isASCII, !(scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == " ") {
                 let hex = String(scalar.value, radix: 16)
-                out += "\\" + String(repeating: "0", count: 6 - hex.count) + hex
+                out += "\\" + String(repeating: "0", count: 6 - hex.count) + hex + " "
             } else {
                 out.unicodeScalars.append(scalar)
             }
