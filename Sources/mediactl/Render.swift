@@ -100,6 +100,7 @@ struct Render {
         case .json: try Output.json(list)
         case .csv: try print(SmallTable(header: header, rows: rows), csv: true)
         case .table: try print(SmallTable(header: header, rows: rows))
+        case .html: throw LedgerError.htmlIsForReports(report: "report computers")
         }
     }
 
@@ -114,6 +115,7 @@ struct Render {
         case .json: try Output.json(list)
         case .csv: try print(SmallTable(header: header, rows: rows), csv: true)
         case .table: try print(SmallTable(header: header, rows: rows))
+        case .html: throw LedgerError.htmlIsForReports(report: "report person ID")
         }
     }
 

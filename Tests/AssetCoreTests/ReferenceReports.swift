@@ -15,6 +15,7 @@ extension MediaReport {
 
     static func render(_ media: [Medium], format: ReportFormat, language: Language) throws(LedgerError) -> String {
         switch format {
+        case .html: throw LedgerError.htmlIsForReports(report: "report ledger")
         case .json: return try ReportJSON.document(media)
         case .csv: return MediaCSV.export(media, language: language)
         case .table:
@@ -34,6 +35,7 @@ extension ViolationReport {
 
     static func render(_ list: [ViolationRecord], format: ReportFormat, language: Language) throws(LedgerError) -> String {
         switch format {
+        case .html: throw LedgerError.htmlIsForReports(report: "report violations")
         case .json: return try ReportJSON.document(list)
         case .csv: return CSV.document(header: header(language), rows: list.map { cells($0, language) })
         case .table: return TextTable.render(header: header(language), rows: list.map { cells($0, language) })
