@@ -5,8 +5,8 @@ import Foundation
 #endif
 import AssetCore
 
-/// mediad's command line. Four options, parsed by hand: swift-argument-parser, which mediactl uses,
-/// would cost the idle daemon 1 MiB of resident memory (bench/findings.md, section 5).
+/// mediad's command line: four options and `--version`, read by `OptionParser` (the one parser of
+/// mediad's modes).
 struct DaemonOptions {
     static let defaultConfig = "/etc/mediad/mediad.conf"
 
@@ -33,37 +33,45 @@ struct DaemonOptions {
         case exit(message: String, status: Int32)
     }
 
+    static let parser = OptionParser(valued: ["--config", "--db", "--mode", "--socket"], flags: ["--version"])
+
     static func parse(_ arguments: [String]) -> Outcome {
-        var options = DaemonOptions()
-        var index = 0
-        func value(_ flag: String) -> String? {
-            index += 1
-            return index < arguments.count ? arguments[index] : nil
+        let words: [OptionParser.Word]
+        do {
+            switch try parser.parse(arguments) {
+            case .help: return .exit(message: usage, status: ExitStatus.success)
+            case .words(let read): words = read
+            }
+        } catch {
+            switch error {
+            case .missingValue(let name): return needsValue(name)
+            case .unknown(let word): return .exit(message: "mediad: unknown option '\(word)'\n\n\(usage)", status: ExitStatus.usage)
+            }
         }
-        while index < arguments.count {
-            let argument = arguments[index]
-            switch argument {
-            case "--help", "-h": return .exit(message: usage, status: ExitStatus.success)
-            case "--version": return .exit(message: "mediad \(MediadVersion.string)", status: ExitStatus.success)
-            case "--config", "--db", "--mode", "--socket":
-                guard let given = value(argument), !given.isEmpty else {
-                    return .exit(message: "mediad: \(argument) needs a value\n\n\(usage)", status: ExitStatus.usage)
-                }
-                switch argument {
-                case "--config": options.configPath = given
-                case "--db": options.database = given
-                case "--socket": options.socket = given
+        var options = DaemonOptions()
+        for word in words {
+            switch word {
+            case .flag:   // --version
+                return .exit(message: "mediad \(MediadVersion.string)", status: ExitStatus.success)
+            case .option(let name, let value):
+                guard !value.isEmpty else { return needsValue(name) }
+                switch name {
+                case "--config": options.configPath = value
+                case "--db": options.database = value
+                case "--socket": options.socket = value
                 default:
-                    guard let mode = GuardMode(rawValue: given) else {
-                        return .exit(message: "mediad: --mode takes enforce or audit, not '\(given)'", status: ExitStatus.usage)
+                    guard let mode = GuardMode(rawValue: value) else {
+                        return .exit(message: "mediad: --mode takes enforce or audit, not '\(value)'", status: ExitStatus.usage)
                     }
                     options.mode = mode
                 }
-            default: return .exit(message: "mediad: unknown option '\(argument)'\n\n\(usage)", status: ExitStatus.usage)
             }
-            index += 1
         }
         return .run(options)
+    }
+
+    private static func needsValue(_ name: String) -> Outcome {
+        .exit(message: "mediad: \(name) needs a value\n\n\(usage)", status: ExitStatus.usage)
     }
 
     /// The configuration in force: the file (when there is one), then the command line over it.

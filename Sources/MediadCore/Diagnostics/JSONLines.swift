@@ -22,6 +22,12 @@ enum JSONLines {
         writeAll(STDERR_FILENO, Array(("mediad: " + message + "\n").utf8))
     }
 
+    /// `--help`: the mode's usage on standard output, and success.
+    static func usage(_ text: String) -> Never {
+        writeAll(STDOUT_FILENO, Array((text + "\n").utf8))
+        exit(EXIT_SUCCESS)
+    }
+
     static func fail(_ message: String) -> Never {
         warn(message)
         exit(EXIT_FAILURE)

@@ -45,8 +45,9 @@ enum LinkObserveMode {
     }
 
     static func run(arguments: [String]) async -> Never {
-        let options: LinkObserveOptions
-        do { options = try LinkObserveOptions.parse(arguments) } catch { JSONLines.fail(error.description) }
+        let parsed: LinkObserveOptions?
+        do { parsed = try LinkObserveOptions.parse(arguments) } catch { JSONLines.fail(error.description) }
+        guard let options = parsed else { JSONLines.usage(LinkObserveOptions.usage) }
         let signals = SignalWatch.exitingOnStop()
         let watch: LinkWatch
         do { watch = try LinkWatch(receiveBufferSize: options.receiveBufferSize) } catch {

@@ -18,47 +18,60 @@ struct LinkObserveOptions: Sendable, Equatable {
     var cut = false
     var receiveBufferSize = LinkMonitor.defaultReceiveBufferSize
 
-    static func parse(_ arguments: [String]) throws(LinkObserveUsageError) -> LinkObserveOptions {
-        var options = LinkObserveOptions()
-        var words = arguments.makeIterator()
-        func value(_ flag: String) throws(LinkObserveUsageError) -> String {
-            guard let word = words.next() else { throw LinkObserveUsageError(description: "\(flag) needs a value") }
-            return word
+    static let parser = OptionParser(valued: ["--network", "--classified", "--allow-if", "--lan-prefix", "--receive-buffer"],
+                                     flags: ["--observe-links", "--cut"])
+
+    static let usage = """
+        usage: mediad --observe-links [--network TYPE] [--classified yes|no] [--allow-if NAME|MAC]...
+                                      [--lan-prefix CIDR]... [--cut]
+
+        Prints every network link and the verdict the guard would give it, one JSON object per line.
+        """
+
+    /// The options, or nil for `--help` (the caller prints `usage`).
+    static func parse(_ arguments: [String]) throws(LinkObserveUsageError) -> LinkObserveOptions? {
+        let words: [OptionParser.Word]
+        do {
+            guard case .words(let read) = try parser.parse(arguments) else { return nil }
+            words = read
+        } catch {
+            switch error {
+            case .missingValue(let name): throw LinkObserveUsageError(description: "\(name) needs a value")
+            case .unknown(let word):
+                throw LinkObserveUsageError(description: "unknown option '\(SafeText.escape(word))' for --observe-links")
+            }
         }
-        while let word = words.next() {
+        var options = LinkObserveOptions()
+        for word in words {
             switch word {
-            case "--observe-links":
+            case .flag("--cut"):
+                options.cut = true
+            case .flag:   // --observe-links, the mode itself
                 continue
-            case "--network":
-                let text = try value(word)
+            case .option("--network", let text):
                 guard let network = NetworkType(parsing: text) else {
                     throw LinkObserveUsageError(description: "--network takes one of \(NetworkType.acceptedNames), not '\(text)'")
                 }
                 options.profile.network = network
-            case "--classified":
-                switch try value(word).lowercased() {
+            case .option("--classified", let text):
+                switch text.lowercased() {
                 case "yes", "true", "1": options.profile.classified = true
                 case "no", "false", "0": options.profile.classified = false
                 default: throw LinkObserveUsageError(description: "--classified takes yes or no")
                 }
-            case "--allow-if":
-                do { options.profile.allowedInterfaces.append(try InterfaceMatch(parsing: try value(word))) } catch {
+            case .option("--allow-if", let text):
+                do { options.profile.allowedInterfaces.append(try InterfaceMatch(parsing: text)) } catch {
                     throw LinkObserveUsageError(description: "--allow-if: \(error)")
                 }
-            case "--lan-prefix":
-                do { options.profile.lanPrefixes.append(try IPPrefix(parsing: try value(word))) } catch {
+            case .option("--lan-prefix", let text):
+                do { options.profile.lanPrefixes.append(try IPPrefix(parsing: text)) } catch {
                     throw LinkObserveUsageError(description: "--lan-prefix: \(error)")
                 }
-            case "--cut":
-                options.cut = true
-            case "--receive-buffer":
-                let text = try value(word)
+            case .option(_, let text):   // --receive-buffer
                 guard let bytes = Int32(text), bytes > 0 else {
                     throw LinkObserveUsageError(description: "--receive-buffer needs a byte count, not '\(text)'")
                 }
                 options.receiveBufferSize = bytes
-            default:
-                throw LinkObserveUsageError(description: "unknown option '\(SafeText.escape(word))' for --observe-links")
             }
         }
         return options

@@ -41,22 +41,14 @@ enum ObserveMode {
     }
 
     static func run(arguments: [String]) async -> Never {
-        var authorizeValue: Bool?
-        if let value = option("--authorize-all", in: arguments) {
-            guard value == "0" || value == "1" else { JSONLines.fail("--authorize-all needs 0 or 1") }
-            authorizeValue = value == "1"
-        }
-        let source = option("--udev-source", in: arguments) ?? "udev"
-        guard source == "udev" || source == "kernel" else { JSONLines.fail("--udev-source is udev or kernel") }
-        var bufferSize = DeviceMonitor.defaultReceiveBufferSize
-        if let text = option("--receive-buffer", in: arguments) {
-            guard let value = Int32(text), value > 0 else { JSONLines.fail("--receive-buffer needs a byte count") }
-            bufferSize = value
-        }
+        let parsed: ObserveOptions?
+        do { parsed = try ObserveOptions.parse(arguments) } catch { JSONLines.fail(error.description) }
+        guard let options = parsed else { JSONLines.usage(ObserveOptions.usage) }
+        let authorizeValue = options.authorizeValue
         let signals = SignalWatch.exitingOnStop()
         let monitor: DeviceMonitor
         do {
-            monitor = try DeviceMonitor(source: source, receiveBufferSize: bufferSize)
+            monitor = try DeviceMonitor(source: options.source, receiveBufferSize: options.receiveBufferSize)
         } catch {
             JSONLines.fail("cannot open the udev monitor: \(error)")
         }
@@ -79,12 +71,6 @@ enum ObserveMode {
         }
         withExtendedLifetime(signals) {}   // the handlers must outlive the loop
         JSONLines.fail("udev monitor stopped")
-    }
-
-    /// The word after `name`, "" when `name` is last, nil when absent.
-    private static func option(_ name: String, in arguments: [String]) -> String? {
-        guard let index = arguments.firstIndex(of: name) else { return nil }
-        return arguments.indices.contains(index + 1) ? arguments[index + 1] : ""
     }
 
     private static func handle(_ event: DeviceEvent, reader: ObservationReader,
@@ -145,4 +131,57 @@ enum ObserveMode {
             return nil
         }
     }
+}
+
+/// The command line of `mediad --observe`: its test knobs, read by `OptionParser`.
+struct ObserveOptions: Equatable {
+    /// `--authorize-all 0|1`: nil leaves every device as it is.
+    var authorizeValue: Bool?
+    /// `--udev-source udev|kernel`.
+    var source = "udev"
+    /// `--receive-buffer BYTES`.
+    var receiveBufferSize = DeviceMonitor.defaultReceiveBufferSize
+
+    static let parser = OptionParser(valued: ["--authorize-all", "--udev-source", "--receive-buffer"], flags: ["--observe"])
+
+    static let usage = """
+        usage: mediad --observe [--authorize-all 0|1] [--udev-source udev|kernel] [--receive-buffer BYTES]
+
+        Prints what the daemon would see of USB devices, one JSON object per line.
+        """
+
+    /// The options, or nil for `--help` (the caller prints `usage`). A knob without its value is
+    /// refused in the words of a wrong value.
+    static func parse(_ arguments: [String]) throws(ObserveUsageError) -> ObserveOptions? {
+        let words: [OptionParser.Word]
+        do {
+            guard case .words(let read) = try parser.parse(arguments) else { return nil }
+            words = read
+        } catch {
+            switch error {
+            case .missingValue(let name): words = [.option(name, value: "")]
+            case .unknown(let word): throw ObserveUsageError(description: "unknown option '\(SafeText.escape(word))' for --observe")
+            }
+        }
+        var options = ObserveOptions()
+        for case .option(let name, let value) in words {
+            switch name {
+            case "--authorize-all":
+                guard value == "0" || value == "1" else { throw ObserveUsageError(description: "--authorize-all needs 0 or 1") }
+                options.authorizeValue = value == "1"
+            case "--udev-source":
+                guard value == "udev" || value == "kernel" else { throw ObserveUsageError(description: "--udev-source is udev or kernel") }
+                options.source = value
+            default:   // --receive-buffer
+                guard let bytes = Int32(value), bytes > 0 else { throw ObserveUsageError(description: "--receive-buffer needs a byte count") }
+                options.receiveBufferSize = bytes
+            }
+        }
+        return options
+    }
+}
+
+/// A mistake on the `--observe` command line, in words.
+struct ObserveUsageError: Error, Sendable, CustomStringConvertible {
+    var description: String
 }
