@@ -90,4 +90,23 @@ import Testing
         let detail = try f.answer(.mediaShow(number: "U-2026-0001"), \.medium)
         #expect(detail.keyAreaApprover == "王局长")
     }
+
+    @Test func anOlderLedgerGainsTheUnitAndItsReportsPrint() throws {
+        let f = try open()
+        let applied = try f.store.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
+        #expect(applied.last == "v6-computer-unit")
+        #expect(try f.answer(.hostShow, \.computer).unit == nil)
+        var settings = HostSettings()
+        settings.unit = "某某局"
+        #expect(try f.answer(.hostSet(settings), \.computer).unit == "某某局")
+        // The register of media lists the five media the old release wrote.
+        var bytes: [UInt8] = []
+        var output = ReportOutput { block in bytes += block }
+        try f.service.report(.officer(OfficerReportRequest(kind: .ledger, zone: .fixed(seconds: 0))), format: .json, language: .en,
+                             caller: f.admin, to: &output)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        #expect((report["rows"] as? [[String: Any]])?.compactMap { $0["number"] as? String }
+                == ["GP-OLD-1", "U-2026-0001", "U-2026-0002", "U-2026-0003", "YP-2026-0001"])
+        #expect(report["unit"] as? String == "某某局")
+    }
 }
