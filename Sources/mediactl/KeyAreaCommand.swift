@@ -8,10 +8,10 @@ extension MediaCommand {
             commandName: "key-area",
             abstract: "Approve a phone, camera or recorder for key areas (要害部位审批), or withdraw it.",
             discussion: """
-                On a computer registered as standing in a key area (`host set --key-area yes`), mediad \
-                blocks a registered phone, camera or recorder unless a leader approved it for key areas \
-                (003 第十条). The approval names the approver and is kept in the admin trail; USB sticks \
-                and disks need none.
+                On a computer registered as standing in a key area (`host set --key-area yes`), \
+                mediad blocks a registered phone, camera or recorder unless a leader approved
+                it for key areas (003 第十条). The approval names the approver and is kept in
+                the admin trail; USB sticks and disks need none.
 
                 Examples:
                   mediactl media key-area QT-2026-0001 --approver 王五 \\

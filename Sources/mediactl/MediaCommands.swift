@@ -7,9 +7,10 @@ struct MediaCommand: ParsableCommand {
         commandName: "media",
         abstract: "Register storage media and keep their ledger (台账).",
         discussion: """
-            Lifecycle (状态): in-service 在用 → loaned 借出 / carried-out 携带外出 / under-repair 维修 → \
-            back in service; retire → pending-destruction 待销毁 → destroy → destroyed 已销毁 (final). \
-            Any medium can be reported lost 遗失; a leaving person's media are handed back 清退.
+            Lifecycle (状态): in-service 在用 → loaned 借出 / carried-out 携带外出 /
+            under-repair 维修 → back in service; retire → pending-destruction 待销毁 →
+            destroy → destroyed 已销毁 (final). Any medium can be reported lost 遗失; a
+            leaving person's media are handed back 清退.
             """,
         subcommands: [Register.self, List.self, Show.self, Update.self, Reclassify.self, History.self, Import.self,
                       Checkout.self, Return.self, Repair.self, Retire.self, Destroy.self, Lost.self, Found.self,
@@ -143,10 +144,11 @@ struct MediaCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a medium's record (an empty value clears a field).",
             discussion: """
-                The level can only be raised here: lowering it is a reclassification (不得降低密级), done with \
-                `media reclassify` and an approver. A new holder is a transfer (移交): it needs --approver, \
-                the new holder must be active and cleared for the medium's level, and it is written to the \
-                medium's movement record (`media history`). Every change is written to the admin trail.
+                The level can only be raised here: lowering it is a reclassification
+                (不得降低密级), done with `media reclassify` and an approver. A new holder is a
+                transfer (移交): it needs --approver, the new holder must be active and cleared
+                for the medium's level, and it is written to the medium's movement record \
+                (`media history`). Every change is written to the admin trail.
 
                 Examples:
                   mediactl media update U-2026-0001 --place 密码柜3
@@ -156,7 +158,7 @@ struct MediaCommand: ParsableCommand {
         @Argument(help: "Unified number (统一编号).") var number: String
         @Option(help: "Raise the level (密级).") var level: Level?
         @Option(help: "New responsible person id: a transfer (移交), needs --approver.") var holder: String?
-        @Option(help: "Approving leader (审批人) of a transfer; required with a new --holder.") var approver: String?
+        @Option(help: "Approving leader (审批人); needed for a new --holder.") var approver: String?
         @Option(help: "Asset numbers it may be used on, comma-separated (empty: any suitable computer).") var bind: String?
         @Option(name: .customLong("secrecy-term"), help: "Secrecy term (保密期限).") var secrecyTerm: String?
         @Option(help: "User (使用人).") var user: String?

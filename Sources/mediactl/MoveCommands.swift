@@ -27,9 +27,9 @@ extension MediaCommand {
         static let configuration = CommandConfiguration(
             abstract: "Lend a medium (借出), or with --carry-out let it be carried outside (携带外出).",
             discussion: """
-                Every loan and every carry-out needs the approving leader (--approver): a classified \
-                medium is never lent without approval (不得擅自外借). Both also need the borrower or \
-                carrier and a due date. The borrower must be active (not departed) and cleared for the \
+                Every loan and every carry-out needs the approving leader (--approver): a \
+                classified medium is never lent without approval (不得擅自外借). Both also need
+                the borrower or carrier and a due date. The borrower must be active (not departed) and cleared for the \
                 medium's level.
 
                 Example:
@@ -87,7 +87,7 @@ extension MediaCommand {
 
     struct Retire: MoveCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Retire a medium: pending destruction (报废, 待销毁), approved by a leader.")
+            abstract: "Retire a medium (报废 → 待销毁), approved by a leader.")
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Unified number (统一编号).") var number: String
         @Option(help: "Approving leader (审批人).") var approver: String
@@ -112,7 +112,7 @@ extension MediaCommand {
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Unified number (统一编号).") var number: String
         @Option(help: "Approving leader (审批人).") var approver: String
-        @Option(help: "Method: shred (粉碎), degauss (消磁), incinerate (焚毁), or the qualified unit's name.") var method: String
+        @Option(help: "How it was destroyed: shred (粉碎), degauss (消磁), incinerate (焚毁), or the qualified unit's name.") var method: String
         @Option(help: "Witness (监销人).") var witness: String
         @Option(help: "Handler, when not the one typing.") var handler: String?
         var kind: MovementKind { .destroy }
@@ -149,7 +149,7 @@ extension MediaCommand {
     struct HandBack: MoveCommand {
         static let configuration = CommandConfiguration(
             commandName: "hand-back",
-            abstract: "Record a medium handed back by a leaving person (清退).")
+            abstract: "Record a medium a leaving person hands back (清退).")
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Unified number (统一编号).") var number: String
         @Option(help: "Notes.") var note: String?

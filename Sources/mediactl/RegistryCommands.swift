@@ -4,19 +4,21 @@ import AssetCore
 struct HostCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "host",
-        abstract: "Register and show this computer (本机) in the 涉密计算机备案表.",
+        abstract: "Register and show this computer (本机, 涉密计算机备案表).",
         subcommands: [Set.self, Show.self])
 
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register this computer, or change its record.",
             discussion: """
-                The first time, --asset-no, --level and --network are required. Later calls change only \
-                the fields given. The network type decides what the guard treats as a violation: \
-                standalone (单机, air-gapped), classified-lan (涉密网), internal (内网), internet (互联网).
+                The first time, --asset-no, --level and --network are required. Later calls \
+                change only the fields given. The network type decides what the guard treats as
+                a violation: standalone (单机, air-gapped), classified-lan (涉密网), internal
+                (内网), internet (互联网).
 
-                A classified computer (秘密 or above) is never online (物理隔离): it cannot be on the \
-                internet, and on an internal network it needs the LAN's prefixes (--lan-prefix).
+                A classified computer (秘密 or above) is never online (物理隔离): it cannot be
+                on the internet, and on an internal network it needs the LAN's prefixes \
+                (--lan-prefix).
 
                 Example:
                   mediactl host set --asset-no PC-001 --level 机密 --network standalone \\
@@ -82,8 +84,9 @@ struct ComputerCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register another classified computer.",
             discussion: """
-                A classified computer (秘密 or above) is never online (物理隔离): it cannot be on the \
-                internet, and on an internal network it needs the LAN's prefixes (--lan-prefix).
+                A classified computer (秘密 or above) is never online (物理隔离): it cannot be
+                on the internet, and on an internal network it needs the LAN's prefixes \
+                (--lan-prefix).
 
                 Example:
                   mediactl computer add --asset-no PC-002 --level secret \\
@@ -127,7 +130,7 @@ struct ComputerCommand: ParsableCommand {
 struct PersonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "person",
-        abstract: "Register the people who hold media (使用人, 管理责任人), and their departure.",
+        abstract: "The people who hold media (使用人, 管理责任人) and their departure.",
         subcommands: [Add.self, Depart.self, List.self])
 
     struct Add: ParsableCommand {
