@@ -277,6 +277,68 @@ def section_startup(guard):
     return lines, ok
 
 
+OFFICER_REPORTS = {"violations": "`report violations --year 2026`", "audit": "`report audit --quarter 2026Q4`"}
+
+
+def officer_rows(report, rows):
+    if report == "audit":
+        return f"{rows['events']:,} events, {rows['violations']:,} violations"
+    return f"{rows['violations']:,} violations"
+
+
+def section_officer(officer):
+    """Section 7, and for the targets: (slowest json/csv last byte, met), (slowest html last byte, met)."""
+    lines = ["## 7. Officer reports over a year of records", ""]
+    if not officer or not officer.get("reports"):
+        return lines + ["not run", ""], None, None
+    ledger, settings = officer["ledger"], officer["settings"]
+    counts = ledger["counts"]["ledger"]
+    lines += [f"A ledger of {counts['events']:,} guard events and {counts['violations']:,} violations spread evenly over "
+              f"2026, and {counts['media']:,} media (`{ledger['command']}`, SQL in one transaction per table; built in "
+              f"{secs(ledger.get('seconds'))}, {ledger['db_bytes'] / 1048576:.0f} MiB): the events mostly registered "
+              "sticks attached (allowed; medium and holder recorded) and detached, one attach in five an unregistered "
+              "stick (blocked), a stop and a start of the guard and five link events in every 1,000, a gap in every 50,000; "
+              "the violations of 11 "
+              "types, 3 severities, 3 outcomes, three in four acknowledged. End to end as in section 4 "
+              "(`bench/officer_reports.py`): the release `mediactl --db LEDGER report … --format F "
+              f"--lang {settings['lang']} --tz {settings['tz']}` started, its stdout read through a pipe; time from exec "
+              "to the first and to the last byte. Rows marked *through mediad* ask the running daemon (`--socket`), "
+              "which prints the report and streams it back. Rows / bytes: the records in the report's period (local "
+              "time) and the size of the output. Peak RSS: " + settings["rss_method"] + ". Each output was checked "
+              "once before the timed runs (json parses and its totals match the ledger, csv has a line per "
+              "violation, html is complete).", "",
+              "| report | format | rows / bytes | first byte: median | last byte: median (min – max) | runs | "
+              "mediactl peak RSS | target |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    fast, html, problems = [], [], []
+    for r in officer["reports"]:
+        f, l, rss = r["first_byte_s"], r["last_byte_s"], r["peak_rss_kb"]
+        through = r["via"] == "mediad"
+        name = OFFICER_REPORTS.get(r["report"], r["report"]) + (", through mediad" if through else "")
+        target = "—"
+        if r.get("target_s"):
+            ok = l["median"] < r["target_s"]
+            (html if r["format"] == "html" else fast).append((l["median"], ok))
+            target = f"< {r['target_s']:.0f} s: {verdict(ok)}"
+        memory = f"{rss['max'] / 1024:.0f} MiB"
+        if through and r.get("daemon_peak_rss_kb"):
+            memory += f" (mediad {r['daemon_peak_rss_kb']['max'] / 1024:.0f} MiB)"
+        lines.append(f"| {name} | {r['format']} | {officer_rows(r['report'], r['rows'])} / {r['bytes'] / 1048576:.1f} MiB | "
+                     f"{secs(f['median'])} | {secs(l['median'])} ({secs(l['min'])} – {secs(l['max'])}) | {l['runs']} | "
+                     f"{memory} | {target} |")
+        problems += [f"{name} --format {r['format']}: {p}" for p in r.get("problems", [])]
+    lines.append("")
+    daemon = officer.get("daemon")
+    if daemon:
+        lines += [f"The daemon that printed the reports through the socket: VmRSS {daemon['rss_start_kb'] / 1024:.1f} MiB "
+                  f"before, peak (VmHWM) {daemon['rss_peak_kb'] / 1024:.1f} MiB, {daemon['rss_end_kb'] / 1024:.1f} MiB after "
+                  "the last report.", ""]
+    if problems:
+        lines += ["Problems found in the outputs:", ""] + [f"- {p}" for p in problems] + [""]
+    worst = lambda pairs: (max(t for t, _ in pairs), all(ok for _, ok in pairs)) if pairs else None  # noqa: E731
+    return lines, worst(fast), worst(html)
+
+
 def main():
     directory, target, wall = sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else None
     guard = load(directory, "guard.json")
@@ -285,6 +347,7 @@ def main():
     inproc = load(directory, "reports-inproc.json")
     ledger = load(directory, "ledger.json")
     overflow = load(directory, "overflow.json")
+    officer = load(directory, "officer-reports.json")
     out = ["# Benchmarks: mediad against USBGuard, and at scale", "",
            "Written by `make bench` (bench/run.sh → bench/report.py); every figure below comes from that one run"
            + (f", which took {wall // 60} min {wall % 60} s" if wall else "") + ". Medians of the runs stated, "
@@ -298,6 +361,7 @@ def main():
     s4, reports_met = section_reports(cli, inproc, ledger)
     s5, rss_ok, wakeups = section_footprint(guard)
     s6, startup_met = section_startup(guard)
+    s7, officer_fast, officer_html = section_officer(officer)
     summary = ["## Targets", "", "| target | figure | |", "| --- | --- | --- |"]
     for key, label in (("hotplug-100", "1. mediad ≤ 0.5 × USBGuard, 100 hot-plugged"),
                        ("hotplug-1000", "1. mediad ≤ 0.5 × USBGuard, 1,000 hot-plugged"),
@@ -320,8 +384,14 @@ def main():
     if startup_met is not None:
         r = guard["present-200"]["summary"]["mediad_ready"]["median"]
         summary.append(f"| 6. READY=1 < 100 ms with 200 present | {ms(r)} | {verdict(startup_met)} |")
+    if officer_fast:
+        summary.append(f"| 7. officer reports over a year of records, json and csv < 1 s | slowest last byte "
+                       f"{secs(officer_fast[0])} | {verdict(officer_fast[1])} |")
+    if officer_html:
+        summary.append(f"| 7. officer reports over a year of records, html with charts < 2 s | slowest last byte "
+                       f"{secs(officer_html[0])} | {verdict(officer_html[1])} |")
     summary.append("")
-    out += summary + s1 + s2 + s3 + s4 + s5 + s6
+    out += summary + s1 + s2 + s3 + s4 + s5 + s6 + s7
     findings = os.path.join(HERE, "findings.md")
     if os.path.exists(findings):
         with open(findings) as f:
