@@ -37,20 +37,21 @@ struct AuditCommand: ParsableCommand {
         @Option(help: "Only changes to this medium number.") var medium: String?
         @Option(help: "Only changes to this person id.") var person: String?
         @Option(help: "table, json or csv.") var format: ReportFormat = .table
+        @OptionGroup var when: ZoneOption
 
         func run() throws {
             let s = Session(globals: globals)
             let (entity, key): (String?, String?) = medium.map { ("medium", $0) } ?? person.map { ("person", $0) } ?? (nil, nil)
             guard case .trail(let rows) = try s.perform(.auditLog(entity: entity, key: key)) else { return }
             if format == .json { return try Output.json(rows) }
-            let r = Render(language: s.language)
+            let r = try Render(language: s.language, zone: when.zone)
             let header = ["#", r.t("时间", "TIME"), r.t("操作人", "ACTOR"), r.t("操作", "ACTION"), r.t("对象", "OBJECT"),
                           r.t("字段", "FIELD"), r.t("原值", "OLD"), r.t("新值", "NEW")]
             let table = rows.map { e in
-                [String(e.id ?? 0), e.at.description, "\(e.actor.name)(\(e.actor.uid))", e.action, "\(e.entity) \(e.entityKey)",
+                [String(e.id ?? 0), r.stamp(e.at), "\(e.actor.name)(\(e.actor.uid))", e.action, "\(e.entity) \(e.entityKey)",
                  e.field ?? "", e.oldValue ?? "", e.newValue ?? ""]
             }
-            try r.print(SmallTable(header: header, rows: table), csv: format == .csv)
+            try r.print(SmallTable(header: header, rows: table), format: format, report: "report audit")
         }
     }
 }

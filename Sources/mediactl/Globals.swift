@@ -3,6 +3,15 @@ import AssetCore
 import Foundation
 import SystemSupport
 
+/// `--tz`, for every command that prints times: they are printed in local time with the offset.
+struct ZoneOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Time zone for printed times: Asia/Shanghai, +08:00 or UTC (default: TZ, else the system's).",
+                               valueName: "zone"))
+    var tz: ZoneChoice?
+
+    var zone: ZoneChoice { tz ?? .fromEnvironment(ProcessInfo.processInfo.environment["TZ"]) }
+}
+
 /// Options every command takes: which ledger, which language.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Work on this ledger database directly (local mode).",

@@ -9,23 +9,24 @@ struct EventsCommand: ParsableCommand {
     @Option(help: "Only events at or after this time (2026-11-22 or 2026-11-22T09:30:00Z).") var since: Timestamp?
     @Option(help: "At most this many of the newest events.") var limit: Int = 200
     @Option(help: "table, json or csv.") var format: ReportFormat = .table
+    @OptionGroup var when: ZoneOption
 
     func run() throws {
         let s = Session(globals: globals)
         guard case .events(let events) = try s.perform(.events(since: since, limit: max(1, limit))) else { return }
         if format == .json { return try Output.json(events) }
-        let r = Render(language: s.language)
+        let r = try Render(language: s.language, zone: when.zone)
         let header = ["#", r.t("时间", "TIME"), r.t("事件", "EVENT"), r.t("端口", "PORT"), r.t("设备", "DEVICE"),
                       r.t("序列号", "SERIAL"), r.t("裁决", "VERDICT"), r.t("介质", "MEDIUM"), r.t("说明", "NOTE")]
         let rows = events.map { e -> [String] in
             let ids = e.vendorID.map { "\($0):\(e.productID ?? "")" } ?? ""
             var verdict = e.decision.map { $0 == .allow ? r.t("允许", "allow") : r.t("阻断", "block") } ?? ""
             if e.audited { verdict += r.t("（审计）", " (audit)") }
-            return [String(e.id ?? 0), e.at.description, e.kind.rawValue, e.port ?? "",
+            return [String(e.id ?? 0), r.stamp(e.at), e.kind.rawValue, e.port ?? "",
                     [ids, e.device ?? ""].filter { !$0.isEmpty }.joined(separator: " "), e.serial ?? "", verdict,
                     e.mediumNumber ?? "", e.note ?? ""]
         }
-        try r.print(SmallTable(header: header, rows: rows), csv: format == .csv)
+        try r.print(SmallTable(header: header, rows: rows), format: format, report: "report audit")
     }
 }
 
@@ -41,10 +42,11 @@ struct ViolationsCommand: ParsableCommand {
         @Flag(help: "Only those not yet acknowledged.") var open = false
         @Option(help: "Only those at or after this time (2026-11-22 or 2026-11-22T09:30:00Z).") var since: Timestamp?
         @Option(help: "table, json or csv.") var format: ReportFormat = .table
+        @OptionGroup var when: ZoneOption
 
         func run() throws {
             let s = Session(globals: globals)
-            try s.list(.violations(ViolationFilter(openOnly: open, since: since)), format: format)
+            try s.list(.violations(ViolationFilter(openOnly: open, since: since)), format: format, zone: when.zone)
         }
     }
 

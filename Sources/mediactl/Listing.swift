@@ -9,14 +9,16 @@ extension Session {
     /// `media list` and `violations list`: streamed to standard output as the ledger is read
     /// (constant memory, first line at once), by AssetCore's report code either here (local mode)
     /// or in the daemon, which sends the bytes back as it prints them.
-    func list(_ listing: Listing, format: ReportFormat) throws {
+    /// Times are printed in `zone` (`--tz`; else `TZ`, else the system's).
+    func list(_ listing: Listing, format: ReportFormat, zone: ZoneChoice? = nil) throws {
+        let zone = zone ?? .fromEnvironment(ProcessInfo.processInfo.environment["TZ"])
         if let path = localDatabase {
             return try parse {
                 let service = InventoryService(store: try LedgerStore(path: path))
                 StandardOutput.widenPipe()
                 var output = ReportOutput(sink: StandardOutput.write)
                 do {
-                    try service.report(listing, format: format, language: language, caller: localCaller, to: &output)
+                    try service.report(listing, format: format, language: language, zone: zone, caller: localCaller, to: &output)
                 } catch let error as LedgerError {
                     throw output.cause(of: error)
                 }
@@ -25,7 +27,7 @@ extension Session {
         try parse {
             let client = try ControlClient(path: socketPath)
             defer { client.close() }
-            try client.send(.report(ReportCall(listing: listing, format: format, language: language)))
+            try client.send(.report(ReportCall(listing: listing, format: format, language: language, zone: zone)))
             StandardOutput.widenPipe()
             try client.receiveReport(into: StandardOutput.write)
         }

@@ -132,11 +132,12 @@ struct MediaCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Unified number (统一编号).") var number: String
         @Option(help: "table or json; csv prints the table.") var format: ReportFormat = .table
+        @OptionGroup var when: ZoneOption
 
         func run() throws {
             let s = Session(globals: globals)
             guard case .medium(let detail) = try s.perform(.mediaShow(number: number)) else { return }
-            try Render(language: s.language).detail(detail, format: format)
+            try Render(language: s.language, zone: when.zone).detail(detail, format: format)
         }
     }
 
@@ -226,12 +227,14 @@ struct MediaCommand: ParsableCommand {
         @OptionGroup var globals: GlobalOptions
         @Argument(help: "Unified number (统一编号).") var number: String
         @Option(help: "table or json; csv prints the table.") var format: ReportFormat = .table
+        @OptionGroup var when: ZoneOption
 
         func run() throws {
             let s = Session(globals: globals)
             guard case .movements(_, let list) = try s.perform(.mediaHistory(number: number)) else { return }
             if format == .json { return try Output.json(list) }
-            try Render(language: s.language).movements(list)
+            if format == .html { throw Output.fail(LedgerError.htmlIsForReports(report: "report ledger"), s.language) }
+            try Render(language: s.language, zone: when.zone).movements(list)
         }
     }
 

@@ -3,6 +3,24 @@ import AssetCore
 /// How answers look on a terminal, in the reader's language.
 struct Render {
     let language: Language
+    /// Where times are printed: local time with the offset (`--tz`), UTC when no zone was resolved.
+    var time = LocalTime.utc
+
+    init(language: Language) {
+        self.language = language
+    }
+
+    /// Times in `zone`; a zone that cannot be read is refused as the ledger's errors are.
+    init(language: Language, zone: ZoneChoice) throws {
+        self.language = language
+        do { time = LocalTime(rules: try zone.rules()) } catch { throw Output.fail(error, language) }
+    }
+
+    /// An instant as the tables and CSV print it: `2026-11-22 17:30:00 +08:00`.
+    func stamp(_ at: Timestamp) -> String {
+        var time = time
+        return time.text(at)
+    }
 
     func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
 
@@ -65,7 +83,7 @@ struct Render {
                 // A transfer's note is the change of holder (`P001 → P002`).
                 details.append((mv.kind == .transfer ? t("责任人 ", "holder ") : t("备注 ", "note ")) + note)
             }
-            return [mv.at.description, mv.kind.name(language), states, mv.person ?? "", mv.approver ?? "",
+            return [stamp(mv.at), mv.kind.name(language), states, mv.person ?? "", mv.approver ?? "",
                     mv.handler ?? mv.actor.name, details.joined(separator: "; ")]
         }
         try print(SmallTable(header: header, rows: rows))
@@ -135,6 +153,12 @@ struct Render {
 
     /// A small listing to standard output, by AssetCore's listing rules (the streamed listings'
     /// cell sinks): the table aligned by display width, or CSV.
+    /// A small listing in the format asked for: HTML is refused (it is for the officer's reports).
+    func print(_ table: SmallTable, format: ReportFormat, report: String) throws {
+        if format == .html { throw Output.fail(LedgerError.htmlIsForReports(report: report), language) }
+        try print(table, csv: format == .csv)
+    }
+
     func print(_ table: SmallTable, csv: Bool = false) throws {
         try write { out throws(LedgerError) in
             if csv { try table.writeCSV(to: &out) } else { try table.writeTable(to: &out) }

@@ -10,7 +10,7 @@ import Foundation
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "The reports and forms an officer hands in (审计报告, 年度统计, 台账, 销毁清单).",
+        abstract: "The reports and forms an officer hands in (审计报告, 台账, 清单).",
         discussion: """
             Each report comes out of the ledger in one command, in Chinese or English (--lang), as a \
             table on the terminal, or as --format html (one self-contained file to print on A4), csv \
@@ -22,7 +22,7 @@ struct ReportCommand: ParsableCommand {
             the offset (--tz to choose the zone).
 
             Examples:
-              mediactl report audit --quarter 2026Q4 --format html --output audit-2026Q4.html
+              mediactl report audit --quarter 2026Q4 --format html --output q4.html
               mediactl report violations --year 2026 --by department --format csv
               mediactl report outstanding
               mediactl report person P001 --lang en
@@ -36,17 +36,15 @@ struct ReportCommand: ParsableCommand {
         @Option(help: "table (default), html, csv or json.") var format: ReportFormat = .table
         @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
         var output: String?
-        @Option(help: ArgumentHelp("Time zone for printed times: Asia/Shanghai, +08:00 or UTC (default: the system's).",
-                                   valueName: "zone"))
-        var tz: ZoneChoice?
+        @OptionGroup var when: ZoneOption
 
-        var zone: ZoneChoice { tz ?? .fromEnvironment(ProcessInfo.processInfo.environment["TZ"]) }
+        var zone: ZoneChoice { when.zone }
 
         func print(_ make: (Session) throws -> OfficerReportRequest) throws {
             let session = Session(globals: globals)
             var request = try make(session)
             request.zone = zone
-            try session.report(.officer(request), format: format, to: output)
+            try session.report(.officer(request), format: format, zone: zone, to: output)
         }
     }
 
@@ -79,7 +77,7 @@ struct ReportCommand: ParsableCommand {
 
     struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "涉密计算机安全保密审计报告: a quarter's devices, refusals, operations, gaps, links, violations; signatures.")
+            abstract: "涉密计算机安全保密审计报告 of a quarter.")
         @OptionGroup var common: Common
         @OptionGroup var when: PeriodOptions
 
@@ -127,7 +125,7 @@ struct ReportCommand: ParsableCommand {
 
     struct Person: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "离岗审计: what a person holds, borrowed, carried out and handed back, and their violations.")
+            abstract: "离岗审计: a person's media, movements and violations.")
         @OptionGroup var common: Common
         @Argument(help: "The person's id.") var id: String
 
@@ -139,8 +137,8 @@ extension Session {
     /// A streamed listing or report, to standard output or into `path`. A file is written under a
     /// temporary name beside it and renamed when the report is complete, so a failed report never
     /// leaves a truncated form that looks finished.
-    func report(_ listing: Listing, format: ReportFormat, to path: String?) throws {
-        guard let path else { return try list(listing, format: format) }
+    func report(_ listing: Listing, format: ReportFormat, zone: ZoneChoice, to path: String?) throws {
+        guard let path else { return try list(listing, format: format, zone: zone) }
         let partial = path + ".partial"
         let fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
@@ -152,7 +150,7 @@ extension Session {
         close(fd)
         defer { dup2(saved, 1); close(saved) }
         do {
-            try list(listing, format: format)
+            try list(listing, format: format, zone: zone)
         } catch {
             unlink(partial)
             throw error

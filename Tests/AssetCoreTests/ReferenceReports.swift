@@ -28,7 +28,8 @@ extension MediaReport {
 extension ViolationReport {
     static func cells(_ v: ViolationRecord, _ language: Language) -> [String] {
         let status = v.status == .open ? openName(language) : acknowledgedName(language) + " (\(v.acknowledgedBy ?? ""))"
-        return [String(v.id ?? 0), v.at.description, v.type.names.text(language), v.severity.names.text(language),
+        var utc = LocalTime.utc
+        return [String(v.id ?? 0), utc.text(v.at), v.type.names.text(language), v.severity.names.text(language),
                 outcomeName(v.outcome, language), v.computer ?? "", v.mediumNumber ?? "", v.person ?? "",
                 v.reason.text(language), status]
     }

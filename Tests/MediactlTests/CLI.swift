@@ -33,6 +33,8 @@ struct CLI {
         process.arguments = Array(command.dropFirst())
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "SUDO_USER")
+        // Times are printed in local time: pin the zone, so expectations do not depend on the machine.
+        environment["TZ"] = "UTC"
         environment.merge(extra) { _, new in new }
         process.environment = environment
         let out = Pipe(), err = Pipe()

@@ -34,7 +34,7 @@ import Testing
     @Test func formsOfTheCommandExit64() throws {
         let cli = try CLI()
         let format = try refusal(cli, ["media", "list", "--format", "xml"], lang: "en", status: 64)
-        #expect(format.contains("table, json or csv"), "\(format)")
+        #expect(format.contains("table, json, csv or html"), "\(format)")
         let answer = try refusal(cli, ["host", "set", "--key-area", "maybe"], lang: "zh", status: 64)
         #expect(answer.contains("yes（是）") && answer.contains("no（否）"), "\(answer)")
         let lang = try refusal(cli, ["media", "list"], lang: "fr", status: 64)

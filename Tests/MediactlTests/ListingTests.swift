@@ -71,8 +71,10 @@ import Testing
         var expected = "\u{FEFF}#,TIME,TYPE,SEVERITY,OUTCOME,COMPUTER,MEDIUM,PERSON,REASON,STATUS\r\n"
         for i in 1...Self.rows {
             let at = Date(timeIntervalSince1970: 1_767_225_600 + Double(i) * 60)
+            // Local time with the offset; the CLI tests run mediactl with TZ=UTC.
             let time = at.ISO8601Format(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
-                .timeSeparator(.colon).timeZone(separator: .omitted))
+                .timeSeparator(.colon).timeZone(separator: .omitted)).replacingOccurrences(of: "T", with: " ")
+                .replacingOccurrences(of: "Z", with: " +00:00")
             let status = i % 4 == 0 ? "acknowledged (王五)" : "open"
             expected += "\(i),\(time),unregistered storage medium,high,blocked,PC-001,,,unregistered storage medium (serial S\(i)),\(status)\r\n"
         }
@@ -80,8 +82,8 @@ import Testing
 
         let open = try cli.ok(["violations", "list", "--open"], lang: "zh").split(separator: "\n")
         #expect(open.count == Self.rows * 3 / 4 + 2)
-        #expect(open[0].hasPrefix("#     时间                  类型            严重程度  处理    计算机  介质  人员  原因"))
-        #expect(open[2].hasPrefix("1     2026-01-01T00:01:00Z  未登记存储介质  高        已阻断  PC-001"))
+        #expect(open[0].hasPrefix("#     时间                        类型            严重程度  处理    计算机  介质  人员  原因"))
+        #expect(open[2].hasPrefix("1     2026-01-01 00:01:00 +00:00  未登记存储介质  高        已阻断  PC-001"))
         #expect(open.last!.hasPrefix("2999  ") && open.last!.hasSuffix("未登记的存储介质（序列号 S2999）  未处置"))
     }
 
@@ -104,7 +106,7 @@ import Testing
         // Widths of #, time, computer (PC\-2000 is printed PC\\-2000), medium and person (NULL: their
         // headers), reason (12 Chinese characters) and status.
         let rule = table[1].split(separator: " ").map(\.count)
-        #expect([0, 1, 5, 6, 7, 8, 9].map { rule[$0] } == [4, 20, 9, 6, 6, 24, 6])
+        #expect([0, 1, 5, 6, 7, 8, 9].map { rule[$0] } == [4, 26, 9, 6, 6, 24, 6])
         let statusColumn = Self.columns(table[0].prefix(upTo: table[0].range(of: "STATUS")!.lowerBound))
         for line in table[2...] {
             #expect(line.hasSuffix("  open") && Self.columns(line.dropLast(4)) == statusColumn, "\(line)")

@@ -87,22 +87,22 @@ import Testing
     @Test func events() throws {
         let cli = try Self.ledger()
         #expect(try cli.ok(["events"]) == Self.lines(
-            "#  TIME                  EVENT        PORT   DEVICE                    SERIAL      VERDICT        MEDIUM       NOTE",
-            "-  --------------------  -----------  -----  ------------------------  ----------  -------------  -----------  -----------------",
-            "1  2026-11-22T09:30:00Z  attach       1-1    0781:5567 SanDisk Cruzer  SN\\x0Aevil  block                       未登记, \"hostile\"",
-            "2  2026-11-22T09:31:00Z  attach       1-1.4  090c:1000 银灿            -1+1        allow (audit)  U-2026-0001  ",
-            "3  2026-11-22T09:32:00Z  guard-start                                                                           mode enforce"))
+            "#  TIME                        EVENT        PORT   DEVICE                    SERIAL      VERDICT        MEDIUM       NOTE",
+            "-  --------------------------  -----------  -----  ------------------------  ----------  -------------  -----------  -----------------",
+            "1  2026-11-22 09:30:00 +00:00  attach       1-1    0781:5567 SanDisk Cruzer  SN\\x0Aevil  block                       未登记, \"hostile\"",
+            "2  2026-11-22 09:31:00 +00:00  attach       1-1.4  090c:1000 银灿            -1+1        allow (audit)  U-2026-0001  ",
+            "3  2026-11-22 09:32:00 +00:00  guard-start                                                                           mode enforce"))
         #expect(try cli.ok(["events"], lang: "zh") == Self.lines(
-            "#  时间                  事件         端口   设备                      序列号      裁决          介质         说明",
-            "-  --------------------  -----------  -----  ------------------------  ----------  ------------  -----------  -----------------",
-            "1  2026-11-22T09:30:00Z  attach       1-1    0781:5567 SanDisk Cruzer  SN\\x0Aevil  阻断                       未登记, \"hostile\"",
-            "2  2026-11-22T09:31:00Z  attach       1-1.4  090c:1000 银灿            -1+1        允许（审计）  U-2026-0001  ",
-            "3  2026-11-22T09:32:00Z  guard-start                                                                          mode enforce"))
+            "#  时间                        事件         端口   设备                      序列号      裁决          介质         说明",
+            "-  --------------------------  -----------  -----  ------------------------  ----------  ------------  -----------  -----------------",
+            "1  2026-11-22 09:30:00 +00:00  attach       1-1    0781:5567 SanDisk Cruzer  SN\\x0Aevil  阻断                       未登记, \"hostile\"",
+            "2  2026-11-22 09:31:00 +00:00  attach       1-1.4  090c:1000 银灿            -1+1        允许（审计）  U-2026-0001  ",
+            "3  2026-11-22 09:32:00 +00:00  guard-start                                                                          mode enforce"))
         #expect(try cli.ok(["events", "--format", "csv"]) == Self.csv(
             "#,TIME,EVENT,PORT,DEVICE,SERIAL,VERDICT,MEDIUM,NOTE",
-            "1,2026-11-22T09:30:00Z,attach,1-1,0781:5567 SanDisk Cruzer,\"SN\nevil\",block,,\"未登记, \"\"hostile\"\"\"",
-            "2,2026-11-22T09:31:00Z,attach,1-1.4,090c:1000 银灿,'-1+1,allow (audit),U-2026-0001,",
-            "3,2026-11-22T09:32:00Z,guard-start,,,,,,mode enforce"))
+            "1,2026-11-22 09:30:00 +00:00,attach,1-1,0781:5567 SanDisk Cruzer,\"SN\nevil\",block,,\"未登记, \"\"hostile\"\"\"",
+            "2,2026-11-22 09:31:00 +00:00,attach,1-1.4,090c:1000 银灿,'-1+1,allow (audit),U-2026-0001,",
+            "3,2026-11-22 09:32:00 +00:00,guard-start,,,,,,mode enforce"))
     }
 
     @Test func adminTrail() throws {
@@ -110,34 +110,34 @@ import Testing
         let added = #"{"clearance":"core","department":"Ops, \"North\"","id":"P002","name":"Li Si"}"#
         let shown = #"{"clearance":"core","department":"Ops, \\"North\\"","id":"P002","name":"Li Si"}"#
         #expect(try cli.ok(["audit", "log", "--person", "P002"]) == Self.lines(
-            "#   TIME                  ACTOR    ACTION         OBJECT       FIELD        OLD  NEW",
-            "--  --------------------  -------  -------------  -----------  -----------  ---  " + String(repeating: "-", count: 79),
-            "2   2026-11-20T08:00:02Z  root(0)  person-add     person P002                    " + shown,
-            "14  2026-11-20T08:00:04Z  root(0)  person-depart  person P002  departed_on       2026-12-01"))
+            "#   TIME                        ACTOR    ACTION         OBJECT       FIELD        OLD  NEW",
+            "--  --------------------------  -------  -------------  -----------  -----------  ---  " + String(repeating: "-", count: 79),
+            "2   2026-11-20 08:00:02 +00:00  root(0)  person-add     person P002                    " + shown,
+            "14  2026-11-20 08:00:04 +00:00  root(0)  person-depart  person P002  departed_on       2026-12-01"))
         #expect(try cli.ok(["audit", "log", "--person", "P002"], lang: "zh") == Self.lines(
-            "#   时间                  操作人   操作           对象         字段         原值  新值",
-            "--  --------------------  -------  -------------  -----------  -----------  ----  " + String(repeating: "-", count: 79),
-            "2   2026-11-20T08:00:02Z  root(0)  person-add     person P002                     " + shown,
-            "14  2026-11-20T08:00:04Z  root(0)  person-depart  person P002  departed_on        2026-12-01"))
+            "#   时间                        操作人   操作           对象         字段         原值  新值",
+            "--  --------------------------  -------  -------------  -----------  -----------  ----  " + String(repeating: "-", count: 79),
+            "2   2026-11-20 08:00:02 +00:00  root(0)  person-add     person P002                     " + shown,
+            "14  2026-11-20 08:00:04 +00:00  root(0)  person-depart  person P002  departed_on        2026-12-01"))
         #expect(try cli.ok(["audit", "log", "--person", "P002", "--format", "csv"]) == Self.csv(
             "#,TIME,ACTOR,ACTION,OBJECT,FIELD,OLD,NEW",
-            "2,2026-11-20T08:00:02Z,root(0),person-add,person P002,,,\"" + added.replacingOccurrences(of: "\"", with: "\"\"") + "\"",
-            "14,2026-11-20T08:00:04Z,root(0),person-depart,person P002,departed_on,,2026-12-01"))
+            "2,2026-11-20 08:00:02 +00:00,root(0),person-add,person P002,,,\"" + added.replacingOccurrences(of: "\"", with: "\"\"") + "\"",
+            "14,2026-11-20 08:00:04 +00:00,root(0),person-depart,person P002,departed_on,,2026-12-01"))
     }
 
     static let historyEnglish = [
-        "TIME                  ACTION     STATE                     PERSON  APPROVER  HANDLER  DETAILS",
-        "--------------------  ---------  ------------------------  ------  --------  -------  --------------",
-        "2026-11-21T09:30:00Z  register   in-service                P001              root     secret",
-        "2026-11-22T09:30:00Z  carry-out  in-service → carried-out  P002    李四      root     due 2026-12-10",
-        "2026-11-23T09:30:00Z  return     carried-out → in-service                    root     ",
+        "TIME                        ACTION     STATE                     PERSON  APPROVER  HANDLER  DETAILS",
+        "--------------------------  ---------  ------------------------  ------  --------  -------  --------------",
+        "2026-11-21 09:30:00 +00:00  register   in-service                P001              root     secret",
+        "2026-11-22 09:30:00 +00:00  carry-out  in-service → carried-out  P002    李四      root     due 2026-12-10",
+        "2026-11-23 09:30:00 +00:00  return     carried-out → in-service                    root     ",
     ]
     static let historyChinese = [
-        "时间                  操作      状态             人员  审批人  经办人  详情",
-        "--------------------  --------  ---------------  ----  ------  ------  ---------------",
-        "2026-11-21T09:30:00Z  登记      在用             P001          root    机密",
-        "2026-11-22T09:30:00Z  携带外出  在用 → 携带外出  P002  李四    root    期限 2026-12-10",
-        "2026-11-23T09:30:00Z  归还      携带外出 → 在用                root    ",
+        "时间                        操作      状态             人员  审批人  经办人  详情",
+        "--------------------------  --------  ---------------  ----  ------  ------  ---------------",
+        "2026-11-21 09:30:00 +00:00  登记      在用             P001          root    机密",
+        "2026-11-22 09:30:00 +00:00  携带外出  在用 → 携带外出  P002  李四    root    期限 2026-12-10",
+        "2026-11-23 09:30:00 +00:00  归还      携带外出 → 在用                root    ",
     ]
 
     @Test func aMediumsHistory() throws {

@@ -41,11 +41,14 @@ public struct ReportCall: Sendable, Hashable, Codable {
     public var listing: Listing
     public var format: ReportFormat
     public var language: Language
+    /// The zone the caller reads times in; nil (an older mediactl) is the daemon's own.
+    public var zone: ZoneChoice?
 
-    public init(listing: Listing, format: ReportFormat, language: Language) {
+    public init(listing: Listing, format: ReportFormat, language: Language, zone: ZoneChoice? = nil) {
         self.listing = listing
         self.format = format
         self.language = language
+        self.zone = zone
     }
 }
 

@@ -25,10 +25,13 @@ public enum ViolationReport {
 
     struct Names {
         let arena = TextArena()
+        /// The zone the table's and CSV's times are printed in.
+        let zone: ZoneBox
         let type, severity, outcome: FixedCell.Table
         let open, acknowledgedOpen, close: FixedCell
 
-        init(_ language: Language) {
+        init(_ language: Language, time: LocalTime) {
+            zone = ZoneBox(time)
             type = FixedCell.Table(ViolationType.self, in: arena) { $0.names.text(language) }
             severity = FixedCell.Table(Severity.self, in: arena) { $0.names.text(language) }
             outcome = FixedCell.Table([ViolationOutcome.blocked, .logged, .audited].map { ($0.rawValue, outcomeName($0, language)) },
@@ -58,8 +61,8 @@ public enum ViolationReport {
     }
 
     static func stream(_ db: Database, filter: ViolationFilter, format: ReportFormat, language: Language,
-                       into out: inout ReportOutput) throws {
-        let names = Names(language)
+                       time: LocalTime = .utc, into out: inout ReportOutput) throws {
+        let names = Names(language, time: time)
         defer { withExtendedLifetime(names) {} }
         switch format {
         case .html:
@@ -99,7 +102,7 @@ public enum ViolationReport {
     static func row<S: CellSink, R: CellRow>(_ row: R, _ names: Names, into sink: inout S) throws(LedgerError) {
         typealias C = Column
         MediaReport.decimal(UInt64(bitPattern: row.int64(C.id)), into: &sink)
-        try StoredDate.timestamp(row, C.at, into: &sink)
+        try StoredDate.localTimestamp(row, C.at, in: names.zone, into: &sink)
         sink.fixed(try MediaReport.name(names.type, row, C.type))
         sink.fixed(try MediaReport.name(names.severity, row, C.severity))
         sink.fixed(try MediaReport.name(names.outcome, row, C.outcome))

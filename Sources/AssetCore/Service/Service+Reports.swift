@@ -35,16 +35,18 @@ extension InventoryService {
     /// the same rows even while the daemon records new violations. A damaged value is found when its
     /// row is reached: with CSV and JSON the rows before it have been written by then, and the error
     /// (naming the column and value) ends the listing.
-    public func report(_ listing: Listing, format: ReportFormat, language: Language, caller: Caller,
-                       to output: inout ReportOutput) throws(LedgerError) {
+    public func report(_ listing: Listing, format: ReportFormat, language: Language, zone: ZoneChoice = .system,
+                       caller: Caller, to output: inout ReportOutput) throws(LedgerError) {
         try authorize(listing.request, caller: caller)
+        let time = LocalTime(rules: try zone.rules())
         try store.read { db in
             switch listing {
             case .media(let filter):
                 try MediaReport.stream(db, filter: filter, format: format, language: language, into: &output)
             case .violations(let filter):
-                try ViolationReport.stream(db, filter: filter, format: format, language: language, into: &output)
-            case .officer(let request):
+                try ViolationReport.stream(db, filter: filter, format: format, language: language, time: time, into: &output)
+            case .officer(var request):
+                if request.zone == .system { request.zone = zone }
                 try officerReport(request, db, format: format, language: language, into: &output)
             }
             // A listing reads the whole table through this connection's page cache; in the daemon

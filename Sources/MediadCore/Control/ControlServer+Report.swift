@@ -38,7 +38,7 @@ extension ControlServer {
             guard Self.sendChunk(fd, block) else { throw .readerGone }
         }
         do {
-            try service.report(call.listing, format: call.format, language: call.language, caller: caller, to: &output)
+            try service.report(call.listing, format: call.format, language: call.language, zone: call.zone ?? .system, caller: caller, to: &output)
             send(fd, .finished)
         } catch {
             // A reader that went away is no fault of the listing's: nothing to log. (The error sent
