@@ -71,15 +71,15 @@ struct LedgerReportSource: ReportSource {
         }
     }
 
-    func deviceUses(in interval: Interval, decision: Decision) throws -> [DeviceUse] {
-        let rows = try Row.fetchAll(db, sql: """
+    func deviceUses(in interval: Interval, decision: Decision, _ body: (DeviceUse) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: """
             SELECT vendor_id, product_id, serial, MAX(device), MAX(medium_number), MAX(holder), COUNT(*), MIN(at), MAX(at)
             FROM device_event WHERE at >= ? AND at < ? AND kind = 'attach' AND decision = ?
             GROUP BY vendor_id, product_id, serial ORDER BY 7 DESC, 1, 2, 3
             """, arguments: range(interval) + [decision.rawValue])
-        return try rows.map { row in
-            DeviceUse(vendorID: row[0], productID: row[1], serial: row[2], device: row[3], mediumNumber: row[4],
-                      holder: row[5], count: row[6], first: try Rows.timestamp(row, 7, "at"), last: try Rows.timestamp(row, 8, "at"))
+        while let row = try rows.next() {
+            try body(DeviceUse(vendorID: row[0], productID: row[1], serial: row[2], device: row[3], mediumNumber: row[4],
+                               holder: row[5], count: row[6], first: try Rows.timestamp(row, 7, "at"), last: try Rows.timestamp(row, 8, "at")))
         }
     }
 

@@ -11,6 +11,9 @@ enum Schema {
         migrator.registerMigration("v4-network-profile", migrate: addNetworkProfile)
         migrator.registerMigration("v5-key-area-approval", migrate: createKeyAreaApproval)
         migrator.registerMigration("v6-computer-unit", migrate: addComputerUnit)
+        migrator.registerMigration("v7-violation-handling", migrate: addViolationHandling)
+        migrator.registerMigration("v8-media-checks", migrate: createMediaChecks)
+        migrator.registerMigration("v9-inspections", migrate: createInspections)
         return migrator
     }
 
@@ -174,6 +177,74 @@ enum Schema {
     /// The unit (单位) a computer belongs to: the officer's forms are headed with it.
     private static func addComputerUnit(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE computer ADD COLUMN unit TEXT")
+    }
+
+    /// 查处: how an officer handled a violation to its end (004 §4.2) — the graded outcome, the person
+    /// held responsible, who handled it, when, and why. `status` gains the value `handled`.
+    private static func addViolationHandling(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE violation ADD COLUMN handling TEXT;
+            ALTER TABLE violation ADD COLUMN responsible TEXT;
+            ALTER TABLE violation ADD COLUMN handled_by TEXT;
+            ALTER TABLE violation ADD COLUMN handled_at TEXT;
+            ALTER TABLE violation ADD COLUMN handling_note TEXT;
+            """)
+    }
+
+    /// 清查核对: a periodic check that every medium is where the ledger says. One check is open at a
+    /// time; the media in its scope are fixed when it starts (`check_expected`), and each sighting —
+    /// plugged in while the check is open, or typed — is kept with how and when (`check_sighting`).
+    private static func createMediaChecks(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE media_check (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                scope TEXT NOT NULL,
+                scope_value TEXT,
+                checker TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                actor_uid INTEGER NOT NULL,
+                actor_name TEXT NOT NULL,
+                state TEXT NOT NULL,
+                ended_at TEXT,
+                ended_by TEXT,
+                note TEXT
+            );
+            CREATE UNIQUE INDEX media_check_one_open ON media_check(state) WHERE state = 'open';
+            CREATE TABLE check_expected (
+                check_id INTEGER NOT NULL REFERENCES media_check(id),
+                number TEXT NOT NULL,
+                holder TEXT,
+                department TEXT,
+                state TEXT NOT NULL,
+                PRIMARY KEY (check_id, number)
+            );
+            CREATE TABLE check_sighting (
+                check_id INTEGER NOT NULL REFERENCES media_check(id),
+                number TEXT NOT NULL,
+                at TEXT NOT NULL,
+                how TEXT NOT NULL,
+                decision TEXT,
+                event_id INTEGER,
+                actor_name TEXT,
+                PRIMARY KEY (check_id, number)
+            );
+            """)
+    }
+
+    /// 保密检查: each run of `mediactl inspect` — who, when, the overall result, and every item with
+    /// its status, reason and what to do (JSON).
+    private static func createInspections(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE inspection (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                actor_uid INTEGER NOT NULL,
+                actor_name TEXT NOT NULL,
+                result TEXT NOT NULL,
+                items TEXT NOT NULL
+            );
+            CREATE INDEX inspection_at ON inspection(at);
+            """)
     }
 
     /// A classified-LAN computer's allowed interfaces and LAN prefixes, for the network guard.

@@ -9,8 +9,6 @@ enum AuditDocument {
         let l = c.language
         let computers = try source.computers()
         let events = try source.eventCounts(in: interval)
-        let used = try source.deviceUses(in: interval, decision: .allow)
-        let refused = try source.deviceUses(in: interval, decision: .block)
         let verification = try source.verifyTrail()
         var operations = 0
         try source.trailEntries(in: interval) { _ in operations += 1 }
@@ -71,8 +69,8 @@ enum AuditDocument {
                 try emit([eventName(item.kind, l), item.decision.map { decisionName($0, l) } ?? "", String(item.count)])
             }
         })
-        try useTable("devices_used", Bilingual(zh: "使用的设备和介质", en: "Devices and media used"), used, context, into: &writer)
-        try useTable("refused", Bilingual(zh: "被拒绝的接入", en: "Refused attempts"), refused, context, into: &writer)
+        try useTable("devices_used", Bilingual(zh: "使用的设备和介质", en: "Devices and media used"), .allow, interval, context, into: &writer)
+        try useTable("refused", Bilingual(zh: "被拒绝的接入", en: "Refused attempts"), .block, interval, context, into: &writer)
         try writer.table(ReportTableSpec(id: "admin_operations", title: Bilingual(zh: "管理员操作（审计日志）", en: "Administrator operations (admin trail)"), columns: [
             ReportColumn("at", zh: "时间", en: "Time", .time), ReportColumn("actor", zh: "操作人", en: "By"),
             ReportColumn("action", zh: "操作", en: "Action"), ReportColumn("entity", zh: "对象", en: "Entity"),
@@ -124,8 +122,8 @@ enum AuditDocument {
 
     static let valueLength = 80
 
-    static func useTable<W: ReportWriter>(_ id: String, _ title: Bilingual, _ uses: [DeviceUse], _ c: ReportContext,
-                                          into writer: inout W) throws {
+    static func useTable<W: ReportWriter>(_ id: String, _ title: Bilingual, _ decision: Decision, _ interval: Interval,
+                                          _ c: ReportContext, into writer: inout W) throws {
         try writer.table(ReportTableSpec(id: id, title: title, columns: [
             ReportColumn("device", zh: "设备", en: "Device"), ReportColumn("vendor_product", zh: "厂商:产品", en: "Vendor:product"),
             ReportColumn("serial", zh: "序列号", en: "Serial"), ReportColumn("medium", zh: "介质编号", en: "Medium"),
@@ -133,7 +131,7 @@ enum AuditDocument {
             ReportColumn("first", zh: "首次", en: "First", .time), ReportColumn("last", zh: "最近", en: "Last", .time),
         ]), rows: { emit in
             var c = c
-            for use in uses {
+            try c.source.deviceUses(in: interval, decision: decision) { use in
                 try emit([use.device ?? "", "\(use.vendorID ?? "?"):\(use.productID ?? "?")", use.serial ?? "", use.mediumNumber ?? "",
                           c.person(use.holder), String(use.count), c.stamp(use.first), c.stamp(use.last)])
             }

@@ -23,8 +23,9 @@ public protocol ReportSource {
     // The guard's records
     /// Device and link events of the interval by kind and decision (`attach`/`allow`: 12).
     func eventCounts(in interval: Interval) throws -> [EventCount]
-    /// Devices attached in the interval, one line per identity, most used first.
-    func deviceUses(in interval: Interval, decision: Decision) throws -> [DeviceUse]
+    /// Devices attached in the interval, one line per identity, most used first: streamed, since a
+    /// quarter of a busy unit can hold tens of thousands of identities.
+    func deviceUses(in interval: Interval, decision: Decision, _ body: (DeviceUse) throws -> Void) throws
     /// The guard's starts, stops and gaps, and every link event, oldest first.
     func guardEvents(in interval: Interval, kinds: [GuardEventKind], _ body: (GuardEvent) throws -> Void) throws
     /// Admin trail entries of the interval, oldest first.
