@@ -52,6 +52,10 @@ public enum ViolationType: String, Sendable, Hashable, Codable, CaseIterable {
     case guardWeakened = "guard-weakened"
     /// 12. The guard was stopped on request (a signal from a user or from systemd).
     case guardStopped = "guard-stopped"
+    /// 清查核对: a medium the check expected was not seen by its end (001 §3.7, 004 §4.1).
+    case missingAtCheck = "missing-at-check"
+    /// 4. 清查核对: a medium recorded as lost or destroyed was seen at a check.
+    case forbiddenAtCheck = "forbidden-at-check"
 
     public var names: Bilingual {
         switch self {
@@ -80,6 +84,8 @@ public enum ViolationType: String, Sendable, Hashable, Codable, CaseIterable {
         case .guardGap: Bilingual(zh: "监控中断（非正常停止）", en: "gap in the guard's watch")
         case .guardWeakened: Bilingual(zh: "监控以削弱方式启动", en: "guard started weakened")
         case .guardStopped: Bilingual(zh: "监控被人为停止", en: "guard stopped on request")
+        case .missingAtCheck: Bilingual(zh: "清查核对时介质未见", en: "medium missing at a check")
+        case .forbiddenAtCheck: Bilingual(zh: "清查核对见到已遗失或已销毁的介质", en: "lost or destroyed medium seen at a check")
         }
     }
 

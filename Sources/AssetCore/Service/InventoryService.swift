@@ -39,6 +39,12 @@ public final class InventoryService: Sendable {
         case .violationsList(let filter): return .violations(try store.read { try GuardRows.violations($0, filter: filter) })
         case .violationAck(let id, let note): return try acknowledge(id, note: note, context)
         case .mediaKeyArea(let approval): return try keyArea(approval, context)
+        case .checkStart(let opening): return try checkStart(opening, context)
+        case .checkSee(let numbers): return try checkSee(numbers, context)
+        case .checkStatus(let id): return .check(try status(id))
+        case .checkFinish(let note): return try checkFinish(note: note, context)
+        case .checkCancel(let reason): return try checkCancel(reason: reason, context)
+        case .checks: return .checks(try store.read(CheckRows.all))
         case .officerReport(let kind):
             throw LedgerError(.usage, zh: "报表以流的方式输出：mediactl report \(kind.rawValue)",
                               en: "reports are streamed: mediactl report \(kind.rawValue)")

@@ -28,13 +28,24 @@ public enum Request: Sendable, Hashable, Codable {
     /// One of the officer's reports: only ever streamed (`InventoryService.report`); this case
     /// carries its role check and name.
     case officerReport(OfficerReportKind)
+    /// 清查核对: open a check, record media seen (typed or scanned), see where it stands, close it
+    /// (what was not seen becomes violations) or cancel it; `checks` lists them all.
+    case checkStart(CheckOpening)
+    case checkSee(numbers: [String])
+    /// The check with this id, or the open one when nil.
+    case checkStatus(id: Int64?)
+    case checkFinish(note: String?)
+    case checkCancel(reason: String)
+    case checks
 
     public var permission: Permission {
         switch self {
         case .hostShow, .computerList, .personList, .mediaList, .mediaShow, .mediaHistory, .auditVerify, .auditLog,
-             .events, .violationsList, .officerReport:
+             .events, .violationsList, .officerReport, .checkStatus, .checks:
             .read
         case .violationAck:
+            .oversee
+        case .checkStart, .checkSee, .checkFinish, .checkCancel:
             .oversee
         case .hostSet, .computerAdd, .personAdd, .personDepart, .mediaRegister, .mediaUpdate, .mediaMove,
              .mediaReclassify, .mediaImport, .mediaRegisterLastUnregistered, .mediaKeyArea:
@@ -68,6 +79,12 @@ public enum Request: Sendable, Hashable, Codable {
         case .violationAck: "violations ack"
         case .mediaKeyArea: "media key-area"
         case .officerReport(let kind): "report \(kind.rawValue)"
+        case .checkStart: "check start"
+        case .checkSee: "check see"
+        case .checkStatus: "check status"
+        case .checkFinish: "check finish"
+        case .checkCancel: "check cancel"
+        case .checks: "checks"
         }
     }
 }
@@ -115,4 +132,8 @@ public enum Response: Sendable, Hashable, Codable {
     case trail([TrailEntry])
     case events([GuardEvent])
     case violations([ViolationRecord])
+    /// A check and its media (start, status, finish with the violations it opened, cancel).
+    case check(CheckStatus)
+    case checks([MediaCheck])
+    case checkSightings(CheckSightings)
 }

@@ -63,6 +63,12 @@ public struct GuardRecorder: Sendable {
             record.device = event.device
             _ = try GuardRows.insert(db, violation: record)
         }
+        if let medium = verdict.medium, kind == .attach || kind == .recheck,
+           !verdict.violations.contains(where: { $0.type == .identityMismatch || $0.type == .duplicateIdentity }) {
+            // 清查核对: plugged in while a check is open, the medium is seen, blocked or not. A device
+            // that may be a clone is not the medium, so it proves nothing.
+            try CheckRows.seePlugged(db, number: medium.number, at: at, decision: verdict.decision, eventID: id)
+        }
         event.id = id
         return event
     }

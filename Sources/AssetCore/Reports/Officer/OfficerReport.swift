@@ -17,12 +17,14 @@ public enum OfficerReportKind: String, Sendable, Hashable, Codable, CaseIterable
     case destruction
     /// 离岗审计 of one person.
     case person
+    /// 清查核对表 of one check.
+    case check
 
     /// Whether the report covers a period (the others describe the ledger as it is now).
     public var takesPeriod: Bool {
         switch self {
         case .violations, .audit, .annual, .destruction: true
-        case .outstanding, .ledger, .computers, .person: false
+        case .outstanding, .ledger, .computers, .person, .check: false
         }
     }
 }
@@ -36,14 +38,17 @@ public struct OfficerReportRequest: Sendable, Hashable, Codable {
     public var by: ViolationGrouping?
     /// `report person ID`.
     public var person: String?
+    /// `report check ID`.
+    public var check: Int64?
     public var zone: ZoneChoice
 
     public init(kind: OfficerReportKind, period: ReportPeriod? = nil, by: ViolationGrouping? = nil,
-                person: String? = nil, zone: ZoneChoice = .system) {
+                person: String? = nil, check: Int64? = nil, zone: ZoneChoice = .system) {
         self.kind = kind
         self.period = period
         self.by = by
         self.person = person
+        self.check = check
         self.zone = zone
     }
 }
@@ -106,7 +111,7 @@ public enum OfficerReports {
             return try? ReportPeriod.quarter("\(year)Q\(last)")
         case .annual:
             return try? ReportPeriod.year(String(today.year - 1))
-        case .outstanding, .ledger, .computers, .person:
+        case .outstanding, .ledger, .computers, .person, .check:
             return nil
         }
     }
@@ -135,6 +140,11 @@ public enum OfficerReports {
                                   en: "no person with id \(SafeText.escape(id)) (mediactl person list shows everyone)")
             }
             try PersonDocument.write(person, &context, into: &writer)
+        case .check:
+            guard let id = request.check, let check = try source.mediaCheck(id: id) else {
+                throw LedgerError.checkNotFound(request.check ?? 0)
+            }
+            try CheckDocument.write(check, &context, into: &writer)
         }
         try writer.end()
     }

@@ -43,6 +43,12 @@ public protocol ReportSource {
     /// For each medium now in `state`, when its last `kind` movement put it there, by number
     /// (under repair since, lost since).
     func enteredState(_ state: MediumState, by kind: MovementKind) throws -> [String: Timestamp]
+
+    // Checks (清查核对)
+    func mediaCheck(id: Int64) throws -> MediaCheck?
+    /// The check's media by number: every one it expected (`expected`), seen or not, then every
+    /// medium seen that it did not expect.
+    func checkLines(_ id: Int64, _ body: (CheckLine, _ expected: Bool) throws -> Void) throws
 }
 
 /// Instants from `start` up to, not including, `end`.
