@@ -13,12 +13,14 @@ public enum ControlCall: Sendable, Hashable, Codable {
     /// `.error`. A million-row ledger would not fit one reply frame, and building it as one cost
     /// the daemon gigabytes.
     case report(ReportCall)
+    /// 保密检查: the daemon adds what only it knows (`LiveFacts`), then judges and stores the run.
+    case inspect
 
     public var permission: Permission {
         switch self {
         case .ledger(let request): request.permission
         case .report(let call): call.listing.request.permission
-        case .status, .devices, .watch, .links: .read
+        case .status, .devices, .watch, .links, .inspect: .read
         case .allowOnce: .administer
         }
     }
@@ -32,6 +34,7 @@ public enum ControlCall: Sendable, Hashable, Codable {
         case .watch: "watch"
         case .allowOnce: "allow-once"
         case .links: "links"
+        case .inspect: "inspect"
         }
     }
 }
@@ -88,6 +91,8 @@ public enum ControlReply: Sendable, Hashable, Codable {
     case event(WatchItem)
     case links([LinkState])
     case error(LedgerError)
+    /// One inspection, as stored.
+    case inspection(InspectionRecord)
     /// The end of a streamed report: every byte of it was sent.
     case finished
 }

@@ -39,6 +39,7 @@ public final class InventoryService: Sendable {
         case .violationsList(let filter): return .violations(try store.read { try GuardRows.violations($0, filter: filter) })
         case .violationAck(let id, let note): return try acknowledge(id, note: note, context)
         case .mediaKeyArea(let approval): return try keyArea(approval, context)
+        case .inspections: return try inspections()
         case .checkStart(let opening): return try checkStart(opening, context)
         case .checkSee(let numbers): return try checkSee(numbers, context)
         case .checkStatus(let id): return .check(try status(id))

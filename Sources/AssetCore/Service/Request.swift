@@ -28,6 +28,8 @@ public enum Request: Sendable, Hashable, Codable {
     /// One of the officer's reports: only ever streamed (`InventoryService.report`); this case
     /// carries its role check and name.
     case officerReport(OfficerReportKind)
+    /// 保密检查: every stored inspection (`mediactl inspections`); running one is `InventoryService.inspect`.
+    case inspections
     /// 清查核对: open a check, record media seen (typed or scanned), see where it stands, close it
     /// (what was not seen becomes violations) or cancel it; `checks` lists them all.
     case checkStart(CheckOpening)
@@ -42,6 +44,8 @@ public enum Request: Sendable, Hashable, Codable {
         switch self {
         case .hostShow, .computerList, .personList, .mediaList, .mediaShow, .mediaHistory, .auditVerify, .auditLog,
              .events, .violationsList, .officerReport, .checkStatus, .checks:
+            .read
+        case .inspections:
             .read
         case .violationAck:
             .oversee
@@ -79,6 +83,7 @@ public enum Request: Sendable, Hashable, Codable {
         case .violationAck: "violations ack"
         case .mediaKeyArea: "media key-area"
         case .officerReport(let kind): "report \(kind.rawValue)"
+        case .inspections: "inspections"
         case .checkStart: "check start"
         case .checkSee: "check see"
         case .checkStatus: "check status"
@@ -132,6 +137,7 @@ public enum Response: Sendable, Hashable, Codable {
     case trail([TrailEntry])
     case events([GuardEvent])
     case violations([ViolationRecord])
+    case inspections([InspectionRecord])
     /// A check and its media (start, status, finish with the violations it opened, cancel).
     case check(CheckStatus)
     case checks([MediaCheck])

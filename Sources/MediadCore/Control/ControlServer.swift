@@ -188,6 +188,8 @@ final class ControlServer: @unchecked Sendable {
             }
         case .report(let call):
             streamReport(call, caller: caller, to: fd)
+        case .inspect:
+            send(fd, inspect(caller: caller))
         case .watch:
             let subscription = broadcaster.subscribe()
             defer { subscription.cancel() }
@@ -226,7 +228,7 @@ final class ControlServer: @unchecked Sendable {
     }
 
     /// Waits, on this connection's thread, for work done on the Guard actor.
-    private func blocking<T: Sendable>(_ operation: @escaping @Sendable () async -> T) -> T {
+    func blocking<T: Sendable>(_ operation: @escaping @Sendable () async -> T) -> T {
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
         Task {
