@@ -33,7 +33,8 @@ struct Mediactl: ParsableCommand {
         version: MediadVersion.string,
         subcommands: [StatusCommand.self, DevicesCommand.self, LinksCommand.self, WatchCommand.self, AllowOnceCommand.self,
                       HostCommand.self, ComputerCommand.self, PersonCommand.self, MediaCommand.self, EventsCommand.self,
-                      ViolationsCommand.self, AuditCommand.self, InspectCommand.self, InspectionsCommand.self, ReportCommand.self]
+                      ViolationsCommand.self, AuditCommand.self, InspectCommand.self, InspectionsCommand.self, ReportCommand.self,
+                      CheckCommand.self, ChecksCommand.self]
     )
 
     @OptionGroup var globals: GlobalOptions

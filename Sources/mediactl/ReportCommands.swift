@@ -28,7 +28,7 @@ struct ReportCommand: ParsableCommand {
               mediactl report person P001 --lang en
             """,
         subcommands: [Violations.self, Audit.self, Annual.self, Outstanding.self, Ledger.self, Computers.self,
-                      Destruction.self, Person.self])
+                      Destruction.self, Person.self, Check.self])
 
     /// Options every report takes.
     struct Common: ParsableArguments {
@@ -130,6 +130,15 @@ struct ReportCommand: ParsableCommand {
         @Argument(help: "The person's id.") var id: String
 
         func run() throws { try common.print { _ in OfficerReportRequest(kind: .person, person: id) } }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "清查核对表: one check's media, seen or not, and the signatures.")
+        @OptionGroup var common: Common
+        @Argument(help: "The check's number (mediactl checks).") var id: Int64
+
+        func run() throws { try common.print { _ in OfficerReportRequest(kind: .check, check: id) } }
     }
 }
 
