@@ -1,5 +1,6 @@
 import ArgumentParser
 import AssetCore
+import Foundation
 import Synchronization
 
 // Values with a fixed set of choices are types the parser knows: it converts them before a command
@@ -170,6 +171,36 @@ extension ZoneChoice: ExpressibleByArgument {
                                   en: "time zone '\(SafeText.escape(text))' is not valid: for example Asia/Shanghai, +08:00 or UTC")
             }
             return zone
+        }) else { return nil }
+        self = value
+    }
+}
+
+extension HandlingOutcome: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let value = ArgumentRefusal.converting(argument, { text throws(LedgerError) in
+            guard let outcome = HandlingOutcome(parsing: text) else {
+                let choices = HandlingOutcome.allCases.map { "\($0.rawValue) (\($0.names.zh))" }.joined(separator: ", ")
+                throw LedgerError(.validation, zh: "处理结果 “\(SafeText.escape(text))” 无效：应为 \(choices) 之一",
+                                  en: "outcome '\(SafeText.escape(text))' is not valid: expected one of \(choices)")
+            }
+            return outcome
+        }) else { return nil }
+        self = value
+    }
+
+    public static var allValueStrings: [String] { allCases.flatMap { [$0.rawValue, $0.names.zh] } }
+}
+
+extension ViolationStatus: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let value = ArgumentRefusal.converting(argument, { text throws(LedgerError) in
+            let key = text.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let state = ViolationStatus.allCases.first(where: { $0.rawValue == key || $0.names.zh == key }) else {
+                throw LedgerError(.validation, zh: "状态 “\(SafeText.escape(text))” 无效：应为 open（未处置）、acknowledged（已确认）或 handled（已处理）",
+                                  en: "state '\(SafeText.escape(text))' is not valid: expected open, acknowledged or handled")
+            }
+            return state
         }) else { return nil }
         self = value
     }

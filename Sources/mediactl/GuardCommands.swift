@@ -33,20 +33,28 @@ struct EventsCommand: ParsableCommand {
 struct ViolationsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "violations",
-        abstract: "Violations the guard found, and their acknowledgement by an officer.",
-        subcommands: [List.self, Ack.self])
+        abstract: "Violations the guard found, and their handling to the end (查处).",
+        discussion: """
+            A violation is open when found, acknowledged when an officer has seen it, and
+            handled when an officer has recorded its outcome (批评教育 criticism, 责令整改
+            rectify, 通报批评 notice, 诫勉谈话 admonish, 移交处理 refer, 误报 false-alarm)
+            and the person held responsible. A handling found wrong is reopened with a
+            reason. Every step is in the admin trail.
+            """,
+        subcommands: [List.self, Ack.self, Handle.self, Reopen.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List violations, newest last.")
         @OptionGroup var globals: GlobalOptions
-        @Flag(help: "Only those not yet acknowledged.") var open = false
+        @Flag(help: "Only those not yet acknowledged (--state open).") var open = false
+        @Option(help: "Only those in this state: open, acknowledged or handled.") var state: ViolationStatus?
         @Option(help: "Only those at or after this time (2026-11-22 or 2026-11-22T09:30:00Z).") var since: Timestamp?
         @Option(help: "table, json or csv.") var format: ReportFormat = .table
         @OptionGroup var when: ZoneOption
 
         func run() throws {
             let s = Session(globals: globals)
-            try s.list(.violations(ViolationFilter(openOnly: open, since: since)), format: format, zone: when.zone)
+            try s.list(.violations(ViolationFilter(openOnly: open, since: since, state: state)), format: format, zone: when.zone)
         }
     }
 
@@ -65,6 +73,44 @@ struct ViolationsCommand: ParsableCommand {
             let s = Session(globals: globals)
             _ = try s.perform(.violationAck(id: id, note: note))
             Output.print(Render(language: s.language).t("违规 \(id) 已确认\n", "violation \(id) acknowledged\n"))
+        }
+    }
+
+    struct Handle: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record how a violation was handled: the outcome and who is responsible (officer role).",
+            discussion: """
+                Examples:
+                  mediactl violations handle 12 --outcome 批评教育 --responsible P002 \\
+                      --note "当面批评，已收回该U盘"
+                  mediactl violations handle 13 --outcome false-alarm \\
+                      --note "维修人员测试，经批准"
+                """)
+        @OptionGroup var globals: GlobalOptions
+        @Argument(help: "Violation id, as `violations list` shows it.") var id: Int64
+        @Option(help: "criticism, rectify, notice, admonish, refer or false-alarm (or in Chinese).") var outcome: HandlingOutcome
+        @Option(help: "Person id of the one held responsible (not needed for a false alarm).") var responsible: String?
+        @Option(help: "What was done; for a false alarm, why it was one.") var note: String
+
+        func run() throws {
+            let s = Session(globals: globals)
+            _ = try s.perform(.violationHandle(ViolationHandling(id: id, outcome: outcome, responsible: responsible, note: note)))
+            Output.print(Render(language: s.language).t("违规 \(id) 已处理：\(outcome.names.zh)\n",
+                                                        "violation \(id) handled: \(outcome.rawValue)\n"))
+        }
+    }
+
+    struct Reopen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open a handled or acknowledged violation again, with the reason (officer role).")
+        @OptionGroup var globals: GlobalOptions
+        @Argument(help: "Violation id, as `violations list` shows it.") var id: Int64
+        @Option(help: "Why its handling is reopened.") var reason: String
+
+        func run() throws {
+            let s = Session(globals: globals)
+            _ = try s.perform(.violationReopen(id: id, reason: reason))
+            Output.print(Render(language: s.language).t("违规 \(id) 已重新打开\n", "violation \(id) reopened\n"))
         }
     }
 }

@@ -188,7 +188,7 @@ import Testing
         let totals = try #require(report["totals"] as? [String: Int])
         #expect(totals["overdue"] == 1)               // M2, due 15 May
         #expect(totals["held-by-departed"] == 1)      // M4, 王五
-        #expect(totals["open-violation"] == 5)        // V1, V2, V5, V7 and the hand-back (V6 is a gap)
+        #expect(totals["open-violation"] == 7)        // V1–V5 (V3, V4 only acknowledged), V7, the hand-back; V6 is a gap
         #expect(totals["long-repair"] == 1)           // M5, 82 days
         #expect(totals["lost"] == 1)                  // M6
         #expect(totals["guard-gap"] == 1)             // V6

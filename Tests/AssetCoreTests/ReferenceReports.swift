@@ -27,7 +27,11 @@ extension MediaReport {
 
 extension ViolationReport {
     static func cells(_ v: ViolationRecord, _ language: Language) -> [String] {
-        let status = v.status == .open ? openName(language) : acknowledgedName(language) + " (\(v.acknowledgedBy ?? ""))"
+        let status = switch v.status {
+        case .open: openName(language)
+        case .acknowledged: acknowledgedName(language) + " (\(v.acknowledgedBy ?? ""))"
+        case .handled: language == .zh ? "已处理（\(v.handling?.names.zh ?? "")）" : "handled (\(v.handling?.rawValue ?? ""))"
+        }
         var utc = LocalTime.utc
         return [String(v.id ?? 0), utc.text(v.at), v.type.names.text(language), v.severity.names.text(language),
                 outcomeName(v.outcome, language), v.computer ?? "", v.mediumNumber ?? "", v.person ?? "",

@@ -125,7 +125,7 @@ import Testing
             == "number, kind, level, state, holder, borrower, due_date, place, vendor_id, product_id, serial")
         #expect(MediaReport.RecordColumn.selectList + ", registered_at" == Rows.mediumColumns)
         #expect(ViolationReport.Column.selectList(.zh)
-            == "id, at, type, severity, outcome, computer, medium_number, person, reason_zh, status, acknowledged_by")
+            == "id, at, type, severity, outcome, computer, medium_number, person, reason_zh, status, acknowledged_by, handling")
         #expect(ViolationReport.Column.selectList(.en).contains("person, reason_en, status"))
         #expect(JSONRows.ViolationColumn.selectList == GuardRows.violationColumns)
         #expect(MediaReport.RecordColumn.integers == [15] && JSONRows.ViolationColumn.integers == [0, 1]

@@ -107,6 +107,8 @@ class RoleMatrix(SocketCase):
             (("media", "register", "--last-unregistered", "--kind", "usb-stick", "--level", "secret", "--holder", "P001"), ADMIN),
             (("media", "key-area", "U-2026-0009", "--approver", "李四"), ADMIN),
             (("violations", "ack", "999", "--note", "x"), OVERSEE),
+            (("violations", "handle", "999", "--outcome", "批评教育", "--responsible", "P001", "--note", "x"), OVERSEE),
+            (("violations", "reopen", "999", "--reason", "x"), OVERSEE),
         ]
         table = []
         for args, allowed in verbs:

@@ -105,9 +105,71 @@ public enum ViolationOutcome: String, Sendable, Hashable, Codable {
     }
 }
 
-public enum ViolationStatus: String, Sendable, Hashable, Codable {
+/// Where a violation stands on its way to a recorded end (发觉一起，查处一起，处理一起): found
+/// (open), seen by an officer (acknowledged), handled with a graded outcome (handled). A handled
+/// violation can be reopened, with a reason.
+public enum ViolationStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case open
     case acknowledged
+    case handled
+
+    public var names: Bilingual {
+        switch self {
+        case .open: Bilingual(zh: "未处置", en: "open")
+        case .acknowledged: Bilingual(zh: "已确认", en: "acknowledged")
+        case .handled: Bilingual(zh: "已处理", en: "handled")
+        }
+    }
+}
+
+/// The graded outcomes of 查处 (004 §4.2): what was done about a violation, and to whom.
+public enum HandlingOutcome: String, Sendable, Hashable, Codable, CaseIterable {
+    /// 批评教育
+    case criticism
+    /// 责令整改
+    case rectify
+    /// 通报批评
+    case notice
+    /// 诫勉谈话
+    case admonish
+    /// 移交处理: handed over for discipline.
+    case refer
+    /// 误报: nothing happened; needs a reason.
+    case falseAlarm = "false-alarm"
+
+    public var names: Bilingual {
+        switch self {
+        case .criticism: Bilingual(zh: "批评教育", en: "criticism")
+        case .rectify: Bilingual(zh: "责令整改", en: "rectify")
+        case .notice: Bilingual(zh: "通报批评", en: "notice")
+        case .admonish: Bilingual(zh: "诫勉谈话", en: "admonish")
+        case .refer: Bilingual(zh: "移交处理", en: "refer")
+        case .falseAlarm: Bilingual(zh: "误报", en: "false-alarm")
+        }
+    }
+
+    /// `criticism` or `批评教育` (what `--outcome` takes).
+    public init?(parsing text: String) {
+        let key = text.trimmingWhitespace().lowercased()
+        guard let outcome = HandlingOutcome.allCases.first(where: { $0.rawValue == key || $0.names.zh == key }) else { return nil }
+        self = outcome
+    }
+}
+
+/// `violations handle`: the outcome, the person held responsible, and the officer's note.
+public struct ViolationHandling: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var outcome: HandlingOutcome
+    /// Person id of the one held responsible; none for a false alarm.
+    public var responsible: String?
+    public var note: String
+
+    public init(id: Int64, outcome: HandlingOutcome, responsible: String?, note: String) {
+        self.id = id
+        self.outcome = outcome
+        self.responsible = responsible
+        self.note = note
+    }
 }
 
 /// A stored violation: what `mediactl violations list` shows and an officer acknowledges.
@@ -128,6 +190,12 @@ public struct ViolationRecord: Sendable, Hashable, Codable {
     public var acknowledgedBy: String?
     public var acknowledgedAt: Timestamp?
     public var note: String?
+    /// How it was handled (查处), by whom and when, and who was held responsible.
+    public var handling: HandlingOutcome?
+    public var responsible: String?
+    public var handledBy: String?
+    public var handledAt: Timestamp?
+    public var handlingNote: String?
 
     public init(at: Timestamp, type: ViolationType, severity: Severity, outcome: ViolationOutcome, reason: Bilingual) {
         self.at = at
@@ -143,9 +211,12 @@ public struct ViolationRecord: Sendable, Hashable, Codable {
 public struct ViolationFilter: Sendable, Hashable, Codable {
     public var openOnly: Bool
     public var since: Timestamp?
+    /// Only violations in this state (`--state`); `openOnly` is `state == .open`.
+    public var state: ViolationStatus?
 
-    public init(openOnly: Bool = false, since: Timestamp? = nil) {
+    public init(openOnly: Bool = false, since: Timestamp? = nil, state: ViolationStatus? = nil) {
         self.openOnly = openOnly
         self.since = since
+        self.state = state
     }
 }

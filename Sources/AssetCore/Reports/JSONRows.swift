@@ -7,7 +7,7 @@ enum JSONRows {
     /// Stored enum values, checked and printed as they are (JSON carries the codes, not names).
     struct Codes {
         let arena = TextArena()
-        let kind, level, state, type, severity, outcome, status: FixedCell.Table
+        let kind, level, state, type, severity, outcome, status, handling: FixedCell.Table
 
         init() {
             kind = FixedCell.Table(MediumKind.self, in: arena) { $0.rawValue }
@@ -16,7 +16,8 @@ enum JSONRows {
             type = FixedCell.Table(ViolationType.self, in: arena) { $0.rawValue }
             severity = FixedCell.Table(Severity.self, in: arena) { $0.rawValue }
             outcome = FixedCell.Table([ViolationOutcome.blocked, .logged, .audited].map { ($0.rawValue, $0.rawValue) }, in: arena)
-            status = FixedCell.Table([ViolationStatus.open, .acknowledged].map { ($0.rawValue, $0.rawValue) }, in: arena)
+            status = FixedCell.Table(ViolationStatus.self, in: arena) { $0.rawValue }
+            handling = FixedCell.Table(HandlingOutcome.self, in: arena) { $0.rawValue }
         }
     }
 
@@ -110,10 +111,13 @@ enum JSONRows {
     private static let violation = (acknowledgedAt: JSONElements.Key("acknowledgedAt"),
                                     acknowledgedBy: JSONElements.Key("acknowledgedBy"), at: JSONElements.Key("at"),
                                     computer: JSONElements.Key("computer"), device: JSONElements.Key("device"),
-                                    eventID: JSONElements.Key("eventID"), id: JSONElements.Key("id"),
+                                    eventID: JSONElements.Key("eventID"), handledAt: JSONElements.Key("handledAt"),
+                                    handledBy: JSONElements.Key("handledBy"), handling: JSONElements.Key("handling"),
+                                    handlingNote: JSONElements.Key("handlingNote"), id: JSONElements.Key("id"),
                                     mediumNumber: JSONElements.Key("mediumNumber"), note: JSONElements.Key("note"),
                                     outcome: JSONElements.Key("outcome"), person: JSONElements.Key("person"),
                                     reason: JSONElements.Key("reason"), en: JSONElements.Key("en"), zh: JSONElements.Key("zh"),
+                                    responsible: JSONElements.Key("responsible"),
                                     serial: JSONElements.Key("serial"), severity: JSONElements.Key("severity"),
                                     status: JSONElements.Key("status"), type: JSONElements.Key("type"))
 
@@ -122,6 +126,7 @@ enum JSONRows {
     enum ViolationColumn: Int32, ListingColumn {
         case id, eventID, at, type, severity, computer, mediumNumber, person, serial, device, outcome
         case reasonZH, reasonEN, status, acknowledgedBy, acknowledgedAt, note
+        case handling, responsible, handledBy, handledAt, handlingNote
 
         /// Read as integers, the rest as text.
         static let integers: Set<Int32> = [id.rawValue, eventID.rawValue]
@@ -136,6 +141,7 @@ enum JSONRows {
         let severity = try MediaReport.name(codes.severity, row, C.severity)
         let outcome = try MediaReport.name(codes.outcome, row, C.outcome)
         let status = try MediaReport.name(codes.status, row, C.status)
+        let handling = row.isNull(C.handling) ? nil : try MediaReport.name(codes.handling, row, C.handling)
 
         let k = violation
         // An acknowledgement time that does not parse is left out, as the model path leaves it.
@@ -155,6 +161,20 @@ enum JSONRows {
         optional(row, C.computer, k.computer, into: &json)
         optional(row, C.device, k.device, into: &json)
         if !row.isNull(C.eventID) { json.key(k.eventID); json.integer(row.int64(C.eventID)) }
+        // A handling time that does not parse is left out, as the model path leaves it.
+        if !row.isNull(C.handledAt) {
+            let text = row.text(C.handledAt)
+            if StoredDate.isPrintedTimestamp(text) {
+                json.key(k.handledAt)
+                json.string(text)
+            } else if let time = Timestamp(parsing: row.string(C.handledAt)) {
+                json.key(k.handledAt)
+                Array(time.description.utf8).withUnsafeBufferPointer { json.string($0) }
+            }
+        }
+        optional(row, C.handledBy, k.handledBy, into: &json)
+        if let handling { json.key(k.handling); json.string(handling.raw) }
+        optional(row, C.handlingNote, k.handlingNote, into: &json)
         if !row.isNull(C.id) { json.key(k.id); json.integer(row.int64(C.id)) }
         optional(row, C.mediumNumber, k.mediumNumber, into: &json)
         optional(row, C.note, k.note, into: &json)
@@ -167,6 +187,7 @@ enum JSONRows {
         json.key(k.zh)
         json.string(row.text(C.reasonZH))
         json.endObject()
+        optional(row, C.responsible, k.responsible, into: &json)
         optional(row, C.serial, k.serial, into: &json)
         json.key(k.severity)
         json.string(severity.raw)

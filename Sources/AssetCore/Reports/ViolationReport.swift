@@ -39,17 +39,23 @@ public enum ViolationReport {
             open = FixedCell(openName(language), in: arena)
             acknowledgedOpen = FixedCell(acknowledgedName(language) + " (", in: arena)
             close = FixedCell(")", in: arena)
-            statuses = FixedCell.Table([("open", ""), ("acknowledged", "")], in: arena)
+            statuses = FixedCell.Table([("open", ""), ("acknowledged", ""), ("handled", "")], in: arena)
+            handledAs = FixedCell.Table(HandlingOutcome.allCases.map { outcome in
+                (outcome.rawValue, language == .zh ? "已处理（\(outcome.names.zh)）" : "handled (\(outcome.rawValue))")
+            }, in: arena)
         }
 
         let statuses: FixedCell.Table
+        /// `handled (criticism)`, by the stored outcome.
+        let handledAs: FixedCell.Table
         func isOpen(_ stored: CellText.Bytes) -> Bool { statuses.index(stored) == 0 }
         func isAcknowledged(_ stored: CellText.Bytes) -> Bool { statuses.index(stored) == 1 }
+        func isHandled(_ stored: CellText.Bytes) -> Bool { statuses.index(stored) == 2 }
     }
 
     /// What the table and the CSV read, in this order.
     enum Column: Int32, ListingColumn {
-        case id, at, type, severity, outcome, computer, mediumNumber, person, reason, status, acknowledgedBy
+        case id, at, type, severity, outcome, computer, mediumNumber, person, reason, status, acknowledgedBy, handling
 
         /// Read as integers, the rest as text.
         static let integers: Set<Int32> = [id.rawValue]
@@ -115,6 +121,8 @@ public enum ViolationReport {
             sink.fixed(names.open)
         } else if names.isAcknowledged(status) {
             sink.fixed(names.acknowledgedOpen, around: row.text(C.acknowledgedBy), names.close)
+        } else if names.isHandled(status) {
+            sink.fixed(try MediaReport.name(names.handledAs, row, C.handling))
         } else {
             throw Rows.corrupt(C.status.name, row.string(C.status))
         }

@@ -38,6 +38,8 @@ public final class InventoryService: Sendable {
         case .events(let since, let limit): return .events(try store.read { try GuardRows.events($0, since: since, limit: limit) })
         case .violationsList(let filter): return .violations(try store.read { try GuardRows.violations($0, filter: filter) })
         case .violationAck(let id, let note): return try acknowledge(id, note: note, context)
+        case .violationHandle(let handling): return try handle(handling, context)
+        case .violationReopen(let id, let reason): return try reopen(id, reason: reason, context)
         case .mediaKeyArea(let approval): return try keyArea(approval, context)
         case .inspections: return try inspections()
         case .checkStart(let opening): return try checkStart(opening, context)

@@ -23,6 +23,10 @@ public enum Request: Sendable, Hashable, Codable {
     case events(since: Timestamp?, limit: Int)
     case violationsList(ViolationFilter)
     case violationAck(id: Int64, note: String)
+    /// 查处: the graded outcome, the person responsible, the officer's note.
+    case violationHandle(ViolationHandling)
+    /// A handled (or acknowledged) violation back to open, with the reason.
+    case violationReopen(id: Int64, reason: String)
     /// Approve a phone, camera or recorder for key areas, or withdraw the approval.
     case mediaKeyArea(KeyAreaApproval)
     /// One of the officer's reports: only ever streamed (`InventoryService.report`); this case
@@ -47,7 +51,7 @@ public enum Request: Sendable, Hashable, Codable {
             .read
         case .inspections:
             .read
-        case .violationAck:
+        case .violationAck, .violationHandle, .violationReopen:
             .oversee
         case .checkStart, .checkSee, .checkFinish, .checkCancel:
             .oversee
@@ -81,6 +85,8 @@ public enum Request: Sendable, Hashable, Codable {
         case .events: "events"
         case .violationsList: "violations list"
         case .violationAck: "violations ack"
+        case .violationHandle: "violations handle"
+        case .violationReopen: "violations reopen"
         case .mediaKeyArea: "media key-area"
         case .officerReport(let kind): "report \(kind.rawValue)"
         case .inspections: "inspections"

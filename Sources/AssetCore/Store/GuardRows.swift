@@ -42,8 +42,12 @@ enum GuardRows {
     /// The violation table's columns, in the order `violation(_:)` reads them.
     static let violationColumns = """
         id, event_id, at, type, severity, computer, medium_number, person, serial, device, outcome, \
-        reason_zh, reason_en, status, acknowledged_by, acknowledged_at, note
+        reason_zh, reason_en, status, acknowledged_by, acknowledged_at, note, \
+        handling, responsible, handled_by, handled_at, handling_note
         """
+
+    /// How many columns `violationColumns` selects: a query may select more after them.
+    static let violationColumnCount = 22
 
     /// A row selected with `violationColumns`, read by position.
     static func violation(_ row: Row) throws -> ViolationRecord {
@@ -62,6 +66,11 @@ enum GuardRows {
         record.acknowledgedBy = row[14]
         if let at: String = row[15] { record.acknowledgedAt = Timestamp(parsing: at) }
         record.note = row[16]
+        record.handling = try Rows.optional(HandlingOutcome.self, row, 17, "handling")
+        record.responsible = row[18]
+        record.handledBy = row[19]
+        if let at: String = row[20] { record.handledAt = Timestamp(parsing: at) }
+        record.handlingNote = row[21]
         return record
     }
 

@@ -30,7 +30,7 @@ struct LedgerReportSource: ReportSource {
         let key: String
         var from = "violation v"
         switch grouping {
-        case .type, .severity, .outcome, .status, .computer, .person: key = "v.\(grouping.rawValue)"
+        case .type, .severity, .outcome, .status, .handling, .computer, .person: key = "v.\(grouping.rawValue)"
         case .department:
             key = "COALESCE(p.department, m.department)"
             from += " LEFT JOIN person p ON p.id = v.person LEFT JOIN medium m ON m.number = v.medium_number"
@@ -42,7 +42,7 @@ struct LedgerReportSource: ReportSource {
         return rows.map { KeyCount($0[0], $0[1]) }
     }
 
-    func violations(in interval: Interval?, openOnly: Bool, person: String?,
+    func violations(in interval: Interval?, unhandled: Bool, person: String?,
                     _ body: (ViolationRecord, String?) throws -> Void) throws {
         let columns = GuardRows.violationColumns.split(separator: ",").map { "v." + $0.trimmingWhitespace() }.joined(separator: ", ")
         var sql = """
@@ -51,11 +51,11 @@ struct LedgerReportSource: ReportSource {
             """
         var arguments: StatementArguments = []
         if let interval { sql += " AND v.at >= ? AND v.at < ?"; arguments += range(interval) }
-        if openOnly { sql += " AND v.status = 'open'" }
+        if unhandled { sql += " AND v.status <> 'handled'" }
         if let person { sql += " AND v.person = ?"; arguments += [person] }
         let cursor = try Row.fetchCursor(db, sql: sql + " ORDER BY v.id", arguments: arguments)
         while let row = try cursor.next() {
-            try body(try GuardRows.violation(row), row[17])
+            try body(try GuardRows.violation(row), row[GuardRows.violationColumnCount])
         }
     }
 

@@ -66,7 +66,8 @@ extension GuardRows {
     /// twice the time of the scan.
     static func violationsListing(columns: String, filter: ViolationFilter, ordered: Bool = true) -> (sql: String, arguments: StatementArguments) {
         var sql = "SELECT \(columns) FROM violation WHERE \(ordered ? "" : "+")at >= ?"
-        if filter.openOnly { sql += " AND status = 'open'" }
-        return (sql + (ordered ? " ORDER BY id" : ""), [(filter.since ?? Timestamp(secondsSinceEpoch: 0)).description])
+        var arguments: StatementArguments = [(filter.since ?? Timestamp(secondsSinceEpoch: 0)).description]
+        if let state = filter.openOnly ? .open : filter.state { sql += " AND status = ?"; arguments += [state.rawValue] }
+        return (sql + (ordered ? " ORDER BY id" : ""), arguments)
     }
 }

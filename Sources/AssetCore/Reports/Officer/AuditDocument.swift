@@ -106,7 +106,7 @@ enum AuditDocument {
         try ViolationsDocument.table(.type, violationTypes, main: false, context, into: &writer)
         try writer.table(ViolationsDocument.detailSpec, rows: { emit in
             var c = context
-            try source.violations(in: interval, openOnly: false, person: nil) { v, department in
+            try source.violations(in: interval, unhandled: false, person: nil) { v, department in
                 try emit(ViolationsDocument.detailCells(v, department: department, &c))
             }
         })

@@ -1,5 +1,5 @@
 /// `report outstanding`: what an officer must chase today — loans and carry-outs past due, media
-/// held by people who have left, open violations by age, media under repair for more than 30 days,
+/// held by people who have left, violations not yet handled by age, media under repair for more than 30 days,
 /// lost media not found, guard gaps not acknowledged, people inside their 脱密期.
 enum OutstandingDocument {
     enum Category: String, CaseIterable {
@@ -10,7 +10,7 @@ enum OutstandingDocument {
             switch self {
             case .overdue: l.pick("借出或携带外出逾期未还", "loan or carry-out past due")
             case .heldByDeparted: l.pick("离岗人员仍持有介质", "held by a person who has left")
-            case .openViolation: l.pick("违规未处置", "violation not handled")
+            case .openViolation: l.pick("违规未处理完毕", "violation not handled to its end")
             case .longRepair: l.pick("维修超过30天", "under repair over 30 days")
             case .lost: l.pick("遗失未找回", "lost, not found")
             case .guardGap: l.pick("监控中断未确认", "guard gap not acknowledged")
@@ -65,9 +65,11 @@ enum OutstandingDocument {
             }
         }
         var ages: [Int] = []
-        try source.violations(in: nil, openOnly: true, person: nil) { v, _ in
+        try source.violations(in: nil, unhandled: true, person: nil) { v, _ in
             let day = c.time.day(of: v.at)
-            let category: Category = v.type == .guardGap ? .guardGap : .openViolation
+            // A gap nobody has acknowledged is its own item; every other violation not handled to its
+            // end (open or only acknowledged) is chased as such.
+            let category: Category = v.type == .guardGap && v.status == .open ? .guardGap : .openViolation
             if category == .openViolation { ages.append(today.days(since: day)) }
             items.append(Item(category: category, item: "#\(v.id ?? 0) " + v.type.names.text(l), person: c.person(v.person),
                               since: day.description, days: today.days(since: day), detail: v.reason.text(l)))

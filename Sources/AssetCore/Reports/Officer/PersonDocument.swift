@@ -13,7 +13,7 @@ enum PersonDocument {
         var movements = 0
         try source.movements(concerning: person.id) { _ in movements += 1 }
         var violations = 0, open = 0
-        try source.violations(in: nil, openOnly: false, person: person.id) { v, _ in
+        try source.violations(in: nil, unhandled: false, person: person.id) { v, _ in
             violations += 1
             if v.status == .open { open += 1 }
         }
@@ -55,7 +55,7 @@ enum PersonDocument {
         try writer.table(ReportTableSpec(id: "violations", title: Bilingual(zh: "相关违规", en: "Violations naming the person"),
                                          columns: ViolationsDocument.detailSpec.columns), rows: { emit in
             var c = context
-            try source.violations(in: nil, openOnly: false, person: person.id) { v, department in
+            try source.violations(in: nil, unhandled: false, person: person.id) { v, department in
                 try emit(ViolationsDocument.detailCells(v, department: department, &c))
             }
         })

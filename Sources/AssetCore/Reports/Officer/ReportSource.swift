@@ -15,9 +15,9 @@ public protocol ReportSource {
     func violationCount(in interval: Interval) throws -> Int
     /// Counts by one grouping, largest first; an absent key (no person named) is the empty string.
     func violationCounts(in interval: Interval, by grouping: ViolationGrouping) throws -> [KeyCount]
-    /// Violations found in the interval (or every open one, for `openOnly`), oldest first, with the
-    /// department of the person (or else of the medium) they name.
-    func violations(in interval: Interval?, openOnly: Bool, person: String?,
+    /// Violations found in the interval (all when nil; only those not yet handled, for `unhandled`),
+    /// oldest first, with the department of the person (or else of the medium) they name.
+    func violations(in interval: Interval?, unhandled: Bool, person: String?,
                     _ body: (ViolationRecord, _ department: String?) throws -> Void) throws
 
     // The guard's records
@@ -64,7 +64,7 @@ public struct Interval: Sendable, Hashable {
 
 /// How `report violations --by` groups.
 public enum ViolationGrouping: String, Sendable, Hashable, Codable, CaseIterable {
-    case type, severity, outcome, status, computer, department, person, month
+    case type, severity, outcome, status, handling, computer, department, person, month
 }
 
 public struct KeyCount: Sendable, Hashable {

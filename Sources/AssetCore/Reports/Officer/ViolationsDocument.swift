@@ -16,9 +16,10 @@ enum ViolationsDocument {
         }
         let count = { (grouping: ViolationGrouping, key: String) in groups[grouping]?.first { $0.key == key }?.count ?? 0 }
         var totals = [ReportTotal("violations", c.t("违规总数", "Violations"), total)]
-        totals += [ViolationStatus.open, .acknowledged].map { ReportTotal($0.rawValue, statusName($0, c.language), count(.status, $0.rawValue)) }
+        totals += ViolationStatus.allCases.map { ReportTotal($0.rawValue, statusName($0, c.language), count(.status, $0.rawValue)) }
         totals += Severity.allCases.reversed().map { ReportTotal($0.rawValue, $0.names.text(c.language), count(.severity, $0.rawValue)) }
         totals += [ViolationOutcome.blocked, .logged, .audited].map { ReportTotal($0.rawValue, ViolationReport.outcomeName($0, c.language), count(.outcome, $0.rawValue)) }
+        totals += HandlingOutcome.allCases.map { ReportTotal($0.rawValue, $0.names.text(c.language), count(.handling, $0.rawValue)) }
 
         try writer.begin(try c.head(.violations, title: c.t("违规情况统计报告", "Violations report"), period: period), totals: totals)
         let language = c.language
@@ -39,7 +40,7 @@ enum ViolationsDocument {
         try writer.section(c.t("违规明细及处理情况", "Each violation and how it was handled"))
         try writer.table(detailSpec, rows: { emit in
             var c = context
-            try source.violations(in: interval, openOnly: false, person: nil) { v, department in
+            try source.violations(in: interval, unhandled: false, person: nil) { v, department in
                 try emit(detailCells(v, department: department, &c))
             }
         })
@@ -68,7 +69,8 @@ enum ViolationsDocument {
         case .type: l.pick("按违规类型", "By type")
         case .severity: l.pick("按严重程度", "By severity")
         case .outcome: l.pick("按阻断结果", "By outcome")
-        case .status: l.pick("按处理状态", "By handling")
+        case .status: l.pick("按处理状态", "By state")
+        case .handling: l.pick("按处理结果", "By handling outcome")
         case .computer: l.pick("按计算机", "By computer")
         case .department: l.pick("按部门", "By department")
         case .person: l.pick("按人员", "By person")
@@ -77,10 +79,7 @@ enum ViolationsDocument {
     }
 
     static func statusName(_ status: ViolationStatus, _ l: Language) -> String {
-        switch status {
-        case .open: ViolationReport.openName(l)
-        case .acknowledged: ViolationReport.acknowledgedName(l)
-        }
+        status.names.text(l)
     }
 
     /// A grouping key as a person reads it: the type's or level's name, the person's name.
@@ -92,6 +91,7 @@ enum ViolationsDocument {
         case .severity: return Severity(rawValue: key)?.names.text(l) ?? key
         case .outcome: return ViolationOutcome(rawValue: key).map { ViolationReport.outcomeName($0, l) } ?? key
         case .status: return ViolationStatus(rawValue: key).map { statusName($0, l) } ?? key
+        case .handling: return HandlingOutcome(rawValue: key)?.names.text(l) ?? key
         case .person: return c.person(key)
         case .computer, .department, .month: return key
         }
@@ -113,7 +113,8 @@ enum ViolationsDocument {
         ReportColumn("outcome", zh: "阻断结果", en: "Outcome"), ReportColumn("computer", zh: "计算机", en: "Computer"),
         ReportColumn("medium", zh: "介质", en: "Medium"), ReportColumn("person", zh: "人员", en: "Person"),
         ReportColumn("department", zh: "部门", en: "Department"), ReportColumn("reason", zh: "原因", en: "Reason"),
-        ReportColumn("status", zh: "处理状态", en: "Handling"), ReportColumn("handled_by", zh: "处理人", en: "Handled by"),
+        ReportColumn("status", zh: "处理状态", en: "State"), ReportColumn("handling", zh: "处理结果", en: "Outcome of handling"),
+        ReportColumn("responsible", zh: "责任人", en: "Responsible"), ReportColumn("handled_by", zh: "处理人", en: "Handled by"),
         ReportColumn("handled_at", zh: "处理时间", en: "Handled at", .time), ReportColumn("note", zh: "处理说明", en: "Note"),
     ], main: true)
 
@@ -121,7 +122,8 @@ enum ViolationsDocument {
         let l = c.language
         return [v.id.map { String($0) } ?? "", c.stamp(v.at), v.type.names.text(l), v.severity.names.text(l),
                 ViolationReport.outcomeName(v.outcome, l), v.computer ?? "", v.mediumNumber ?? "", c.person(v.person),
-                department ?? "", v.reason.text(l), statusName(v.status, l), v.acknowledgedBy ?? "", c.stamp(v.acknowledgedAt),
-                v.note ?? ""]
+                department ?? "", v.reason.text(l), statusName(v.status, l), v.handling?.names.text(l) ?? "",
+                c.person(v.responsible), v.handledBy ?? v.acknowledgedBy ?? "", c.stamp(v.handledAt ?? v.acknowledgedAt),
+                v.handlingNote ?? v.note ?? ""]
     }
 }
