@@ -137,7 +137,8 @@ public struct InspectionFacts: Sendable {
     public var host: Computer?
     public var trail: TrailVerification
     public var lastInspection: Timestamp?
-    /// Guard gaps recorded after the last inspection (every one on record before the first).
+    /// Guard gaps recorded after the events the last inspection read (every one on record before
+    /// the first inspection).
     public var gapsSinceLastInspection: [Timestamp]
     /// The oldest violation still open, with its id.
     public var oldestOpenViolation: (id: Int64, at: Timestamp)?

@@ -6,11 +6,11 @@ extension InventoryService {
     public func inspect(live: LiveFacts?, caller: Caller) throws(LedgerError) -> InspectionRecord {
         try Permission.read.check("inspect", caller: caller)
         let now = clock.now()
-        let facts = try store.read { try InspectionRows.facts($0, now: now, live: live) }
+        let (facts, horizon) = try store.read { try InspectionRows.facts($0, now: now, live: live) }
         let items = Inspection.judge(facts)
         let record = InspectionRecord(at: now, actor: caller.actor, result: Inspection.result(items), items: items,
                                       computer: facts.host?.assetNumber)
-        return try store.write { try InspectionRows.insert($0, record) }
+        return try store.write { try InspectionRows.insert($0, record, horizon: horizon) }
     }
 
     /// Every stored run, oldest first (`mediactl inspections`).

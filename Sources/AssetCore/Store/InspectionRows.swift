@@ -4,11 +4,19 @@ import GRDB
 /// 保密检查 in the ledger: the facts an inspection reads (`facts`), and each run kept in the
 /// `inspection` table (v9-inspections) with its items as JSON.
 enum InspectionRows {
-    /// The ledger's half of an inspection, read in one transaction so the facts agree.
-    static func facts(_ db: Database, now: Timestamp, live: LiveFacts?) throws -> InspectionFacts {
+    /// Where the last inspection stopped reading the guard's events (`guard_state`): the gaps
+    /// after it are new. By event id, not time: an inspection, a kill and a restart can share a second.
+    static let horizonKey = "inspected-through-event"
+
+    /// The ledger's half of an inspection, read in one transaction so the facts agree, and the
+    /// newest event id read (stored with the run: the next inspection's horizon).
+    static func facts(_ db: Database, now: Timestamp, live: LiveFacts?) throws -> (InspectionFacts, horizon: Int64) {
         let lastInspection = try optionalTime(db, "SELECT MAX(at) FROM inspection", "at")
-        let gaps = try String.fetchAll(db, sql: "SELECT at FROM device_event WHERE kind = 'guard-gap' AND at >= ? ORDER BY at",
-                                       arguments: [lastInspection?.description ?? ""])
+        let after = try String.fetchOne(db, sql: "SELECT value FROM guard_state WHERE key = ?", arguments: [horizonKey])
+            .flatMap { Int64($0) } ?? 0
+        let horizon = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM device_event") ?? 0
+        let gaps = try String.fetchAll(db, sql: "SELECT at FROM device_event WHERE kind = 'guard-gap' AND id > ? AND id <= ? ORDER BY id",
+                                       arguments: [after, horizon])
             .map { raw in try parse(raw, "at") }
         let oldest = try Row.fetchOne(db, sql: "SELECT id, at FROM violation WHERE status = 'open' ORDER BY at, id LIMIT 1")
             .map { row in (id: row[0] as Int64, at: try Rows.timestamp(row, 1, "at")) }
@@ -27,13 +35,18 @@ enum InspectionRows {
             SELECT MAX(t) FROM (SELECT MAX(at) AS t FROM device_event UNION ALL SELECT MAX(at) FROM violation
               UNION ALL SELECT MAX(at) FROM trail UNION ALL SELECT MAX(at) FROM movement UNION ALL SELECT MAX(at) FROM inspection)
             """, "at")
-        return InspectionFacts(now: now, live: live, host: try Ledger.thisHost(db), trail: try AuditTrail.verify(db),
-                               lastInspection: lastInspection, gapsSinceLastInspection: gaps, oldestOpenViolation: oldest,
-                               loans: loans, heldByDeparted: held, lastFinishedCheck: lastCheck, newestRecord: newest)
+        return (InspectionFacts(now: now, live: live, host: try Ledger.thisHost(db), trail: try AuditTrail.verify(db),
+                                lastInspection: lastInspection, gapsSinceLastInspection: gaps, oldestOpenViolation: oldest,
+                                loans: loans, heldByDeparted: held, lastFinishedCheck: lastCheck, newestRecord: newest),
+                horizon)
     }
 
-    /// Stores a run; returns it with its id.
-    static func insert(_ db: Database, _ record: InspectionRecord) throws -> InspectionRecord {
+    /// Stores a run, and the event id its facts were read up to; returns it with its id.
+    static func insert(_ db: Database, _ record: InspectionRecord, horizon: Int64) throws -> InspectionRecord {
+        try db.execute(sql: """
+            INSERT INTO guard_state (key, value) VALUES (?1, ?2)
+            ON CONFLICT(key) DO UPDATE SET value = MAX(CAST(value AS INTEGER), ?2)
+            """, arguments: [horizonKey, String(horizon)])
         try db.execute(sql: "INSERT INTO inspection (at, actor_uid, actor_name, result, items) VALUES (?, ?, ?, ?, ?)",
                        arguments: [record.at.description, record.actor.uid, record.actor.name, record.result.rawValue,
                                    try itemsJSON(record.items)])
