@@ -7,6 +7,7 @@ must verify; the guard must not have been down since the last inspection. A comp
 With --db mediad is not asked, and its items fail: an inspection never passes what it cannot see.
 Every run is stored with who ran it."""
 
+import datetime
 import json
 import signal
 import subprocess
@@ -78,6 +79,16 @@ class Inspect(SocketCase):
         self.assertEqual(zh.returncode, 1)
         self.assertIn("mediad 在运行，但处于审计模式（只记录不阻断）", zh.stdout)
         self.assertEqual(self.query("SELECT result FROM inspection ORDER BY id"), [("fail",), ("fail",)])
+        # The quarterly audit report lists them: when, who, the result, the items that failed.
+        today = datetime.date.today()
+        quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+        report = self.as_user("auditor", "report", "audit", "--quarter", quarter, "--format", "json", "--tz", "UTC")
+        self.assertEqual(report.returncode, 0, report.stderr)
+        rows = json.loads(report.stdout)["tables"]["inspections"]
+        self.assertEqual([(r["by"], r["result"], r["failed"]) for r in rows],
+                         [("root (uid 0)", "fail", "Guard running, enforcing, locked down")] * 2)
+        text = self.as_user("auditor", "report", "audit", "--quarter", quarter, "--lang", "zh")
+        self.assertIn("监控程序运行、强制模式、端口锁定", text.stdout)
 
     def test_a_stick_authorized_behind_the_guards_back_fails_the_devices_item(self):
         stick = self.tb.add_stick(port="1-1", serial="DD00EE11FF22")

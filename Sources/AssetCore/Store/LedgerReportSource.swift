@@ -96,6 +96,10 @@ struct LedgerReportSource: ReportSource {
         while let row = try cursor.next() { try body(try AuditTrail.entry(row)) }
     }
 
+    func inspections(in interval: Interval, _ body: (InspectionRecord) throws -> Void) throws {
+        try InspectionRows.list(db, in: interval, body)
+    }
+
     // MARK: media
 
     func media(asOf before: Timestamp?, _ body: (Medium) throws -> Void) throws {

@@ -98,6 +98,7 @@ enum AuditDocument {
                 for problem in verification.problems { try emit([String(problem.rowID), problem.message.text(l)]) }
             })
         }
+        try InspectionDocument.auditTable(interval, context, into: &writer)
 
         // 三、分析
         try writer.section(c.t("三、违规分析及处理情况", "3. Violations and how each was handled"))

@@ -34,3 +34,21 @@ public enum InspectionDocument {
         ReportColumn("action", zh: "处理建议", en: "What to do"),
     ], main: true)
 }
+
+extension InspectionDocument {
+    /// The quarterly audit report's table of the period's inspections: when, who, the result and
+    /// the items that failed (by title, in the reader's language).
+    static func auditTable<W: ReportWriter>(_ interval: Interval, _ context: ReportContext, into writer: inout W) throws {
+        let l = context.language
+        try writer.table(ReportTableSpec(id: "inspections", title: Bilingual(zh: "保密检查", en: "Security inspections"), columns: [
+            ReportColumn("at", zh: "时间", en: "Time", .time), ReportColumn("by", zh: "检查人", en: "By"),
+            ReportColumn("result", zh: "结论", en: "Result"), ReportColumn("failed", zh: "不通过项", en: "Items failed"),
+        ]), rows: { emit in
+            var c = context
+            try context.source.inspections(in: interval) { record in
+                try emit([c.stamp(record.at), "\(record.actor.name) (uid \(record.actor.uid))", record.result.names.text(l),
+                          record.failing.map { $0.title.text(l) }.joined(separator: l.pick("；", "; "))])
+            }
+        })
+    }
+}

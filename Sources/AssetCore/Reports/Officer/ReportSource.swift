@@ -30,6 +30,8 @@ public protocol ReportSource {
     func guardEvents(in interval: Interval, kinds: [GuardEventKind], _ body: (GuardEvent) throws -> Void) throws
     /// Admin trail entries of the interval, oldest first.
     func trailEntries(in interval: Interval, _ body: (TrailEntry) throws -> Void) throws
+    /// 保密检查 runs of the interval (`mediactl inspect`), oldest first.
+    func inspections(in interval: Interval, _ body: (InspectionRecord) throws -> Void) throws
 
     // Media
     /// Every medium registered before `before` (all when nil), by number, with its level and state
