@@ -89,6 +89,7 @@ class Checks(GuardCase):
         self.wait_event(stick.syspath)
         self.wait_authorized(stick.syspath, "0")
         status = json.loads(self.ctl("check", "status", "--format", "json").stdout)
+        self.assertEqual(status["check"]["scope"], {"kind": "holder", "value": "P001"})
         self.assertEqual([(line["number"], line["state"], line["decision"]) for line in status["outside"]],
                          [(lost, "lost", "block")])
         self.ctl("check", "finish")

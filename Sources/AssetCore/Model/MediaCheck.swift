@@ -41,6 +41,25 @@ public enum CheckScope: Sendable, Hashable, Codable {
         }
     }
 
+    /// In JSON as the ledger stores it: `{"kind": "department", "value": "技术部"}`, which a script
+    /// reads more easily than Swift's default form for an enum with a value.
+    private enum CodingKeys: String, CodingKey { case kind, value }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let kind = try container.decode(String.self, forKey: .kind)
+        guard let scope = CheckScope(kind: kind, value: try container.decodeIfPresent(String.self, forKey: .value)) else {
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "unknown check scope \(kind)")
+        }
+        self = scope
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        try container.encodeIfPresent(value, forKey: .value)
+    }
+
     /// Reads the stored pair back; nil for a pair no release wrote.
     public init?(kind: String, value: String?) {
         switch (kind, value) {
