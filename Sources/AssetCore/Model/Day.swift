@@ -15,6 +15,23 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
 
     /// Parses `2026-12-01` (also `2026/12/01` and `2026.12.01`, as forms are often written).
     public init?(parsing text: String) {
+        // `2026-12-01` exactly, straight from its bytes: how the ledger stores every day.
+        var copy = text
+        let canonical = copy.withUTF8 { b -> (Int, Int, Int)? in
+            guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+            var fields = [0, 0, 0], field = 0
+            for (index, byte) in b.enumerated() where index != 4 && index != 7 {
+                let digit = Int(byte) &- 0x30
+                guard digit >= 0, digit <= 9 else { return nil }
+                field = index < 4 ? 0 : index < 7 ? 1 : 2
+                fields[field] = fields[field] * 10 + digit
+            }
+            return (fields[0], fields[1], fields[2])
+        }
+        if let (y, m, d) = canonical {
+            self.init(year: y, month: m, day: d)
+            return
+        }
         let parts = text.trimmingWhitespace().split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." })
         guard parts.count == 3, parts[0].count == 4,
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }

@@ -5,6 +5,12 @@ import GRDB
 /// transaction (so a report's parts agree with each other while the guard goes on recording).
 struct LedgerReportSource: ReportSource {
     let db: Database
+    /// The last period's tallies: a report asks for each grouping of one period in turn.
+    private let tally = TallyCache()
+
+    init(db: Database) {
+        self.db = db
+    }
 
     private func range(_ interval: Interval) -> StatementArguments {
         [interval.start.description, interval.end.description]
@@ -27,19 +33,34 @@ struct LedgerReportSource: ReportSource {
     }
 
     func violationCounts(in interval: Interval, by grouping: ViolationGrouping) throws -> [KeyCount] {
-        let key: String
-        var from = "violation v"
-        switch grouping {
-        case .type, .severity, .outcome, .status, .handling, .computer, .person: key = "v.\(grouping.rawValue)"
-        case .department:
-            key = "COALESCE(p.department, m.department)"
-            from += " LEFT JOIN person p ON p.id = v.person LEFT JOIN medium m ON m.number = v.medium_number"
-        case .month: preconditionFailure("months are counted per local month by the report")
+        precondition(grouping != .month, "months are counted per local month by the report")
+        let tallies = try tally.counts(interval) { try Self.tallies(db, range(interval)) }
+        return tallies[grouping] ?? []
+    }
+
+    /// Every grouping's counts from one pass: SQLite groups the period's violations by all the
+    /// groupings at once (a few hundred combinations), and the sums per grouping are made here. Seven
+    /// passes, one per grouping, each looking every row up through the time index, took a second
+    /// for a year of a hundred thousand violations.
+    private static func tallies(_ db: Database, _ arguments: StatementArguments) throws -> [ViolationGrouping: [KeyCount]] {
+        let groupings: [ViolationGrouping] = [.type, .severity, .outcome, .status, .handling, .computer, .person, .department]
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT COALESCE(v.type, ''), COALESCE(v.severity, ''), COALESCE(v.outcome, ''), COALESCE(v.status, ''),
+                   COALESCE(v.handling, ''), COALESCE(v.computer, ''), COALESCE(v.person, ''),
+                   COALESCE(p.department, m.department, ''), COUNT(*)
+            FROM violation v LEFT JOIN person p ON p.id = v.person LEFT JOIN medium m ON m.number = v.medium_number
+            WHERE +v.at >= ? AND +v.at < ? GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+            """, arguments: arguments)
+        var sums = [ViolationGrouping: [String: Int]]()
+        while let row = try cursor.next() {
+            let count: Int = row[8]
+            for (index, grouping) in groupings.enumerated() {
+                sums[grouping, default: [:]][row[index] as String, default: 0] += count
+            }
         }
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT COALESCE(\(key), ''), COUNT(*) FROM \(from) WHERE v.at >= ? AND v.at < ? GROUP BY 1 ORDER BY 2 DESC, 1
-            """, arguments: range(interval))
-        return rows.map { KeyCount($0[0], $0[1]) }
+        return sums.mapValues { counts in
+            counts.map { KeyCount($0.key, $0.value) }.sorted { ($0.count, $1.key) > ($1.count, $0.key) }
+        }
     }
 
     func violations(in interval: Interval?, unhandled: Bool, person: String?,
@@ -159,5 +180,19 @@ struct LedgerReportSource: ReportSource {
         var since: [String: Timestamp] = [:]
         for row in rows { since[row[0]] = try Rows.timestamp(row, 1, "at") }
         return since
+    }
+}
+
+/// One period's counts, kept for the grouping questions that follow the first.
+private final class TallyCache {
+    private var interval: Interval?
+    private var counts: [ViolationGrouping: [KeyCount]] = [:]
+
+    func counts(_ interval: Interval, _ make: () throws -> [ViolationGrouping: [KeyCount]]) rethrows -> [ViolationGrouping: [KeyCount]] {
+        if self.interval != interval {
+            counts = try make()
+            self.interval = interval
+        }
+        return counts
     }
 }
