@@ -67,6 +67,30 @@ import Testing
         #expect(Self.statuses(facts).filter { $0.value != .pass }.keys.sorted() == ["guard"])
     }
 
+    @Test func aRootHubOpenedBehindTheGuardsBackFailsTheGuardItem() {
+        var facts = Self.healthy()
+        facts.live?.openRootHubs = ["usb2"]
+        #expect(Self.item(facts, .guardRunning).status == .fail)
+        #expect(Self.item(facts, .guardRunning).reason.en
+                == "mediad runs, but root hub usb2 has authorized_default other than 0 (the lockdown was undone)")
+    }
+
+    @Test func aDeviceTheGuardNeverDecidedCountsByItsSysfsState() {
+        var facts = Self.healthy()
+        let unknown = PresentDevice(port: "2-1", vendorID: "090c", productID: "1000", serial: nil, authorized: false,
+                                    decision: nil, audited: false)
+        facts.live?.devices.append(unknown)
+        #expect(Self.item(facts, .devices).status == .warn)
+        #expect(Self.item(facts, .devices).reason.en == "blocked devices still plugged in: 2-1 (090c:1000)")
+        facts.live?.devices[1].authorized = true
+        #expect(Self.item(facts, .devices).status == .fail)
+        facts.live?.devices[1].authorized = nil
+        #expect(Self.item(facts, .devices).reason.en == "authorization could not be confirmed: 2-1 (090c:1000)")
+        facts.live?.devicesListed = false
+        #expect(Self.item(facts, .devices).status == .fail)
+        #expect(Self.item(facts, .devices).reason.en == "the USB devices in sysfs could not be listed, so this cannot be checked")
+    }
+
     @Test func aHostRecordWithoutHolderOrOnTheInternetFails() {
         var facts = Self.healthy()
         facts.host = nil

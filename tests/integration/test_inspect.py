@@ -13,6 +13,7 @@ import signal
 import subprocess
 
 from guardbed import MEDIACTL
+from harness import wait_until
 from test_control import SocketCase
 
 NOT_RUNNING_EN = "mediad is not running / not reachable, so this cannot be checked"
@@ -108,6 +109,17 @@ class Inspect(SocketCase):
         zh = self.inspect(lang="zh")
         self.assertEqual(zh.returncode, 1)
         self.assertIn("设备可用但没有准许裁决", zh.stdout)
+
+    def test_a_root_hub_opened_behind_the_guards_back_fails_the_guard_item(self):
+        self.start()
+        hub = self.tb.add_root_hub(1)
+        wait_until(lambda: self.tb.read_attr(hub, "authorized_default") == "0", message="the lockdown")
+        self.tb.set_attr(hub, "authorized_default", "1\n")
+        result = self.inspect("--format", "json")
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertEqual(self.statuses(result), {**self.HEALTHY, "guard": "fail"})
+        self.assertEqual(self.items(result)["guard"][1],
+                         "mediad runs, but root hub usb1 has authorized_default other than 0 (the lockdown was undone)")
 
     def test_an_edited_trail_row_fails_the_trail_item(self):
         self.start()

@@ -65,14 +65,23 @@ public struct LiveFacts: Sendable, Hashable, Codable {
     /// False when rtnetlink could not be opened: the links are not watched.
     public var linkWatch: Bool
     public var links: [LinkState]
+    /// Every USB device present (not root hubs): those the guard decided, and any it never did.
     public var devices: [PresentDevice]
+    /// False when sysfs could not be listed: devices the guard never saw may be missing.
+    public var devicesListed: Bool
+    /// Root hubs whose `authorized_default` is not 0 now, though lockdown is on: new devices are
+    /// usable before they are judged (someone wrote it behind the guard's back).
+    public var openRootHubs: [String]
 
-    public init(mode: GuardMode, lockdown: Bool, linkWatch: Bool, links: [LinkState], devices: [PresentDevice]) {
+    public init(mode: GuardMode, lockdown: Bool, linkWatch: Bool, links: [LinkState], devices: [PresentDevice],
+                devicesListed: Bool = true, openRootHubs: [String] = []) {
         self.mode = mode
         self.lockdown = lockdown
         self.linkWatch = linkWatch
         self.links = links
         self.devices = devices
+        self.devicesListed = devicesListed
+        self.openRootHubs = openRootHubs
     }
 }
 

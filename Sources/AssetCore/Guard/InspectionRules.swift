@@ -38,6 +38,11 @@ public enum Inspection {
         var zh: [String] = [], en: [String] = []
         if live.mode == .audit { zh.append("处于审计模式（只记录不阻断）"); en.append("it runs in audit mode (records, blocks nothing)") }
         if !live.lockdown { zh.append("未锁定端口（新设备在裁决前即可使用）"); en.append("lockdown is off (a new device is usable before it is judged)") }
+        if live.lockdown, !live.openRootHubs.isEmpty {
+            let hubs = live.openRootHubs.sorted().joined(separator: ", ")
+            zh.append("根集线器 \(hubs) 的 authorized_default 不为 0（锁定被绕过）")
+            en.append("root hub \(hubs) has authorized_default other than 0 (the lockdown was undone)")
+        }
         guard zh.isEmpty else {
             return InspectionItem(.guardRunning, .fail, Bilingual(zh: "mediad 在运行，但" + zh.joined(separator: "，"),
                                                                   en: "mediad runs, but " + en.joined(separator: " and ")),
@@ -84,12 +89,16 @@ public enum Inspection {
 
     static func devicesItem(_ live: LiveFacts?) -> InspectionItem {
         guard let live else { return InspectionItem(.devices, .fail, notRunning, action: startGuard) }
+        guard live.devicesListed else {
+            return InspectionItem(.devices, .fail, Bilingual(zh: "无法列出 sysfs 中的 USB 设备，无法检查", en: "the USB devices in sysfs could not be listed, so this cannot be checked"),
+                                  action: Bilingual(zh: "查看 mediad 的日志（journalctl -u mediad）", en: "read mediad's log (journalctl -u mediad)"))
+        }
         var unallowed: [String] = [], blocked: [String] = [], unsure: [String] = []
         for device in live.devices.sorted(by: { $0.port < $1.port }) {
             switch (device.authorized, device.decision) {
             case (true, .allow): continue
             case (true, _): unallowed.append(device.label + (device.audited ? " [audit]" : ""))
-            case (false, .block): blocked.append(device.label)
+            case (false, .block), (false, nil): blocked.append(device.label)
             default: unsure.append(device.label)
             }
         }

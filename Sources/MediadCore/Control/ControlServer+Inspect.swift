@@ -16,17 +16,27 @@ extension ControlServer {
 
 extension Guard {
     /// The live half of an inspection: the mode and lockdown the guard runs with, the links and
-    /// their verdicts, and each present device's sysfs `authorized` read now (not what the guard
-    /// wrote: a value changed behind its back is what the inspection looks for) beside its
-    /// recorded verdict.
+    /// their verdicts, and every USB device in sysfs now — its `authorized` read at this moment
+    /// (not what the guard wrote: a value changed behind its back is what the inspection looks for)
+    /// beside the verdict recorded for it, or none for a device the guard never decided — and the
+    /// root hubs whose `authorized_default` no longer keeps new devices out.
     func liveFacts() -> LiveFacts {
-        let devices = attachedDevices().map { device in
+        var devices = attachedDevices().map { device in
             let observation = device.observation
             return PresentDevice(port: observation.port, vendorID: observation.vendorID, productID: observation.productID,
                                  serial: observation.serial, authorized: authorizer.isAuthorized(syspath: observation.syspath),
                                  decision: device.decision, audited: device.audited)
         }
+        let present = try? USBTopology.presentDevices()
+        for syspath in present ?? [] where decided[syspath] == nil && !USBTopology.sysname(syspath).hasPrefix("usb") {
+            devices.append(PresentDevice(port: USBTopology.sysname(syspath), vendorID: Sysfs.attributeText(syspath, "idVendor") ?? "?",
+                                         productID: Sysfs.attributeText(syspath, "idProduct") ?? "?",
+                                         serial: Sysfs.attributeText(syspath, "serial"),
+                                         authorized: authorizer.isAuthorized(syspath: syspath), decision: nil, audited: false))
+        }
+        let hubs = config.lockdown ? ((try? USBTopology.rootHubs()) ?? []) : []
+        let open = hubs.filter { authorizer.authorizedDefault(rootHub: $0) != 0 }.map(USBTopology.sysname)
         return LiveFacts(mode: config.mode, lockdown: config.lockdown, linkWatch: links != nil, links: linkStates(),
-                         devices: devices)
+                         devices: devices, devicesListed: present != nil, openRootHubs: open)
     }
 }
