@@ -84,7 +84,13 @@ import Testing
         #expect(Self.item(facts, .devices).reason.en == "blocked devices still plugged in: 2-1 (090c:1000)")
         facts.live?.devices[1].authorized = true
         #expect(Self.item(facts, .devices).status == .fail)
+        // Unreadable: not allowed, so it may be usable, and it fails; an allowed one only warns.
         facts.live?.devices[1].authorized = nil
+        #expect(Self.item(facts, .devices).status == .fail)
+        #expect(Self.item(facts, .devices).reason.en
+                == "usable without a stored allow verdict (authorized behind the guard's back?): 2-1 (090c:1000) [authorized?]")
+        facts.live?.devices[1].decision = .allow
+        #expect(Self.item(facts, .devices).status == .warn)
         #expect(Self.item(facts, .devices).reason.en == "authorization could not be confirmed: 2-1 (090c:1000)")
         facts.live?.devicesListed = false
         #expect(Self.item(facts, .devices).status == .fail)

@@ -59,15 +59,17 @@ class Inspect(SocketCase):
         self.assertEqual(html.returncode, 0, html.stderr)
         self.assertIn("<html", html.stdout)
         self.assertIn("Security inspection", html.stdout)
+        for who in ("admin", "officer"):
+            self.assertEqual(self.as_user(who, "inspect").returncode, 0, who)
         # Someone with no role may not.
         self.assertEqual(self.as_user("other", "inspect").returncode, 77)
         rows = self.query("SELECT actor_uid, result FROM inspection ORDER BY id")
-        self.assertEqual(rows, [(0, "warn"), (4303, "warn"), (0, "warn"), (0, "warn")])
+        self.assertEqual(rows, [(0, "warn"), (4303, "warn"), (0, "warn"), (0, "warn"), (4301, "warn"), (4302, "warn")])
         stored = json.loads(self.query("SELECT items FROM inspection WHERE id = 1")[0][0])
         self.assertEqual({i["id"]: i["status"] for i in stored}, self.HEALTHY)
         listing = self.as_user("auditor", "inspections", "--tz", "UTC")
         self.assertEqual(listing.returncode, 0, listing.stderr)
-        self.assertEqual(len(listing.stdout.splitlines()), 2 + 4)
+        self.assertEqual(len(listing.stdout.splitlines()), 2 + 6)
         self.assertIn("auditor", listing.stdout.replace("4303", "auditor"))
 
     def test_audit_mode_fails_the_guard_item(self):

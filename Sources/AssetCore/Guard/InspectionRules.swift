@@ -99,6 +99,8 @@ public enum Inspection {
             case (true, .allow): continue
             case (true, _): unallowed.append(device.label + (device.audited ? " [audit]" : ""))
             case (false, .block), (false, nil): blocked.append(device.label)
+            // Unreadable and not allowed: it may be usable, and an inspection never assumes the good case.
+            case (nil, .block), (nil, nil): unallowed.append(device.label + " [authorized?]")
             default: unsure.append(device.label)
             }
         }
