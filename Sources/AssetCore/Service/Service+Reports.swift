@@ -60,8 +60,6 @@ extension InventoryService {
     /// transaction. The zone is resolved here, where the report is printed.
     private func officerReport(_ request: OfficerReportRequest, _ db: Database, format: ReportFormat, language: Language,
                                into output: inout ReportOutput) throws {
-        // A report groups and sorts a period's rows: in memory, not in temporary files.
-        try db.execute(sql: "PRAGMA temp_store = MEMORY")
         let rules = try request.zone.rules()
         let source = LedgerReportSource(db: db)
         let now = clock.now()

@@ -18,6 +18,8 @@ public struct JSONReportWriter: ReportWriter {
         output.append(0x22)
         var text = text
         text.withUTF8 { bytes in
+            // Most cells need no escape: one pass to see, one copy.
+            if !bytes.contains(where: JSONEscaping.needsEscape) { return output.append(bytes) }
             var start = 0
             for (index, byte) in bytes.enumerated() where JSONEscaping.needsEscape(byte) {
                 output.append(UnsafeBufferPointer(rebasing: bytes[start..<index]))
@@ -90,17 +92,20 @@ public struct JSONReportWriter: ReportWriter {
             output.append(": ")
         }
         let indent = spec.main ? "\n    " : "\n      "
+        // Each column's `"key": ` once per table, not once per cell.
+        let keys = spec.columns.enumerated().map { index, column in
+            Array(((index > 0 ? ", " : "") + "\"" + column.key + "\": ").utf8)
+        }
         var count = 0
         output.append("[")
         try rows { cells in
             output.append(count == 0 ? indent : "," + indent)
             count += 1
-            output.append("{")
-            for (index, (cell, column)) in zip(cells, spec.columns).enumerated() {
-                if index > 0 { output.append(", ") }
-                string(column.key)
-                output.append(": ")
-                if column.kind == .count, !cell.isEmpty, cell.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            output.append(0x7B)
+            for index in 0..<min(cells.count, keys.count) {
+                output.append(keys[index])
+                let cell = cells[index]
+                if spec.columns[index].kind == .count, !cell.isEmpty, cell.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                     output.append(cell)
                 } else if cell.isEmpty {
                     output.append("null")
@@ -108,7 +113,7 @@ public struct JSONReportWriter: ReportWriter {
                     string(cell)
                 }
             }
-            output.append("}")
+            output.append(0x7D)
             try output.rowDone()
         }
         output.append(count == 0 ? "]" : (spec.main ? "\n  ]" : "\n    ]"))
