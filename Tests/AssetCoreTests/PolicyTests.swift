@@ -251,7 +251,8 @@ import Testing
     }
 
     @Test(arguments: ["mode = permissive", "lockdown = maybe", "colour = blue", "[rules]", "[actions]\nfoo = block",
-                      "[actions]\noverdue = allow", "just words"])
+                      "[actions]\noverdue = allow", "just words", "[actions]\nmissing-at-check = block",
+                      "[actions]\nguard-gap = log", "[actions]\nhandback-outstanding = block"])
     func mistakesNameTheirLine(text: String) {
         let error = ledgerError { _ = try GuardConfig.parse("# header\n" + text) }
         #expect(error?.kind == .validation)

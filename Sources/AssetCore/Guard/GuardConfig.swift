@@ -64,6 +64,10 @@ public struct GuardConfig: Sendable, Hashable {
                 guard let type = ViolationType(parsing: key) else {
                     throw bad(lineNumber, "unknown violation type '\(key)'; known: \(ViolationType.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
+                // A setting that cannot take effect is refused rather than silently ignored.
+                guard !type.blocksNothing else {
+                    throw bad(lineNumber, "'\(type.rawValue)' blocks nothing (there is no device or link to block; it is always recorded as logged): remove this line")
+                }
                 config.actions[type] = try action(value, for: type, lineNumber)
                 continue
             }

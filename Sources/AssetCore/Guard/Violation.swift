@@ -57,6 +57,18 @@ public enum ViolationType: String, Sendable, Hashable, Codable, CaseIterable {
     /// 4. 清查核对: a medium recorded as lost or destroyed was seen at a check.
     case forbiddenAtCheck = "forbidden-at-check"
 
+    /// Found about the guard itself, this computer's record, a departure or a media check: there is no
+    /// device or link to block, so they are always recorded as logged and mediad.conf has no say.
+    public var blocksNothing: Bool {
+        switch self {
+        case .guardGap, .guardWeakened, .guardStopped, .classifiedOnline, .handbackOutstanding, .missingAtCheck,
+             .forbiddenAtCheck:
+            true
+        default:
+            false
+        }
+    }
+
     public var names: Bilingual {
         switch self {
         case .unregisteredMedium: Bilingual(zh: "未登记存储介质", en: "unregistered storage medium")
