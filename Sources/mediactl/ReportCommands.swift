@@ -69,7 +69,7 @@ struct ReportCommand: ParsableCommand {
             abstract: "Violations counted by type, severity, outcome, computer, department, person and month, each with how it was handled.")
         @OptionGroup var common: Common
         @OptionGroup var when: PeriodOptions
-        @Option(help: "With csv or json: only the counts by type, severity, outcome, status, computer, department, person or month.")
+        @Option(help: "With csv or json: only the counts by one grouping (values listed below).")
         var by: ViolationGrouping?
 
         func run() throws { try common.print { s in OfficerReportRequest(kind: .violations, period: try when.period(s), by: by) } }

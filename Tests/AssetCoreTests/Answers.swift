@@ -3,7 +3,7 @@ import Testing
 
 /// Each answer's payload, nil for every other answer, so that a test takes the one it expects with
 /// `#require` (through `answer`): a wrong answer fails the test and names what came back, where
-/// `guard case … else { return }` would have let the test pass without checking anything.
+/// an early return on the wrong case would have let the test pass without checking anything.
 extension Response {
     var computer: Computer? { if case .computer(let value) = self { value } else { nil } }
     var computers: [Computer]? { if case .computers(let list) = self { list } else { nil } }

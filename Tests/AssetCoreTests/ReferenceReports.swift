@@ -28,8 +28,8 @@ extension MediaReport {
 extension ViolationReport {
     static func cells(_ v: ViolationRecord, _ language: Language) -> [String] {
         let status = switch v.status {
-        case .open: openName(language)
-        case .acknowledged: acknowledgedName(language) + " (\(v.acknowledgedBy ?? ""))"
+        case .open: ViolationStatus.open.names.text(language)
+        case .acknowledged: ViolationStatus.acknowledged.names.text(language) + " (\(v.acknowledgedBy ?? ""))"
         case .handled: language == .zh ? "已处理（\(v.handling?.names.zh ?? "")）" : "handled (\(v.handling?.rawValue ?? ""))"
         }
         var utc = LocalTime.utc

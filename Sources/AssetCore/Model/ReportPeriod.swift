@@ -60,9 +60,6 @@ public struct ReportPeriod: Sendable, Hashable, Codable, CustomStringConvertible
     /// `2026-10-01 – 2026-12-31`.
     public var description: String { "\(from) – \(to)" }
 
-    /// Whether the day lies in the period.
-    public func contains(_ day: Day) -> Bool { from <= day && day <= to }
-
     /// The instants the period spans in a zone: from the start of its first day up to (not
     /// including) the start of the day after its last.
     public func instants(in time: LocalTime) -> (start: Timestamp, end: Timestamp) {

@@ -53,22 +53,25 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// Seconds of `YYYY-MM-DDTHH:MM:SSZ` exactly (a valid date and time), else nil.
     static func canonicalSeconds(_ text: String) -> Int64? {
         var text = text
-        return text.withUTF8 { b -> Int64? in
-            guard b.count == 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A else { return nil }
-            func number(_ range: Range<Int>) -> Int? {
-                var value = 0
-                for index in range {
-                    let digit = Int(b[index]) &- 0x30
-                    guard digit >= 0, digit <= 9 else { return nil }
-                    value = value * 10 + digit
-                }
-                return value
+        return text.withUTF8 { canonicalSeconds(bytes: $0) }
+    }
+
+    /// The same from the bytes as the ledger hands them over (the streamed listings read those).
+    static func canonicalSeconds(bytes b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard b.count == 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x5A else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                let digit = Int(b[index]) &- 0x30
+                guard digit >= 0, digit <= 9 else { return nil }
+                value = value * 10 + digit
             }
-            guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10), let h = number(11..<13),
-                  let mi = number(14..<16), let s = number(17..<19), Day(year: y, month: m, day: d) != nil,
-                  h < 24, mi < 60, s < 61 else { return nil }
-            return Int64(Timestamp.days(fromCivil: y, m, d)) * 86_400 + Int64(h * 3600 + mi * 60 + s)
+            return value
         }
+        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10), let h = number(11..<13),
+              let mi = number(14..<16), let s = number(17..<19), Day(year: y, month: m, day: d) != nil,
+              h < 24, mi < 60, s < 61 else { return nil }
+        return Int64(Timestamp.days(fromCivil: y, m, d)) * 86_400 + Int64(h * 3600 + mi * 60 + s)
     }
 
     public init(from decoder: any Decoder) throws {

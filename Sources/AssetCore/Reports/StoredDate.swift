@@ -57,20 +57,14 @@ enum StoredDate {
         Array(time.description.utf8).withUnsafeBufferPointer { sink.text($0) }
     }
 
-    /// Seconds since the epoch of a timestamp printed as `Timestamp.description` writes it.
-    private static func seconds(_ b: CellText.Bytes) -> Int64 {
-        let days = Timestamp.days(fromCivil: number(b, 0..<4)!, number(b, 5..<7)!, number(b, 8..<10)!)
-        return Int64(days) * 86_400 + Int64(number(b, 11..<13)! * 3600 + number(b, 14..<16)! * 60 + number(b, 17..<19)!)
-    }
-
     /// A timestamp column's cell in local time with the offset (`2026-11-22 17:30:00 +08:00`), as
     /// people read the listings' tables and CSV.
     static func localTimestamp<S: CellSink, R: CellRow, C: ListingColumn>(_ row: R, _ column: C, in zone: ZoneBox,
                                                                           into sink: inout S) throws(LedgerError) {
         let text = row.text(column)
         let seconds: Int64
-        if isPrintedTimestamp(text) {
-            seconds = Self.seconds(text)
+        if let canonical = Timestamp.canonicalSeconds(bytes: text) {
+            seconds = canonical
         } else {
             guard let time = Timestamp(parsing: row.string(column)) else { throw Rows.corrupt(column.name, row.string(column)) }
             seconds = time.secondsSinceEpoch

@@ -18,8 +18,6 @@ public enum ViolationReport {
         }
     }
 
-    static func openName(_ language: Language) -> String { language == .zh ? "未处置" : "open" }
-    static func acknowledgedName(_ language: Language) -> String { language == .zh ? "已确认" : "acknowledged" }
 
     // MARK: streamed from the ledger
 
@@ -36,8 +34,8 @@ public enum ViolationReport {
             severity = FixedCell.Table(Severity.self, in: arena) { $0.names.text(language) }
             outcome = FixedCell.Table([ViolationOutcome.blocked, .logged, .audited].map { ($0.rawValue, outcomeName($0, language)) },
                                       in: arena)
-            open = FixedCell(openName(language), in: arena)
-            acknowledgedOpen = FixedCell(acknowledgedName(language) + " (", in: arena)
+            open = FixedCell(ViolationStatus.open.names.text(language), in: arena)
+            acknowledgedOpen = FixedCell(ViolationStatus.acknowledged.names.text(language) + " (", in: arena)
             close = FixedCell(")", in: arena)
             statuses = FixedCell.Table([("open", ""), ("acknowledged", ""), ("handled", "")], in: arena)
             handledAs = FixedCell.Table(HandlingOutcome.allCases.map { outcome in

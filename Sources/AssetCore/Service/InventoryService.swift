@@ -87,9 +87,15 @@ public final class InventoryService: Sendable {
         return changed
     }
 
+    /// The registered person with this id, or the domain's not-found error.
+    static func requirePerson(_ db: Database, _ id: String) throws -> Person {
+        guard let person = try Ledger.person(db, id: id) else { throw LedgerError.personNotFound(id) }
+        return person
+    }
+
     /// Fails with a clear error unless `id` is a registered, active person cleared for `level`.
     static func requireHolder(_ db: Database, _ id: String, for level: Level, allowDeparted: Bool = false) throws -> Person {
-        guard let person = try Ledger.person(db, id: id) else { throw LedgerError.personNotFound(id) }
+        let person = try requirePerson(db, id)
         if let departed = person.departedOn, !allowDeparted {
             throw LedgerError(.validation,
                 zh: "\(person.name)（\(person.id)）已登记于 \(departed) 离岗，不能再担任介质责任人或借用介质；请选择在岗人员",

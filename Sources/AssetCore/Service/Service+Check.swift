@@ -127,7 +127,7 @@ extension InventoryService {
         switch scope {
         case .all: return
         case .holder(let id):
-            guard try Ledger.person(db, id: id) != nil else { throw LedgerError.personNotFound(id) }
+            _ = try requirePerson(db, id)
         case .department(let name):
             let known = try Bool.fetchOne(db, sql: """
                 SELECT EXISTS (SELECT 1 FROM medium WHERE department = ?1) OR EXISTS (SELECT 1 FROM person WHERE department = ?1)

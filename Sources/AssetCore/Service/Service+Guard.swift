@@ -47,12 +47,7 @@ extension InventoryService {
             throw LedgerError(.usage, zh: "确认违规需要用 --note 写明处置情况", en: "acknowledging a violation needs a --note saying how it was dealt with")
         }
         return try store.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT \(GuardRows.violationColumns) FROM violation WHERE id = ?",
-                                              arguments: [id]) else {
-                throw LedgerError(.notFound, zh: "没有编号为 \(id) 的违规记录；用 `mediactl violations list` 查看",
-                                  en: "no violation with id \(id); `mediactl violations list` shows them")
-            }
-            var record = try GuardRows.violation(row)
+            var record = try Self.violation(db, id)
             guard record.status == .open else {
                 throw LedgerError(.validation,
                     zh: "违规 \(id) 已由 \(record.acknowledgedBy ?? "?") 于 \(record.acknowledgedAt?.description ?? "?") 确认",

@@ -79,9 +79,4 @@ extension InventoryService {
         }
         return try GuardRows.violation(row)
     }
-
-    static func requirePerson(_ db: Database, _ id: String) throws -> Person {
-        guard let person = try Ledger.person(db, id: id) else { throw LedgerError.personNotFound(id) }
-        return person
-    }
 }

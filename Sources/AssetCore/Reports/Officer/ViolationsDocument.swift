@@ -16,7 +16,7 @@ enum ViolationsDocument {
         }
         let count = { (grouping: ViolationGrouping, key: String) in groups[grouping]?.first { $0.key == key }?.count ?? 0 }
         var totals = [ReportTotal("violations", c.t("违规总数", "Violations"), total)]
-        totals += ViolationStatus.allCases.map { ReportTotal($0.rawValue, statusName($0, c.language), count(.status, $0.rawValue)) }
+        totals += ViolationStatus.allCases.map { ReportTotal($0.rawValue, $0.names.text(c.language), count(.status, $0.rawValue)) }
         totals += Severity.allCases.reversed().map { ReportTotal($0.rawValue, $0.names.text(c.language), count(.severity, $0.rawValue)) }
         totals += [ViolationOutcome.blocked, .logged, .audited].map { ReportTotal($0.rawValue, ViolationReport.outcomeName($0, c.language), count(.outcome, $0.rawValue)) }
         totals += HandlingOutcome.allCases.map { ReportTotal($0.rawValue, $0.names.text(c.language), count(.handling, $0.rawValue)) }
@@ -78,10 +78,6 @@ enum ViolationsDocument {
         }
     }
 
-    static func statusName(_ status: ViolationStatus, _ l: Language) -> String {
-        status.names.text(l)
-    }
-
     /// A grouping key as a person reads it: the type's or level's name, the person's name.
     static func name(_ grouping: ViolationGrouping, _ key: String, _ c: ReportContext) -> String {
         let l = c.language
@@ -90,7 +86,7 @@ enum ViolationsDocument {
         case .type: return ViolationType(rawValue: key)?.names.text(l) ?? key
         case .severity: return Severity(rawValue: key)?.names.text(l) ?? key
         case .outcome: return ViolationOutcome(rawValue: key).map { ViolationReport.outcomeName($0, l) } ?? key
-        case .status: return ViolationStatus(rawValue: key).map { statusName($0, l) } ?? key
+        case .status: return ViolationStatus(rawValue: key).map { $0.names.text(l) } ?? key
         case .handling: return HandlingOutcome(rawValue: key)?.names.text(l) ?? key
         case .person: return c.person(key)
         case .computer, .department, .month: return key
@@ -122,7 +118,7 @@ enum ViolationsDocument {
         let l = c.language
         return [v.id.map { String($0) } ?? "", c.stamp(v.at), v.type.names.text(l), v.severity.names.text(l),
                 ViolationReport.outcomeName(v.outcome, l), v.computer ?? "", v.mediumNumber ?? "", c.person(v.person),
-                department ?? "", v.reason.text(l), statusName(v.status, l), v.handling?.names.text(l) ?? "",
+                department ?? "", v.reason.text(l), v.status.names.text(l), v.handling?.names.text(l) ?? "",
                 c.person(v.responsible), v.handledBy ?? v.acknowledgedBy ?? "", c.stamp(v.handledAt ?? v.acknowledgedAt),
                 v.handlingNote ?? v.note ?? ""]
     }
