@@ -116,14 +116,15 @@ actor Guard {
             judged = try recorder.judge(group.map { ($0.read.observation, $0.kind) }, at: clock.now(), config: config,
                                         twins: twins)
         } catch {
-            // A verdict that cannot be recorded is not carried out: block, and say so loudly.
+            // A verdict that cannot be recorded is not carried out: block, then say so loudly (the
+            // block first: it is what protects, and whoever reads the log finds it already written).
             for (read, _) in group {
                 let device = read.observation
-                logger.critical("cannot record the verdict in the ledger; blocking the device",
-                                metadata: metadata(device, nil, ["ERROR": "\(error.message.en)"]))
                 let verdict = Verdict(decision: .block)
                 enforce(device, verdict, in: read.directory)
                 remember(device, verdict)
+                logger.critical("cannot record the verdict in the ledger; blocking the device",
+                                metadata: metadata(device, nil, ["ERROR": "\(error.message.en)"]))
             }
             return
         }
