@@ -77,8 +77,8 @@ struct HostCommand: ParsableCommand {
 struct ComputerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "computer",
-        abstract: "Register other computers, so media can be bound to them.",
-        subcommands: [Add.self, List.self])
+        abstract: "Computers: register others; this one's hardware, baseline and moves.",
+        subcommands: [Add.self, List.self, Inventory.self, Baseline.self, Move.self, History.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(

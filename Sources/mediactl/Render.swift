@@ -95,6 +95,7 @@ struct Render {
             (t("资产编号", "Asset number"), c.assetNumber),
             (t("密级", "Level"), c.level.name(language)),
             (t("网络类型", "Network"), c.network.name(language)),
+            (t("状态", "State"), c.state.name(language) + (c.repairMode.map { "（\($0.names.text(language))）" } ?? "")),
         ]
         if let name = c.name { pairs.append((t("名称", "Name"), name)) }
         if let holder = c.holder { pairs.append((t("责任人", "Holder"), holder)) }
@@ -109,10 +110,10 @@ struct Render {
 
     func computers(_ list: [Computer], format: ReportFormat) throws {
         let header = [t("资产编号", "ASSET NO"), t("名称", "NAME"), t("密级", "LEVEL"), t("网络类型", "NETWORK"),
-                      t("责任人", "HOLDER"), t("位置", "LOCATION"), t("本机", "THIS HOST")]
+                      t("责任人", "HOLDER"), t("位置", "LOCATION"), t("状态", "STATE"), t("本机", "THIS HOST")]
         let rows = list.map { c in
             [c.assetNumber, c.name ?? "", c.level.name(language), c.network.name(language), c.holder ?? "",
-             c.location ?? "", c.isThisHost ? "*" : ""]
+             c.location ?? "", c.state.name(language), c.isThisHost ? "*" : ""]
         }
         switch format {
         case .json: try Output.json(list)

@@ -37,6 +37,9 @@ public struct GuardConfig: Sendable, Hashable {
         var actions = Dictionary(uniqueKeysWithValues: ViolationType.allCases.map { ($0, ViolationAction.block) })
         actions[.overdue] = .log
         actions[.lowerLevelMedium] = .raise
+        // A printer on a classified computer prints what the computer holds: the officer must know,
+        // but stopping it mid-job is for the unit to decide (`unregistered-peripheral = block`).
+        actions[.unregisteredPeripheral] = .log
         return actions
     }()
 

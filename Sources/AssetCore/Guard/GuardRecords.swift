@@ -17,6 +17,10 @@ public enum GuardEventKind: String, Sendable, Hashable, Codable {
     case link
     /// A network link that had been judged is gone.
     case linkGone = "link-gone"
+    /// This computer's hardware differs from its approved baseline (one event per difference).
+    case hardwareChanged = "hardware-changed"
+    /// A recorded difference is gone again (the disk put back), without a new baseline.
+    case hardwareRestored = "hardware-restored"
 }
 
 /// One thing the guard saw, as stored and listed by `mediactl events`.

@@ -6,7 +6,10 @@ public enum InterfaceRole: String, Sendable, Hashable, Codable {
     case recording
     /// CDC, RNDIS, wireless controllers (Bluetooth): can connect the computer to a network.
     case network
-    /// Hubs, keyboards and mice, printers, smart cards (UKey): harmless on their own.
+    /// Printers (07): they put the computer's data on paper, so on a classified computer they must be
+    /// registered peripherals of it (专人管理).
+    case printing
+    /// Hubs, keyboards and mice, smart cards (UKey): harmless on their own.
     case benign
     /// Anything else, including vendor-specific classes: blocked and recorded.
     case unknown
@@ -17,7 +20,8 @@ public enum InterfaceRole: String, Sendable, Hashable, Codable {
         case 0x06, 0x0E, 0x01, 0x10: .recording
         case 0x02, 0x0A, 0xE0: .network
         case 0xEF where subclass == 0x04: .network          // RNDIS over the miscellaneous class
-        case 0x03, 0x09, 0x07, 0x0B: .benign
+        case 0x07: .printing
+        case 0x03, 0x09, 0x0B: .benign
         default: .unknown
         }
     }

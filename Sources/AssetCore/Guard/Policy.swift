@@ -12,9 +12,13 @@ public struct PolicyFacts: Sendable, Hashable {
     public var twinPort: String?
     /// Who approved the medium for key areas (要害部位, 003 第十条), if anyone did.
     public var keyAreaApprover: String?
+    /// The registered peripheral (printer, scanner, camera) whose identity the device carries, on
+    /// whichever computer it is registered.
+    public var peripheral: Peripheral?
 
     public init(host: Computer?, medium: Medium?, holder: Person?, today: Day, twinPort: String? = nil,
-                keyAreaApprover: String? = nil) {
+                keyAreaApprover: String? = nil, peripheral: Peripheral? = nil) {
+        self.peripheral = peripheral
         self.host = host
         self.medium = medium
         self.holder = holder
@@ -50,6 +54,10 @@ public enum Policy {
             let found: [Violation]
             switch role {
             case .benign: found = []
+            case .printing: found = peripheralViolations(device, kind: .printer, facts: facts)
+            // A registered camera or scanner of this computer records and stores as registered.
+            case .recording where isPeripheralHere(facts, kinds: [.camera, .scanner]): found = []
+            case .unknown where isPeripheralHere(facts, kinds: [.scanner]): found = []
             case .storage, .recording: found = mediumViolations(device, role: role, facts: facts, config: config)
             case .network: found = networkViolations(device, facts: facts)
             case .unknown:
@@ -187,6 +195,27 @@ public enum Policy {
         verdict.raiseTo = nil
         if config.action(for: violation.type) == .block { verdict.decision = .block }
         return verdict
+    }
+
+    /// 专人管理 (001): a printer on a classified computer (or one not yet registered) must be a
+    /// registered peripheral of this very computer.
+    static func peripheralViolations(_ device: USBDeviceObservation, kind: PeripheralKind, facts: PolicyFacts) -> [Violation] {
+        if let host = facts.host, !host.level.isStateSecret { return [] }
+        if isPeripheralHere(facts, kinds: [kind]) { return [] }
+        let what = Bilingual(zh: "\(kind.name(.zh)) \(describe(device))", en: "\(kind.name(.en)) \(describe(device))")
+        if let peripheral = facts.peripheral, let host = facts.host, peripheral.computer != host.assetNumber {
+            return [Violation(type: .unregisteredPeripheral, severity: .medium, reason: Bilingual(
+                zh: "\(what.zh) 登记为计算机 \(peripheral.computer) 的外设（\(peripheral.number)），不是本机 \(host.assetNumber) 的",
+                en: "\(what.en) is registered as a peripheral of computer \(peripheral.computer) (\(peripheral.number)), not of this computer \(host.assetNumber)"))]
+        }
+        return [Violation(type: .unregisteredPeripheral, severity: .medium, reason: Bilingual(
+            zh: "未登记的\(what.zh)：涉密计算机的外设须登记并专人管理（mediactl peripheral register）",
+            en: "unregistered \(what.en): a classified computer's peripherals must be registered, each held by a named person (mediactl peripheral register)"))]
+    }
+
+    static func isPeripheralHere(_ facts: PolicyFacts, kinds: Set<PeripheralKind>) -> Bool {
+        guard let peripheral = facts.peripheral, let host = facts.host else { return false }
+        return peripheral.active && peripheral.computer == host.assetNumber && kinds.contains(peripheral.kind)
     }
 
     /// Rule 7: network functions on a classified or air-gapped computer.

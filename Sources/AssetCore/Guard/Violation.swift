@@ -56,13 +56,18 @@ public enum ViolationType: String, Sendable, Hashable, Codable, CaseIterable {
     case missingAtCheck = "missing-at-check"
     /// 4. 清查核对: a medium recorded as lost or destroyed was seen at a check.
     case forbiddenAtCheck = "forbidden-at-check"
+    /// 涉密计算机台账: this computer's hardware is not its approved baseline (a disk replaced, removed
+    /// or added, a network card or USB controller added, the machine or its board swapped).
+    case hardwareChanged = "hardware-changed"
+    /// 专人管理 (001): a printer, scanner or camera that is not a registered peripheral of this computer.
+    case unregisteredPeripheral = "unregistered-peripheral"
 
     /// Found about the guard itself, this computer's record, a departure or a media check: there is no
     /// device or link to block, so they are always recorded as logged and mediad.conf has no say.
     public var blocksNothing: Bool {
         switch self {
         case .guardGap, .guardWeakened, .guardStopped, .classifiedOnline, .handbackOutstanding, .missingAtCheck,
-             .forbiddenAtCheck:
+             .forbiddenAtCheck, .hardwareChanged:
             true
         default:
             false
@@ -98,6 +103,8 @@ public enum ViolationType: String, Sendable, Hashable, Codable, CaseIterable {
         case .guardStopped: Bilingual(zh: "监控被人为停止", en: "guard stopped on request")
         case .missingAtCheck: Bilingual(zh: "清查核对时介质未见", en: "medium missing at a check")
         case .forbiddenAtCheck: Bilingual(zh: "清查核对见到已遗失或已销毁的介质", en: "lost or destroyed medium seen at a check")
+        case .hardwareChanged: Bilingual(zh: "计算机硬件与登记基线不符", en: "hardware differs from the approved baseline")
+        case .unregisteredPeripheral: Bilingual(zh: "未登记的打印机、扫描仪或摄像头", en: "unregistered printer, scanner or camera")
         }
     }
 

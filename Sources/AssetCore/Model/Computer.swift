@@ -57,6 +57,10 @@ public struct Computer: Sendable, Hashable, Codable {
     public var unit: String? = nil
     /// True for the computer this ledger's daemon guards; exactly one row may carry it.
     public var isThisHost: Bool
+    /// In service, under repair, retired or destroyed (`computer move`).
+    public var state: ComputerState = .inService
+    /// How the repair under way keeps the secrets, while the state is under repair.
+    public var repairMode: RepairMode? = nil
 
     public init(assetNumber: String, name: String? = nil, level: Level, network: NetworkType,
                 holder: String? = nil, location: String? = nil, keyArea: Bool = false,

@@ -15,12 +15,17 @@ public enum ControlCall: Sendable, Hashable, Codable {
     case report(ReportCall)
     /// 保密检查: the daemon adds what only it knows (`LiveFacts`), then judges and stores the run.
     case inspect
+    /// `computer inventory` / `computer baseline`: the daemon reads the hardware itself (as root, the
+    /// way it compares it) and serves the ledger request with what it read; a client's inventory is
+    /// never taken on trust.
+    case hardware(HardwareAsk)
 
     public var permission: Permission {
         switch self {
         case .ledger(let request): request.permission
         case .report(let call): call.listing.request.permission
         case .status, .devices, .watch, .links, .inspect: .read
+        case .hardware(let ask): ask.request(HardwareInventory()).permission
         case .allowOnce: .administer
         }
     }
@@ -35,6 +40,21 @@ public enum ControlCall: Sendable, Hashable, Codable {
         case .allowOnce: "allow-once"
         case .links: "links"
         case .inspect: "inspect"
+        case .hardware(let ask): ask.request(HardwareInventory()).verb
+        }
+    }
+}
+
+/// What a client asks of the hardware the daemon reads.
+public enum HardwareAsk: Sendable, Hashable, Codable {
+    case inventory
+    case baseline(approver: String, note: String?)
+
+    /// The ledger request this becomes once the daemon has read `present`.
+    public func request(_ present: HardwareInventory) -> Request {
+        switch self {
+        case .inventory: .computerInventory(present)
+        case .baseline(let approver, let note): .computerBaseline(BaselineRequest(inventory: present, approver: approver, note: note))
         }
     }
 }

@@ -48,6 +48,14 @@ public final class InventoryService: Sendable {
         case .checkFinish(let note): return try checkFinish(note: note, context)
         case .checkCancel(let reason): return try checkCancel(reason: reason, context)
         case .checks: return .checks(try store.read(CheckRows.all))
+        case .computerInventory(let present): return .inventory(try inventory(present))
+        case .computerBaseline(let request): return try baseline(request, context)
+        case .computerMove(let move): return try computerMove(move, context)
+        case .computerHistory(let asset): return .computerHistory(try computerHistory(asset))
+        case .peripheralRegister(let registration): return try peripheralRegister(registration, context)
+        case .peripheralList(let computer, let all):
+            return .peripherals(try store.read { try HardwareRows.peripherals($0, computer: computer.cleaned, includeRemoved: all) })
+        case .peripheralRemove(let number, let reason): return try peripheralRemove(number, reason: reason, context)
         case .officerReport(let kind):
             throw LedgerError(.usage, zh: "报表以流的方式输出：mediactl report \(kind.rawValue)",
                               en: "reports are streamed: mediactl report \(kind.rawValue)")

@@ -43,11 +43,23 @@ public enum Request: Sendable, Hashable, Codable {
     case checkFinish(note: String?)
     case checkCancel(reason: String)
     case checks
+    /// This computer's hardware now (read by whoever serves the request) beside its baseline.
+    case computerInventory(HardwareInventory)
+    /// Approve the hardware read now as this computer's configuration; closes open differences.
+    case computerBaseline(BaselineRequest)
+    /// Move a computer between in service, under repair, retired and destroyed, with an approver.
+    case computerMove(ComputerMove)
+    /// A computer's moves and baselines.
+    case computerHistory(assetNumber: String)
+    case peripheralRegister(PeripheralRegistration)
+    case peripheralList(computer: String?, includeRemoved: Bool)
+    case peripheralRemove(number: String, reason: String)
 
     public var permission: Permission {
         switch self {
         case .hostShow, .computerList, .personList, .mediaList, .mediaShow, .mediaHistory, .auditVerify, .auditLog,
-             .events, .violationsList, .officerReport, .checkStatus, .checks:
+             .events, .violationsList, .officerReport, .checkStatus, .checks, .computerInventory, .computerHistory,
+             .peripheralList:
             .read
         case .inspections:
             .read
@@ -56,7 +68,8 @@ public enum Request: Sendable, Hashable, Codable {
         case .checkStart, .checkSee, .checkFinish, .checkCancel:
             .oversee
         case .hostSet, .computerAdd, .personAdd, .personDepart, .mediaRegister, .mediaUpdate, .mediaMove,
-             .mediaReclassify, .mediaImport, .mediaRegisterLastUnregistered, .mediaKeyArea:
+             .mediaReclassify, .mediaImport, .mediaRegisterLastUnregistered, .mediaKeyArea, .computerBaseline,
+             .computerMove, .peripheralRegister, .peripheralRemove:
             .administer
         }
     }
@@ -96,6 +109,13 @@ public enum Request: Sendable, Hashable, Codable {
         case .checkFinish: "check finish"
         case .checkCancel: "check cancel"
         case .checks: "checks"
+        case .computerInventory: "computer inventory"
+        case .computerBaseline: "computer baseline"
+        case .computerMove: "computer move"
+        case .computerHistory: "computer history"
+        case .peripheralRegister: "peripheral register"
+        case .peripheralList: "peripheral list"
+        case .peripheralRemove: "peripheral remove"
         }
     }
 }
@@ -148,4 +168,21 @@ public enum Response: Sendable, Hashable, Codable {
     case check(CheckStatus)
     case checks([MediaCheck])
     case checkSightings(CheckSightings)
+    case inventory(InventoryView)
+    case baseline(HardwareBaseline, closed: Int)
+    case computerHistory(ComputerHistory)
+    case peripherals([Peripheral])
+}
+
+/// A computer's record over time: its moves and its approved baselines (newest last).
+public struct ComputerHistory: Sendable, Hashable, Codable {
+    public var computer: Computer
+    public var movements: [ComputerMovement]
+    public var baselines: [HardwareBaseline]
+
+    public init(computer: Computer, movements: [ComputerMovement], baselines: [HardwareBaseline]) {
+        self.computer = computer
+        self.movements = movements
+        self.baselines = baselines
+    }
 }

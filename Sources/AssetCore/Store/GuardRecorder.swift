@@ -24,8 +24,12 @@ public struct GuardRecorder: Sendable {
         let holder = try medium.flatMap { try Ledger.person(db, id: $0.holder) }
         // Read only where the rule can apply: a registered medium on a key-area computer.
         let approver = try host?.keyArea == true ? medium.flatMap { try Ledger.keyAreaApprover(db, number: $0.number) } : nil
+        // Read only for a device that is no medium and has an interface a peripheral shows.
+        let peripheral = medium == nil && device.interfaces.contains(where: { Self.peripheralClasses.contains($0.interfaceClass) })
+            ? try HardwareRows.peripheral(db, vendorID: device.vendorID, productID: device.productID, serial: device.serial)
+            : nil
         return PolicyFacts(host: host, medium: medium, holder: holder, today: today, twinPort: twinPort,
-                           keyAreaApprover: approver)
+                           keyAreaApprover: approver, peripheral: peripheral)
     }
 
     /// Stores a verdict and its violations in one transaction, before the verdict is enforced.
@@ -116,6 +120,10 @@ public struct GuardRecorder: Sendable {
              try Row.fetchOne(db, sql: "SELECT * FROM device_event ORDER BY id DESC LIMIT 1").map(GuardRows.event))
         }
     }
+
+    /// Printer, still image, video, and vendor-specific (most scanners): the classes a registered
+    /// peripheral may show.
+    static let peripheralClasses: Set<UInt8> = [0x07, 0x06, 0x0E, 0xFF]
 
     /// How the daemon appears in the admin trail.
     public static let daemon = Actor(uid: 0, name: "mediad")

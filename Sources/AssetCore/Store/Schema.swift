@@ -14,6 +14,7 @@ enum Schema {
         migrator.registerMigration("v7-violation-handling", migrate: addViolationHandling)
         migrator.registerMigration("v8-media-checks", migrate: createMediaChecks)
         migrator.registerMigration("v9-inspections", migrate: createInspections)
+        migrator.registerMigration("v10-computer-assets", migrate: createComputerAssets)
         return migrator
     }
 

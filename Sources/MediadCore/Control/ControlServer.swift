@@ -190,6 +190,8 @@ final class ControlServer: @unchecked Sendable {
             streamReport(call, caller: caller, to: fd)
         case .inspect:
             send(fd, inspect(caller: caller))
+        case .hardware(let ask):
+            send(fd, hardware(ask, caller: caller))
         case .watch:
             let subscription = broadcaster.subscribe()
             defer { subscription.cancel() }

@@ -1,4 +1,5 @@
 import AssetCore
+import HardwareProbe
 import Logging
 
 /// Turning uevents into decisions: which event means what for which device.
@@ -39,6 +40,9 @@ extension Guard {
     }
 
     private func route(_ event: Uevent) {
+        if HardwareProbe.concerns(subsystem: event.subsystem, devtype: event.devtype, syspath: event.syspath) {
+            checkHardware(trigger: "\(event.action.name) \(event.syspath)")
+        }
         switch (event.subsystem, event.devtype) {
         case ("usb", "usb_device"):
             deviceEvent(event)
@@ -175,6 +179,7 @@ extension Guard {
             logger.error("cannot record the start", metadata: ["ERROR": "\(error.message.en)"])
         }
         reconcile(relockingHubs: false)
+        checkHardware(trigger: "start")
         // The first device plugged in after start should not pay for first-use costs.
         recorder.rehearse(config: config, at: clock.now())
         if let hub = try? USBTopology.rootHubs().first { _ = try? reader.read(syspath: hub) }

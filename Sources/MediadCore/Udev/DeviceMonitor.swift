@@ -64,8 +64,10 @@ enum DeviceEvent: Sendable, Hashable {
 /// it is enabled, so a device plugged in during enumeration shows up in one or the other (possibly
 /// both; consumers must treat an `add` for a known device as a refresh).
 final class DeviceMonitor: Sendable {
-    /// The default filter: USB devices and interfaces, their disks, and their network links.
-    static let defaultSubsystems = ["usb", "block", "net"]
+    /// The default filter: USB devices and interfaces, their disks, and their network links; and
+    /// for the hardware baseline, fixed disks and network cards (the same subsystems), PCI devices
+    /// (a controller or card added) and DMI (the machine's identity).
+    static let defaultSubsystems = ["usb", "block", "net", "pci", "dmi"]
     /// 128 MiB, as udevd's own listeners use: a burst of hot-plugs (a hub with many devices)
     /// must not overflow while the daemon is busy deciding.
     static let defaultReceiveBufferSize: Int32 = 128 << 20

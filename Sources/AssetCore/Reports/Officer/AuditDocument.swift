@@ -167,6 +167,8 @@ enum AuditDocument {
         case .allowOnceEnd: l.pick("临时放行结束", "allow once ended")
         case .link: l.pick("网络连接", "link")
         case .linkGone: l.pick("网络连接消失", "link gone")
+        case .hardwareChanged: l.pick("硬件变化", "hardware changed")
+        case .hardwareRestored: l.pick("硬件恢复为基线", "hardware back to baseline")
         }
     }
 
