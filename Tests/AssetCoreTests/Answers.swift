@@ -6,6 +6,12 @@ import Testing
 /// an early return on the wrong case would have let the test pass without checking anything.
 extension Response {
     var computer: Computer? { if case .computer(let value) = self { value } else { nil } }
+    var inventory: InventoryView? { if case .inventory(let value) = self { value } else { nil } }
+    var baseline: (baseline: HardwareBaseline, closed: Int)? {
+        if case .baseline(let value, let closed) = self { (value, closed) } else { nil }
+    }
+    var computerHistory: ComputerHistory? { if case .computerHistory(let value) = self { value } else { nil } }
+    var peripherals: [Peripheral]? { if case .peripherals(let list) = self { list } else { nil } }
     var computers: [Computer]? { if case .computers(let list) = self { list } else { nil } }
     var people: [Person]? { if case .people(let list) = self { list } else { nil } }
     var departed: (person: Person, stillHeld: [Medium])? {

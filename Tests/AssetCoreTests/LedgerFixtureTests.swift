@@ -91,10 +91,27 @@ import Testing
         #expect(detail.keyAreaApprover == "王局长")
     }
 
+    /// v10-computer-assets on a ledger of an earlier release: its computers are in service, and a
+    /// baseline, a move and a peripheral can be recorded on it.
+    @Test func anOlderLedgerGainsComputerAssets() throws {
+        let f = try open()
+        let host = try f.answer(.hostShow, \.computer)
+        #expect(host.state == .inService && host.repairMode == nil)
+        let before = try f.answer(.computerList, \.computers).map(\.assetNumber)
+        try f.run(.computerBaseline(BaselineRequest(inventory: HardwareComparisonTests.base, approver: "王局长")))
+        try f.run(.computerMove(ComputerMove(assetNumber: host.assetNumber, to: .underRepair, approver: "王局长", repairMode: .inUnit)))
+        let holder = try #require(host.holder)
+        try f.run(.peripheralRegister(PeripheralRegistration(kind: .printer, vendorID: "04b8", productID: "0005", holder: holder)))
+        #expect(try f.answer(.computerList, \.computers).map(\.assetNumber) == before)
+        #expect(try f.answer(.hostShow, \.computer).state == .underRepair)
+        #expect(try f.answer(.auditVerify, \.verification).intact)
+    }
+
     @Test func anOlderLedgerGainsTheUnitAndItsReportsPrint() throws {
         let f = try open()
         let applied = try f.store.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(Array(applied.suffix(4)) == ["v6-computer-unit", "v7-violation-handling", "v8-media-checks", "v9-inspections"])
+        #expect(Array(applied.suffix(5)) == ["v6-computer-unit", "v7-violation-handling", "v8-media-checks", "v9-inspections",
+                                             "v10-computer-assets"])
         #expect(try f.answer(.hostShow, \.computer).unit == nil)
         var settings = HostSettings()
         settings.unit = "某某局"

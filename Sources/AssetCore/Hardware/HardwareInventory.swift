@@ -165,9 +165,11 @@ public enum HardwareText {
     /// odd bytes escaped (`SafeText`), and nil for empty text and the placeholders vendors leave in
     /// their firmware, which identify nothing and would make two machines look alike.
     public static func value(_ bytes: [UInt8]?) -> String? {
-        guard let bytes else { return nil }
-        let text = SafeText.escape(bytes: bytes).trimmingWhitespace()
-        return value(text)
+        guard var bytes else { return nil }
+        // The kernel's newline, the NUL and blank padding firmware strings carry: not the value.
+        while let last = bytes.last, last == 0x0A || last == 0x00 || last == 0x20 || last == 0x09 { bytes.removeLast() }
+        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes.removeFirst() }
+        return value(SafeText.escape(bytes: bytes))
     }
 
     public static func value(_ text: String?) -> String? {
