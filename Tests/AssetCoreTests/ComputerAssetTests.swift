@@ -1,4 +1,5 @@
 @testable import AssetCore
+import Foundation
 import Testing
 
 /// The computer as an asset through the service and the guard's recorder: baseline, differences
@@ -118,5 +119,40 @@ import Testing
         try f.run(.peripheralRemove(number: "PR-2026-0001", reason: "broken"))
         #expect(try f.answer(.peripheralList(computer: nil, includeRemoved: false), \.peripherals).isEmpty)
         #expect(try f.answer(.peripheralList(computer: "PC-001", includeRemoved: true), \.peripherals).count == 1)
+    }
+
+    func report(_ f: Fixture, _ request: OfficerReportRequest) throws -> [String: Any] {
+        var bytes: [UInt8] = []
+        var output = ReportOutput { block in bytes += block }
+        try f.service.report(.officer(request), format: .json, language: .en, caller: f.admin, to: &output)
+        return try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+    }
+
+    /// 涉密计算机台账: the model, disk serials and MACs proven by the baseline, the state, who approved
+    /// the baseline, and the peripherals; the audit report counts and lists the hardware changes.
+    @Test func theRegisterAndTheAuditCarryTheHardware() throws {
+        let (f, recorder) = try setUp()
+        try f.run(.computerBaseline(BaselineRequest(inventory: Self.base, approver: "王五")))
+        try f.run(.peripheralRegister(PeripheralRegistration(kind: .printer, vendorID: "04b8", productID: "0005", serial: "L4160X123",
+                                                             model: "EPSON L4160", holder: "P001")))
+        var added = Self.base
+        added.disks.append(FixedDisk(name: "sdb", serial: "WD-WCC4N0000001", bus: .sata))
+        _ = try recorder.recordHardware(added, at: Fixture.now, trigger: "add /sys/block/sdb")
+        let register = try report(f, OfficerReportRequest(kind: .computers))
+        let row = try #require((register["rows"] as? [[String: Any]])?.first)
+        #expect(row["model"] as? String == "LENOVO 20L7S0Q300")
+        #expect(row["disk_serials"] as? String == "S6PNNX0T123456; 20083E800123")
+        #expect(row["macs"] as? String == "8c:16:45:00:00:01")
+        #expect(row["state"] as? String == "in service")
+        #expect((row["baseline"] as? String)?.hasSuffix("approved by 王五") == true)
+        let tables = try #require(register["tables"] as? [String: Any])
+        let peripherals = try #require(tables["peripherals"] as? [[String: Any]])
+        #expect(peripherals.map { $0["number"] as? String } == ["PR-2026-0001"])
+        #expect(peripherals.first?["identity"] as? String == "04b8:0005 L4160X123")
+        let audit = try report(f, OfficerReportRequest(kind: .audit, period: try ReportPeriod.quarter("2026Q4")))
+        #expect((audit["totals"] as? [String: Int])?["hardware_changes"] == 1)
+        let hardware = try #require((audit["tables"] as? [String: Any])?["hardware"] as? [[String: Any]])
+        #expect(hardware.count == 1)
+        #expect((hardware.first?["note"] as? String)?.contains("fixed disk added") == true)
     }
 }

@@ -26,6 +26,17 @@ struct LedgerReportSource: ReportSource {
     func people() throws -> [Person] { try Ledger.people(db) }
     func computers() throws -> [Computer] { try Ledger.computers(db) }
 
+    func baselines() throws -> [String: HardwareBaseline] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT * FROM hardware_baseline WHERE id IN (SELECT MAX(id) FROM hardware_baseline GROUP BY computer)
+            """)
+        return Dictionary(try rows.map(HardwareRows.baseline).map { ($0.computer, $0) }, uniquingKeysWith: { $1 })
+    }
+
+    func peripherals() throws -> [Peripheral] {
+        try HardwareRows.peripherals(db, computer: nil, includeRemoved: true)
+    }
+
     // MARK: violations
 
     func violationCount(in interval: Interval) throws -> Int {

@@ -28,6 +28,7 @@ enum AuditDocument {
             ReportTotal("guard_stops", c.t("监控停止", "Guard stops"), eventCount([.guardStop], nil)),
             ReportTotal("guard_gaps", c.t("监控中断", "Guard gaps"), eventCount([.guardGap], nil)),
             ReportTotal("link_events", c.t("网络连接事件", "Link events"), eventCount([.link, .linkGone], nil)),
+            ReportTotal("hardware_changes", c.t("硬件变化", "Hardware changes"), eventCount([.hardwareChanged], nil)),
             ReportTotal("violations", c.t("违规", "Violations"), violations),
             ReportTotal("violations_open", c.t("未处置违规", "Violations open"), open),
             ReportTotal("trail_rows", c.t("审计日志条数", "Trail rows"), verification.rowCount),
@@ -55,8 +56,15 @@ enum AuditDocument {
             try writer.note(c.t("本机未登记（mediactl host set）。", "This computer is not registered (mediactl host set)."))
         }
         let context = c
+        let baselines = try source.baselines()
         try writer.table(RegisterDocuments.computerSpec(id: "computers"), rows: { emit in
-            for computer in computers { try emit(RegisterDocuments.computerCells(computer, context)) }
+            var c = context
+            for computer in computers { try emit(RegisterDocuments.computerCells(computer, baseline: baselines[computer.assetNumber], &c)) }
+        })
+        let peripherals = try source.peripherals()
+        try writer.table(RegisterDocuments.peripheralSpec, rows: { emit in
+            var c = context
+            for peripheral in peripherals { try emit(RegisterDocuments.peripheralCells(peripheral, &c)) }
         })
 
         // 二、审计内容
@@ -86,6 +94,8 @@ enum AuditDocument {
         try eventTable("guard", Bilingual(zh: "监控启动、停止和中断", en: "The guard's starts, stops and gaps"),
                        kinds: [.guardStart, .guardStop, .guardGap], interval, context, into: &writer)
         try eventTable("links", Bilingual(zh: "网络连接事件", en: "Link events"), kinds: [.link, .linkGone], interval, context, into: &writer)
+        try eventTable("hardware", Bilingual(zh: "硬件变化（与登记基线比对）", en: "Hardware changes (against the approved baseline)"),
+                       kinds: [.hardwareChanged, .hardwareRestored], interval, context, into: &writer)
         try writer.facts([
             ReportFact("trail_verification", c.t("审计日志校验", "Admin trail verification"),
                        verification.intact ? c.t("完整（\(verification.rowCount) 条，哈希链未被改动）", "intact (\(verification.rowCount) rows, hash chain unbroken)")

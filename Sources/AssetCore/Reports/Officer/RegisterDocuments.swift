@@ -50,19 +50,43 @@ enum RegisterDocuments {
     static func computerSpec(id: String, main: Bool = false) -> ReportTableSpec {
         ReportTableSpec(id: id, title: Bilingual(zh: "涉密计算机台账", en: "Register of classified computers"), columns: [
             ReportColumn("asset_number", zh: "编号", en: "Asset number"), ReportColumn("name", zh: "名称", en: "Name"),
+            ReportColumn("model", zh: "型号", en: "Model"),
             ReportColumn("level", zh: "密级", en: "Level"), ReportColumn("network", zh: "网络类型", en: "Network"),
             ReportColumn("holder", zh: "责任人", en: "Responsible"), ReportColumn("location", zh: "放置地点", en: "Place"),
-            ReportColumn("key_area", zh: "要害部位", en: "Key area"), ReportColumn("disk_serials", zh: "硬盘序列号", en: "Disk serials"),
-            ReportColumn("macs", zh: "MAC地址", en: "MAC addresses"), ReportColumn("this_host", zh: "本机", en: "This computer"),
+            ReportColumn("key_area", zh: "要害部位", en: "Key area"), ReportColumn("state", zh: "状态", en: "State"),
+            ReportColumn("disk_serials", zh: "硬盘序列号", en: "Disk serials"),
+            ReportColumn("macs", zh: "MAC地址", en: "MAC addresses"), ReportColumn("baseline", zh: "硬件基线", en: "Hardware baseline"),
+            ReportColumn("this_host", zh: "本机", en: "This computer"),
         ], main: main)
     }
 
-    static func computerCells(_ computer: Computer, _ c: ReportContext) -> [String] {
+    /// A computer's line: the model, disk serials and MAC addresses its approved baseline proves
+    /// (what `host set` typed when there is none), its state, and when and by whom the baseline was approved.
+    static func computerCells(_ computer: Computer, baseline: HardwareBaseline?, _ c: inout ReportContext) -> [String] {
         let l = c.language
-        return [computer.assetNumber, computer.name ?? "", computer.level.name(l), computer.network.name(l), c.person(computer.holder),
-                computer.location ?? "", computer.keyArea ? l.pick("是", "yes") : l.pick("否", "no"),
-                computer.diskSerials.joined(separator: "; "), computer.macAddresses.joined(separator: "; "),
+        let inventory = baseline?.inventory
+        let disks = inventory.map { $0.disks.map { $0.serial ?? l.pick("未知", "unknown") } } ?? computer.diskSerials
+        let macs = inventory.map { $0.networkCards.map { $0.mac ?? l.pick("未知", "unknown") } } ?? computer.macAddresses
+        let state = computer.state.name(l) + (computer.repairMode.map { l.pick("（\($0.names.zh)）", " (\($0.names.en))") } ?? "")
+        let approved = baseline.map { l.pick("\(c.stamp($0.at))，\($0.approver)批准", "\(c.stamp($0.at)), approved by \($0.approver)") }
+        return [computer.assetNumber, computer.name ?? "", inventory?.system.model ?? "", computer.level.name(l), computer.network.name(l),
+                c.person(computer.holder), computer.location ?? "", computer.keyArea ? l.pick("是", "yes") : l.pick("否", "no"), state,
+                disks.joined(separator: "; "), macs.joined(separator: "; "), approved ?? l.pick("无", "none"),
                 computer.isThisHost ? l.pick("是", "yes") : ""]
+    }
+
+    static let peripheralSpec = ReportTableSpec(id: "peripherals", title: Bilingual(zh: "外设登记（专人管理）", en: "Registered peripherals"), columns: [
+        ReportColumn("number", zh: "编号", en: "Number"), ReportColumn("kind", zh: "类别", en: "Kind"),
+        ReportColumn("model", zh: "型号", en: "Model"), ReportColumn("identity", zh: "厂商:产品 序列号", en: "Vendor:product serial"),
+        ReportColumn("computer", zh: "所属计算机", en: "Computer"), ReportColumn("holder", zh: "责任人", en: "Responsible"),
+        ReportColumn("location", zh: "放置地点", en: "Place"), ReportColumn("registered", zh: "登记时间", en: "Registered", .time),
+        ReportColumn("state", zh: "状态", en: "State"),
+    ])
+
+    static func peripheralCells(_ p: Peripheral, _ c: inout ReportContext) -> [String] {
+        let l = c.language
+        return [p.number, p.kind.name(l), p.model ?? "", "\(p.vendorID):\(p.productID) \(p.serial ?? l.pick("（无序列号）", "(no serial)"))",
+                p.computer, c.person(p.holder), p.location ?? "", c.stamp(p.registeredAt), p.active ? l.pick("在用", "in service") : l.pick("已撤销", "removed")]
     }
 
     static func computers<W: ReportWriter>(_ c: inout ReportContext, into writer: inout W) throws {
@@ -70,10 +94,17 @@ enum RegisterDocuments {
         let computers = try c.source.computers()
         let totals = [ReportTotal("computers", c.t("计算机总数", "Computers"), computers.count)]
             + Level.allCases.map { level in ReportTotal(level.rawValue, level.name(l), computers.filter { $0.level == level }.count) }
+        let baselines = try c.source.baselines()
+        let peripherals = try c.source.peripherals()
         try writer.begin(try c.head(.computers, title: c.t("涉密计算机台账", "Register of classified computers"), period: nil), totals: totals)
         let context = c
+        try writer.table(peripheralSpec, rows: { emit in
+            var c = context
+            for peripheral in peripherals { try emit(peripheralCells(peripheral, &c)) }
+        })
         try writer.table(computerSpec(id: "computers", main: true), rows: { emit in
-            for computer in computers { try emit(computerCells(computer, context)) }
+            var c = context
+            for computer in computers { try emit(computerCells(computer, baseline: baselines[computer.assetNumber], &c)) }
         })
         try writer.signatures([c.t("保密员", "Security officer"), c.t("单位负责人", "Head of unit")])
     }

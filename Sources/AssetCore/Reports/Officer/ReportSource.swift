@@ -10,6 +10,10 @@ public protocol ReportSource {
     func verifyTrail() throws -> TrailVerification
     func people() throws -> [Person]
     func computers() throws -> [Computer]
+    /// Each computer's newest approved hardware baseline, by asset number.
+    func baselines() throws -> [String: HardwareBaseline]
+    /// Registered peripherals (printers, scanners, cameras), removed ones included, by computer.
+    func peripherals() throws -> [Peripheral]
 
     // Violations
     func violationCount(in interval: Interval) throws -> Int
