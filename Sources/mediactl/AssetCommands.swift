@@ -132,6 +132,7 @@ extension ComputerCommand {
                 Each move needs the approving leader. A repair says how the secrets are kept \
                 (000 §5.2.3): in-unit (repaired inside the unit), disk-removed (its disks \
                 taken out and kept in a safe) or watched (on site, watched by --handler).
+
                 Moves: in-service → under-repair or retired; under-repair → in-service or \
                 retired; retired → destroyed.
 

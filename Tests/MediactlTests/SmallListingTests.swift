@@ -69,19 +69,19 @@ import Testing
     @Test func computers() throws {
         let cli = try Self.ledger()
         #expect(try cli.ok(["computer", "list"]) == Self.lines(
-            "ASSET NO  NAME      LEVEL   NETWORK         HOLDER  LOCATION  THIS HOST",
-            "--------  --------  ------  --------------  ------  --------  ---------",
-            "PC-001              secret  standalone      P001    机要室    *",
-            "PC-002    +SUM(A1)  secret  classified-lan                    "))
+            "ASSET NO  NAME      LEVEL   NETWORK         HOLDER  LOCATION  STATE       THIS HOST",
+            "--------  --------  ------  --------------  ------  --------  ----------  ---------",
+            "PC-001              secret  standalone      P001    机要室    in service  *",
+            "PC-002    +SUM(A1)  secret  classified-lan                    in service  "))
         #expect(try cli.ok(["computer", "list"], lang: "zh") == Self.lines(
-            "资产编号  名称      密级  网络类型  责任人  位置    本机",
-            "--------  --------  ----  --------  ------  ------  ----",
-            "PC-001              机密  单机      P001    机要室  *",
-            "PC-002    +SUM(A1)  机密  涉密网                    "))
+            "资产编号  名称      密级  网络类型  责任人  位置    状态  本机",
+            "--------  --------  ----  --------  ------  ------  ----  ----",
+            "PC-001              机密  单机      P001    机要室  在用  *",
+            "PC-002    +SUM(A1)  机密  涉密网                    在用  "))
         #expect(try cli.ok(["computer", "list", "--format", "csv"], lang: "zh") == Self.csv(
-            "资产编号,名称,密级,网络类型,责任人,位置,本机",
-            "PC-001,,机密,单机,P001,机要室,*",
-            "PC-002,'+SUM(A1),机密,涉密网,,,"))
+            "资产编号,名称,密级,网络类型,责任人,位置,状态,本机",
+            "PC-001,,机密,单机,P001,机要室,在用,*",
+            "PC-002,'+SUM(A1),机密,涉密网,,,在用,"))
     }
 
     @Test func events() throws {
@@ -179,6 +179,7 @@ import Testing
             "Asset number  PC-001",
             "Level         secret",
             "Network       standalone",
+            "State         in service",
             "Holder        P001",
             "Location      Room\\x093\\\\",
             "Key area      no"))
