@@ -45,6 +45,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // What this computer is made of, read from the machine (libudev, sysfs, /proc): the daemon
+        // watches it and mediactl registers it, so it belongs to neither.
+        .target(name: "HardwareProbe", dependencies: ["AssetCore", "CUdev"]),
         // The daemon's logic, a library so that it is tested in-process; `mediad` is its thin main.
         .target(
             name: "MediadCore",
@@ -52,6 +55,7 @@ let package = Package(
                 "AssetCore",
                 "SystemSupport",
                 "CUdev",
+                "HardwareProbe",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -65,6 +69,7 @@ let package = Package(
             dependencies: [
                 "AssetCore",
                 "SystemSupport",
+                "HardwareProbe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             linkerSettings: leanLinking
@@ -84,7 +89,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MediadTests",
-            dependencies: ["MediadCore", "AssetCore"]
+            dependencies: ["MediadCore", "AssetCore", "HardwareProbe"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -23,6 +23,9 @@ public enum MediadEntry {
         if arguments.first == "--observe-links" {
             await LinkObserveMode.run(arguments: arguments)
         }
+        if arguments.first == "--inventory" {
+            InventoryMode.run(arguments: arguments)
+        }
         switch DaemonOptions.parse(arguments) {
         case .exit(let message, let status):
             let text = Array((message + "\n").utf8)

@@ -17,6 +17,7 @@ struct DaemonOptions {
 
     static let usage = """
         usage: mediad [--config FILE] [--db PATH] [--mode enforce|audit] [--socket PATH]
+               mediad --inventory
 
         Guards this computer's USB ports: every device is blocked until the storage-media ledger allows
         it, and every verdict and violation is recorded. Runs in the foreground (systemd starts it).
@@ -26,6 +27,7 @@ struct DaemonOptions {
           --mode MODE     enforce (block violations) or audit (block nothing, record everything)
           --socket PATH   the control socket for mediactl (default /run/mediad/mediad.sock)
           --version       print the version
+          --inventory     print this computer's hardware inventory as JSON and exit
         """
 
     enum Outcome {
