@@ -19,7 +19,10 @@ enum DiskProbe {
         return FixedDisk(
             name: device.sysname,
             model: ProbeFile.firstValue([
-                { device.propertyBytes("ID_MODEL") }, { device.attribute("device/model") }, { device.parent?.attribute("model") },
+                // ID_MODEL has udev's underscores for spaces; ID_MODEL_ENC is the model as the disk
+                // reports it, with \xNN escapes.
+                { device.propertyBytes("ID_MODEL_ENC").map(DiskProbe.unescapeUdev) }, { device.propertyBytes("ID_MODEL") },
+                { device.attribute("device/model") }, { device.parent?.attribute("model") },
             ]),
             serial: ProbeFile.firstValue([
                 { device.propertyBytes("ID_SERIAL_SHORT") },
@@ -72,5 +75,22 @@ enum DiskProbe {
             HardwareRules.parentPath(syspath)
         }
         return slot.count > 1 ? slot : nil
+    }
+
+    /// udev's `\xNN` escapes (ID_MODEL_ENC) back to bytes; the padding blanks are trimmed later.
+    static func unescapeUdev(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "\\"), index + 3 < bytes.count, bytes[index + 1] == UInt8(ascii: "x"),
+               let value = UInt8(String(decoding: bytes[index + 2...index + 3], as: UTF8.self), radix: 16) {
+                out.append(value)
+                index += 4
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return out
     }
 }

@@ -12,7 +12,7 @@ public enum HardwareProbe {
     /// Reads the inventory now. Never throws, never crashes on garbage: what cannot be read is nil ("unknown").
     public static func read() -> HardwareInventory {
         let context = ProbeContext()
-        return HardwareInventory(
+        var inventory = HardwareInventory(
             system: SystemProbe.identity(),
             memoryBytes: SystemProbe.memoryBytes(),
             cpuModel: SystemProbe.cpuModel(),
@@ -21,6 +21,12 @@ public enum HardwareProbe {
             networkCards: NetworkProbe.cards(context),
             usbControllers: SystemProbe.usbControllers(context),
             os: SystemProbe.operatingSystem())
+        // A list libudev could not enumerate is unknown, not empty: never "every disk removed".
+        let parts: [String: HardwarePart] = ["block": .disks, "net": .networkCards, "pci": .usbControllers]
+        let unreadable = context.failed.compactMap { parts[$0] }.sorted { $0.rawValue < $1.rawValue }
+        inventory.unreadable = unreadable.isEmpty ? nil : unreadable
+        if context.failed.contains("tpm") { inventory.tpm = nil }
+        return inventory
     }
 
     /// Whether a uevent (subsystem, devtype, syspath, action name) may change the inventory: a fixed (non-USB, non-virtual) disk, a non-virtual non-USB net device, a PCI device, DMI, TPM. USB sticks' disks, partitions, loop/ram/zram/dm/md/sr devices, virtual net devices must return false (the daemon calls this for every uevent, cheaply: string checks only, no I/O).

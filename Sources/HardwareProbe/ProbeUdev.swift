@@ -11,6 +11,9 @@ import Glibc
 /// the rest of the inventory is still read.
 final class ProbeContext {
     let raw: OpaquePointer?
+    /// Subsystems whose scan failed: their lists are empty because nothing could be read, not
+    /// because nothing is there, and the inventory says so (`HardwareInventory.unreadable`).
+    private(set) var failed: Set<String> = []
 
     init() { raw = udev_new() }
 
@@ -19,10 +22,16 @@ final class ProbeContext {
     /// The devices of one subsystem present now, in libudev's order (sorted by path); empty when
     /// the scan fails.
     func devices(subsystem: String) -> [ProbeDevice] {
-        guard let raw, let enumerator = udev_enumerate_new(raw) else { return [] }
+        guard let raw, let enumerator = udev_enumerate_new(raw) else {
+            failed.insert(subsystem)
+            return []
+        }
         defer { udev_enumerate_unref(enumerator) }
         guard udev_enumerate_add_match_subsystem(enumerator, subsystem) >= 0,
-              udev_enumerate_scan_devices(enumerator) >= 0 else { return [] }
+              udev_enumerate_scan_devices(enumerator) >= 0 else {
+            failed.insert(subsystem)
+            return []
+        }
         var found: [ProbeDevice] = []
         var entry = udev_enumerate_get_list_entry(enumerator)
         while let current = entry {

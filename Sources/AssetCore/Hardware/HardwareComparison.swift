@@ -7,9 +7,10 @@ public enum HardwareComparison {
     public static func changes(baseline: HardwareInventory, present: HardwareInventory) -> [HardwareChange] {
         var found: [HardwareChange] = []
         found += systemChanges(baseline.system, present.system)
-        found += diskChanges(baseline.disks, present.disks)
-        found += cardChanges(baseline.networkCards, present.networkCards)
-        found += controllerChanges(baseline.usbControllers, present.usbControllers)
+        let unknown = Set((present.unreadable ?? []) + (baseline.unreadable ?? []))
+        if !unknown.contains(.disks) { found += diskChanges(baseline.disks, present.disks) }
+        if !unknown.contains(.networkCards) { found += cardChanges(baseline.networkCards, present.networkCards) }
+        if !unknown.contains(.usbControllers) { found += controllerChanges(baseline.usbControllers, present.usbControllers) }
         if let before = baseline.memoryBytes, let after = present.memoryBytes, before > 0,
            abs(Double(after) - Double(before)) / Double(before) > memoryTolerance {
             found.append(HardwareChange(kind: .memoryChanged, key: "memory:\(after)", before: Capacity.describe(before),
@@ -120,8 +121,10 @@ public enum HardwareComparison {
                                             before: label(card), after: nil))
             }
         }
+        // An added card is named by where it sits: its MAC may not be readable yet when the first
+        // uevent (its PCI function's) arrives, and one card must stay one difference.
         for card in unmatched {
-            found.append(HardwareChange(kind: .networkCardAdded, key: "nic:>\(card.mac ?? card.slot ?? card.name)",
+            found.append(HardwareChange(kind: .networkCardAdded, key: "nic:>\(card.slot ?? card.mac ?? card.name)",
                                         before: nil, after: label(card)))
         }
         return found

@@ -21,6 +21,9 @@ public struct HardwareInventory: Sendable, Hashable, Codable {
     /// PCI USB host controllers: a controller card added is a new way in for media.
     public var usbControllers: [USBController]
     public var os: OperatingSystem?
+    /// Lists that could not be read at all (libudev failed): unknown, so never compared. Empty
+    /// normally; absent from inventories stored before it existed.
+    public var unreadable: [HardwarePart]? = nil
 
     public init(system: SystemIdentity = SystemIdentity(), memoryBytes: UInt64? = nil, cpuModel: String? = nil,
                 tpm: Bool? = nil, disks: [FixedDisk] = [], networkCards: [NetworkCard] = [],
@@ -34,6 +37,13 @@ public struct HardwareInventory: Sendable, Hashable, Codable {
         self.usbControllers = usbControllers
         self.os = os
     }
+}
+
+/// The lists of an inventory, for saying which could not be read.
+public enum HardwarePart: String, Sendable, Hashable, Codable {
+    case disks = "disks"
+    case networkCards = "network-cards"
+    case usbControllers = "usb-controllers"
 }
 
 /// The machine's own identity from DMI (SMBIOS): a changed product or board serial means the
