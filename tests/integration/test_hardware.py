@@ -211,13 +211,13 @@ class Printers(GuardCase):
         loose = self.tb.add_usb_device(port="1-2", serial="L4160X000001", **self.PRINTER)
         self.wait_event(loose.syspath)
         self.assertEqual(self.violations("L4160X000001"), [("unregistered-peripheral", "medium", "logged", "open")])
-        self.assertEqual(self.authorized(loose.syspath).strip(), "1")      # logged by default: still prints
+        self.wait_authorized(loose.syspath, "1")      # logged by default: written 1, still prints
         self.ctl("peripheral", "register", "--kind", "printer", "--vendor", "04b8", "--product", "0005",
                  "--serial", "L4160X000002", "--model", "EPSON L4160", "--holder", "P001")
         known = self.tb.add_usb_device(port="1-3", serial="L4160X000002", **self.PRINTER)
         self.wait_event(known.syspath)
         self.assertEqual(self.violations("L4160X000002"), [])
-        self.assertEqual(self.authorized(known.syspath).strip(), "1")
+        self.wait_authorized(known.syspath, "1")
         listed = self.ctl("peripheral", "list", "--format", "csv").stdout
         self.assertIn("L4160X000002", listed)
         self.assertIn("PC-001", listed)
