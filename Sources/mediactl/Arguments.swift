@@ -76,6 +76,39 @@ extension NetworkType: ExpressibleByArgument {
     public static var allValueStrings: [String] { allCases.flatMap { [$0.rawValue, $0.name(.zh)] } }
 }
 
+extension ComputerState: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let value = ArgumentRefusal.converting(argument, { text throws(LedgerError) in try Parse.computerState(text) }) else {
+            return nil
+        }
+        self = value
+    }
+
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+extension RepairMode: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let value = ArgumentRefusal.converting(argument, { text throws(LedgerError) in try Parse.repairMode(text) }) else {
+            return nil
+        }
+        self = value
+    }
+
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+extension PeripheralKind: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let value = ArgumentRefusal.converting(argument, { text throws(LedgerError) in try Parse.peripheralKind(text) }) else {
+            return nil
+        }
+        self = value
+    }
+
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
 extension Clearance: ExpressibleByArgument {
     public init?(argument: String) {
         guard let value = ArgumentRefusal.converting(argument, { text throws(LedgerError) in try Parse.clearance(text) }) else { return nil }

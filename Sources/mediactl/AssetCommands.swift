@@ -2,47 +2,6 @@ import ArgumentParser
 import AssetCore
 import HardwareProbe
 
-/// A value the parser refuses in the domain's words, for the computer-asset enums.
-private func refusing<T>(_ argument: String, _ what: Bilingual, _ accepted: String, _ parse: (String) -> T?) -> T? {
-    ArgumentRefusal.converting(argument) { text throws(LedgerError) in
-        guard let value = parse(text) else {
-            throw LedgerError(.validation, zh: "\(what.zh) “\(SafeText.escape(text))” 无效：应为 \(accepted)",
-                              en: "\(what.en) '\(SafeText.escape(text))' is not valid: expected one of \(accepted)")
-        }
-        return value
-    }
-}
-
-extension ComputerState: ExpressibleByArgument {
-    public init?(argument: String) {
-        guard let value = refusing(argument, Bilingual(zh: "计算机状态", en: "computer state"), ComputerState.acceptedNames,
-                                   ComputerState.init(parsing:)) else { return nil }
-        self = value
-    }
-
-    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
-}
-
-extension RepairMode: ExpressibleByArgument {
-    public init?(argument: String) {
-        guard let value = refusing(argument, Bilingual(zh: "维修方式", en: "repair mode"), RepairMode.acceptedNames,
-                                   RepairMode.init(parsing:)) else { return nil }
-        self = value
-    }
-
-    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
-}
-
-extension PeripheralKind: ExpressibleByArgument {
-    public init?(argument: String) {
-        guard let value = refusing(argument, Bilingual(zh: "外设类别", en: "peripheral kind"), PeripheralKind.acceptedNames,
-                                   PeripheralKind.init(parsing:)) else { return nil }
-        self = value
-    }
-
-    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
-}
-
 extension Session {
     /// `computer inventory` / `computer baseline`: through mediad, which reads the hardware itself;
     /// with --db, mediactl reads it (as root, or the firmware's serials read as unknown).

@@ -105,6 +105,10 @@ public enum HardwareComparison {
          card.bus.rawValue].joined(separator: ", ")
     }
 
+    public static func label(_ controller: USBController) -> String {
+        "\(controller.slot) \(controller.vendorID ?? "?"):\(controller.deviceID ?? "?")" + (controller.driver.map { " (\($0))" } ?? "")
+    }
+
     /// Cards matched by permanent MAC, else by slot when one side's MAC is unknown.
     static func cardChanges(_ registered: [NetworkCard], _ present: [NetworkCard]) -> [HardwareChange] {
         func same(_ a: NetworkCard, _ b: NetworkCard) -> Bool {
@@ -134,9 +138,9 @@ public enum HardwareComparison {
         let before = Set(registered.map(\.slot))
         let after = Set(present.map(\.slot))
         return registered.filter { !after.contains($0.slot) }.map {
-            HardwareChange(kind: .usbControllerRemoved, key: "usb:\($0.slot)>", before: $0.describe, after: nil)
+            HardwareChange(kind: .usbControllerRemoved, key: "usb:\($0.slot)>", before: label($0), after: nil)
         } + present.filter { !before.contains($0.slot) }.map {
-            HardwareChange(kind: .usbControllerAdded, key: "usb:>\($0.slot)", before: nil, after: $0.describe)
+            HardwareChange(kind: .usbControllerAdded, key: "usb:>\($0.slot)", before: nil, after: label($0))
         }
     }
 }

@@ -98,15 +98,6 @@ public struct FixedDisk: Sendable, Hashable, Codable {
         self.bus = bus
         self.slot = slot
     }
-
-    /// How the disk is named on a form: model, serial, size and bus, unknown parts said so.
-    public func describe(_ language: Language) -> String {
-        let unknown = language == .zh ? "未知" : "unknown"
-        let size = sizeBytes.map(Capacity.describe) ?? unknown
-        return language == .zh
-            ? "\(model ?? "型号\(unknown)")（序列号 \(serial ?? unknown)，\(size)，\(bus.rawValue)）"
-            : "\(model ?? "model \(unknown)") (serial \(serial ?? unknown), \(size), \(bus.rawValue))"
-    }
 }
 
 /// One network card; its identity is its permanent MAC address (lower case), which a driver's
@@ -128,14 +119,6 @@ public struct NetworkCard: Sendable, Hashable, Codable {
         self.wireless = wireless
         self.slot = slot
     }
-
-    public func describe(_ language: Language) -> String {
-        let unknown = language == .zh ? "未知" : "unknown"
-        let kind = wireless ? (language == .zh ? "无线" : "wireless") : (language == .zh ? "有线" : "wired")
-        return language == .zh
-            ? "\(name)（MAC \(mac ?? unknown)，\(kind)，\(driver ?? "驱动\(unknown)")，\(bus.rawValue)）"
-            : "\(name) (MAC \(mac ?? unknown), \(kind), driver \(driver ?? unknown), \(bus.rawValue))"
-    }
 }
 
 /// A PCI USB host controller, known by its PCI address and ids.
@@ -151,10 +134,6 @@ public struct USBController: Sendable, Hashable, Codable {
         self.vendorID = vendorID
         self.deviceID = deviceID
         self.driver = driver
-    }
-
-    public var describe: String {
-        "\(slot) \(vendorID ?? "?"):\(deviceID ?? "?")" + (driver.map { " (\($0))" } ?? "")
     }
 }
 

@@ -28,17 +28,6 @@ public enum PeripheralKind: String, Sendable, Hashable, Codable, CaseIterable {
     public static var acceptedNames: String {
         allCases.map { "\($0.rawValue) (\($0.name(.zh)))" }.joined(separator: ", ")
     }
-
-    /// The kind a USB interface class says a device is: printer (07), camera (video 0E, still
-    /// image 06). Scanners mostly speak vendor protocols (class FF) and are known only by their
-    /// registration.
-    public static func of(interfaceClass: UInt8) -> PeripheralKind? {
-        switch interfaceClass {
-        case 0x07: .printer
-        case 0x0E, 0x06: .camera
-        default: nil
-        }
-    }
 }
 
 /// A registered peripheral of one computer: known by its USB identity, held by one person.

@@ -39,6 +39,30 @@ public enum Parse {
         return value
     }
 
+    public static func computerState(_ text: String) throws(LedgerError) -> ComputerState {
+        guard let value = ComputerState(parsing: text) else {
+            throw LedgerError.invalid(Bilingual(zh: "计算机状态", en: "computer state"), text,
+                                      expected: Bilingual(zh: ComputerState.acceptedNames, en: ComputerState.acceptedNames))
+        }
+        return value
+    }
+
+    public static func repairMode(_ text: String) throws(LedgerError) -> RepairMode {
+        guard let value = RepairMode(parsing: text) else {
+            throw LedgerError.invalid(Bilingual(zh: "维修方式", en: "repair mode"), text,
+                                      expected: Bilingual(zh: RepairMode.acceptedNames, en: RepairMode.acceptedNames))
+        }
+        return value
+    }
+
+    public static func peripheralKind(_ text: String) throws(LedgerError) -> PeripheralKind {
+        guard let value = PeripheralKind(parsing: text) else {
+            throw LedgerError.invalid(Bilingual(zh: "外设类别", en: "peripheral kind"), text,
+                                      expected: Bilingual(zh: PeripheralKind.acceptedNames, en: PeripheralKind.acceptedNames))
+        }
+        return value
+    }
+
     public static func day(_ text: String, field: Bilingual = Bilingual(zh: "日期", en: "date")) throws(LedgerError) -> Day {
         guard let day = Day(parsing: text) else {
             throw LedgerError.invalid(field, text, expected: Bilingual(zh: "YYYY-MM-DD 格式的日期，如 2026-12-01",

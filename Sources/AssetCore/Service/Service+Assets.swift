@@ -74,9 +74,8 @@ extension InventoryService {
         try store.read { db in
             let key = asset.trimmingWhitespace()
             guard let computer = try Ledger.computer(db, assetNumber: key) else { throw LedgerError.computerNotFound(key) }
-            let baselines = try Row.fetchAll(db, sql: "SELECT * FROM hardware_baseline WHERE computer = ? ORDER BY id",
-                                             arguments: [key]).map(HardwareRows.baseline)
-            return ComputerHistory(computer: computer, movements: try HardwareRows.movements(db, computer: key), baselines: baselines)
+            return ComputerHistory(computer: computer, movements: try HardwareRows.movements(db, computer: key),
+                                   baselines: try HardwareRows.baselines(db, computer: key))
         }
     }
 
@@ -122,9 +121,7 @@ extension InventoryService {
                 number = given
             } else {
                 let prefix = "\(Self.peripheralPrefix(r.kind))-\(context.today.year)-"
-                let highest = try HardwareRows.numbers(db, prefix: prefix).compactMap { Int($0.dropFirst(prefix.count)) }.max() ?? 0
-                let digits = String(highest + 1)
-                number = prefix + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+                number = Self.nextNumber(prefix: prefix, taken: try Ledger.numbers(db, in: .peripheral, prefix: prefix))
             }
             let peripheral = Peripheral(number: number, kind: r.kind, vendorID: vendor, productID: product, serial: serial,
                                         model: r.model.cleaned, computer: computer.assetNumber, holder: holder.id,

@@ -111,7 +111,13 @@ extension InventoryService {
     /// `U-2026-0001`: the next free number of the kind's prefix in the given year.
     static func nextNumber(_ db: Database, kind: MediumKind, year: Int) throws -> String {
         let prefix = "\(kind.numberPrefix)-\(year)-"
-        let highest = try Ledger.numbers(db, prefix: prefix).compactMap { Int($0.dropFirst(prefix.count)) }.max() ?? 0
+        return nextNumber(prefix: prefix, taken: try Ledger.numbers(db, in: .medium, prefix: prefix))
+    }
+
+    /// `PREFIX0001`: one past the highest number already taken with this prefix, four digits at least.
+    /// Media and peripherals are numbered alike.
+    static func nextNumber(prefix: String, taken: [String]) -> String {
+        let highest = taken.compactMap { Int($0.dropFirst(prefix.count)) }.max() ?? 0
         let next = String(highest + 1)
         return prefix + String(repeating: "0", count: max(0, 4 - next.count)) + next
     }

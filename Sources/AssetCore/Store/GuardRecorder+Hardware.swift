@@ -2,6 +2,16 @@ import GRDB
 
 /// The guard's comparison of this computer's hardware with its approved baseline.
 extension GuardRecorder {
+    /// Whether this computer has an approved baseline: without one there is nothing to compare, and
+    /// the guard does not read the hardware at all (start-up and every uevent stay as cheap as before).
+    public func hasHardwareBaseline() throws(LedgerError) -> Bool {
+        try store.read { db in
+            guard let host = try Ledger.thisHost(db) else { return false }
+            return try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM hardware_baseline WHERE computer = ?)",
+                                     arguments: [host.assetNumber]) ?? false
+        }
+    }
+
     /// Compares `present` with the newest baseline of this computer and records each difference not
     /// yet recorded: an event with the before and after, and for the grave ones a `hardware-changed`
     /// violation (logged: there is no device to block; the officer must act). A difference recorded

@@ -26,6 +26,11 @@ enum HardwareRows {
             """), arguments: [computer]).map(baseline)
     }
 
+    /// Every baseline of a computer, oldest first.
+    static func baselines(_ db: Database, computer: String) throws -> [HardwareBaseline] {
+        try Row.fetchAll(db, sql: "SELECT * FROM hardware_baseline WHERE computer = ? ORDER BY id", arguments: [computer]).map(baseline)
+    }
+
     static func baseline(_ row: Row) throws -> HardwareBaseline {
         var baseline = HardwareBaseline(computer: row["computer"], at: try Rows.timestamp(row, "at"), approver: row["approver"],
                                         actor: Actor(uid: row["actor_uid"], name: row["actor_name"]),
@@ -108,10 +113,6 @@ enum HardwareRows {
         return try Row.fetchAll(db, sql: sql + " ORDER BY computer, number", arguments: arguments).map(peripheral)
     }
 
-    static func numbers(_ db: Database, prefix: String) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT number FROM peripheral WHERE number LIKE ? || '%'", arguments: [prefix])
-    }
-
     // MARK: a computer's moves
 
     static func insert(_ db: Database, movement m: ComputerMovement) throws {
@@ -129,7 +130,7 @@ enum HardwareRows {
                                      to: try Rows.decode(ComputerState.self, row, "to_state"), approver: row["approver"],
                                      actor: Actor(uid: row["actor_uid"], name: row["actor_name"]))
             m.id = row["id"]
-            m.repairMode = (row["repair_mode"] as String?).flatMap(RepairMode.init(rawValue:))
+            m.repairMode = try Rows.optional(RepairMode.self, row, "repair_mode")
             m.handler = row["handler"]
             m.note = row["note"]
             return m

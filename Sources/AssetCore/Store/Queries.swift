@@ -96,8 +96,13 @@ enum Ledger {
             """, arguments: [personID]).map(Rows.medium)
     }
 
-    static func numbers(_ db: Database, prefix: String) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT number FROM medium WHERE number LIKE ? ESCAPE '\\'",
+    /// The tables whose rows carry a unit number (统一编号).
+    enum Numbered: String {
+        case medium, peripheral
+    }
+
+    static func numbers(_ db: Database, in table: Numbered, prefix: String) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT number FROM \(table.rawValue) WHERE number LIKE ? ESCAPE '\\'",
                             arguments: [prefix.replacingOccurrences(of: "%", with: "\\%")
                                 .replacingOccurrences(of: "_", with: "\\_") + "%"])
     }

@@ -25,9 +25,8 @@ enum Rows {
         computer.allowedInterfaces = try list(row, "allowed_interfaces")
         computer.lanPrefixes = try list(row, "lan_prefixes")
         computer.unit = row["unit"]
-        // Ledgers older than v10-computer-assets have no state: every computer was in service.
-        if row.hasColumn("state") { computer.state = try decode(ComputerState.self, row, "state") }
-        if let mode: String = row["repair_mode"] { computer.repairMode = RepairMode(rawValue: mode) }
+        computer.state = try decode(ComputerState.self, row, "state")
+        computer.repairMode = try optional(RepairMode.self, row, "repair_mode")
         return computer
     }
 

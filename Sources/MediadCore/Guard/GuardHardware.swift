@@ -10,10 +10,11 @@ extension Guard {
     /// cannot be un-plugged by software); what is found is logged at once, loudly for the grave
     /// ones, and published to `mediactl watch`.
     func checkHardware(trigger: String) {
-        let present = HardwareProbe.read()
         let result: HardwareCheckResult
         do {
-            result = try recorder.recordHardware(present, at: clock.now(), trigger: trigger)
+            // A failed read is not "no baseline": the hardware is then read and recorded as usual.
+            if (try? recorder.hasHardwareBaseline()) == false { return }
+            result = try recorder.recordHardware(HardwareProbe.read(), at: clock.now(), trigger: trigger)
         } catch {
             logger.critical("cannot record the hardware check; differences from the baseline may go unrecorded",
                             metadata: ["TRIGGER": "\(trigger)", "ERROR": "\(error.message.en)"])
