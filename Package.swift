@@ -45,9 +45,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // What this computer is made of, read from the machine (libudev, sysfs, /proc): the daemon
-        // watches it and mediactl registers it, so it belongs to neither.
-        .target(name: "HardwareProbe", dependencies: ["AssetCore", "CUdev"]),
+        // Reading the hardware: libudev and sysfs (`UdevContext`, `Sysfs`, what the guard reads and
+        // writes devices through) and this computer's inventory from them and /proc. The daemon
+        // watches the inventory and mediactl registers it, so it belongs to neither.
+        .target(name: "HardwareProbe", dependencies: ["AssetCore", "SystemSupport", "CUdev"]),
         // The daemon's logic, a library so that it is tested in-process; `mediad` is its thin main.
         .target(
             name: "MediadCore",

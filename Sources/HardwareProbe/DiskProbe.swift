@@ -3,8 +3,8 @@ import AssetCore
 /// The fixed disks: whole disks (never partitions) of the block subsystem that are hardware of
 /// this computer, not media plugged into it.
 enum DiskProbe {
-    static func disks(_ context: ProbeContext) -> [FixedDisk] {
-        context.devices(subsystem: "block")
+    static func disks(_ scan: inout ProbeScan) -> [FixedDisk] {
+        scan.devices(subsystem: "block")
             .filter { $0.devtype == "disk" && HardwareRules.mayBeFixedDisk(syspath: $0.syspath) }
             .compactMap(disk)
             .sorted { $0.name < $1.name }
@@ -12,7 +12,7 @@ enum DiskProbe {
 
     /// One disk, or nil when what only I/O tells says it is a medium after all: a USB bus in the
     /// udev database (a path that hides it), or removable media (an SD card in a built-in reader).
-    static func disk(_ device: ProbeDevice) -> FixedDisk? {
+    static func disk(_ device: UdevDevice) -> FixedDisk? {
         let idBus = device.property("ID_BUS")
         if idBus == "usb" || device.attributeText("removable") == "1" { return nil }
         let syspath = device.syspath

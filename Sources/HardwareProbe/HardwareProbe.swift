@@ -11,21 +11,21 @@ import AssetCore
 public enum HardwareProbe {
     /// Reads the inventory now. Never throws, never crashes on garbage: what cannot be read is nil ("unknown").
     public static func read() -> HardwareInventory {
-        let context = ProbeContext()
+        var scan = ProbeScan()
         var inventory = HardwareInventory(
             system: SystemProbe.identity(),
             memoryBytes: SystemProbe.memoryBytes(),
             cpuModel: SystemProbe.cpuModel(),
-            tpm: SystemProbe.tpm(context),
-            disks: DiskProbe.disks(context),
-            networkCards: NetworkProbe.cards(context),
-            usbControllers: SystemProbe.usbControllers(context),
+            tpm: SystemProbe.tpm(&scan),
+            disks: DiskProbe.disks(&scan),
+            networkCards: NetworkProbe.cards(&scan),
+            usbControllers: SystemProbe.usbControllers(&scan),
             os: SystemProbe.operatingSystem())
         // A list libudev could not enumerate is unknown, not empty: never "every disk removed".
         let parts: [String: HardwarePart] = ["block": .disks, "net": .networkCards, "pci": .usbControllers]
-        let unreadable = context.failed.compactMap { parts[$0] }.sorted { $0.rawValue < $1.rawValue }
+        let unreadable = scan.failed.compactMap { parts[$0] }.sorted { $0.rawValue < $1.rawValue }
         inventory.unreadable = unreadable.isEmpty ? nil : unreadable
-        if context.failed.contains("tpm") { inventory.tpm = nil }
+        if scan.failed.contains("tpm") { inventory.tpm = nil }
         return inventory
     }
 

@@ -6,14 +6,14 @@ import Glibc
 /// The network cards: net devices with hardware behind them. Virtual links (bridges, tunnels,
 /// veth, VLANs) are not hardware, and USB adapters are devices the USB guard judges.
 enum NetworkProbe {
-    static func cards(_ context: ProbeContext) -> [NetworkCard] {
-        context.devices(subsystem: "net")
+    static func cards(_ scan: inout ProbeScan) -> [NetworkCard] {
+        scan.devices(subsystem: "net")
             .filter { HardwareRules.mayBeNetworkCard(syspath: $0.syspath) && $0.property("ID_BUS") != "usb" }
             .map(card)
             .sorted { $0.name < $1.name }
     }
 
-    static func card(_ device: ProbeDevice) -> NetworkCard {
+    static func card(_ device: UdevDevice) -> NetworkCard {
         let syspath = device.syspath
         let parent = device.parent
         return NetworkCard(
@@ -22,7 +22,7 @@ enum NetworkProbe {
             driver: ProbeFile.linkBasename(syspath + "/device/driver") ?? parent?.driver
                 ?? HardwareText.value(device.property("ID_NET_DRIVER")),
             bus: bus(syspath),
-            wireless: ProbeFile.exists(syspath + "/wireless") || ProbeFile.exists(syspath + "/phy80211")
+            wireless: Sysfs.exists(syspath + "/wireless") || Sysfs.exists(syspath + "/phy80211")
                 || device.devtype == "wlan",
             slot: parent?.syspath)
     }
@@ -30,7 +30,7 @@ enum NetworkProbe {
     /// The card's own address. `address` is it only while `addr_assign_type` says permanent (0):
     /// a random, stolen or set address (1, 2, 3) is exactly what would hide a swapped card, so then
     /// only the permanent address the driver reports will do, or nothing.
-    static func mac(_ device: ProbeDevice) -> String? {
+    static func mac(_ device: UdevDevice) -> String? {
         let assignment = device.attributeText("addr_assign_type")
         if assignment == nil || assignment == "0" {
             return HardwareText.mac(device.attributeText("address"))

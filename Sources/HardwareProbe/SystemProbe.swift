@@ -46,8 +46,8 @@ enum SystemProbe {
         // The first processor's block is well inside the first pages.
         guard let bytes = ProbeFile.bytes("/proc/cpuinfo", limit: 16384) else { return nil }
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":"), ProbeFile.trimmed(line[..<colon]) == "model name" else { continue }
-            return HardwareText.value(ProbeFile.trimmed(line[line.index(after: colon)...]))
+            guard let colon = line.firstIndex(of: ":"), Sysfs.trimmed(String(line[..<colon])) == "model name" else { continue }
+            return HardwareText.value(Sysfs.trimmed(String(line[line.index(after: colon)...])))
         }
         return nil
     }
@@ -55,19 +55,19 @@ enum SystemProbe {
     /// true when a TPM is enumerated or listed in /sys/class/tpm; false when that class exists and
     /// is empty (the kernel knows TPMs and found none); nil when neither can tell (no TPM support
     /// built in, or a sysfs that hides it).
-    static func tpm(_ context: ProbeContext) -> Bool? {
-        if !context.devices(subsystem: "tpm").isEmpty { return true }
+    static func tpm(_ scan: inout ProbeScan) -> Bool? {
+        if !scan.devices(subsystem: "tpm").isEmpty { return true }
         guard let entries = ProbeFile.entries("/sys/class/tpm") else { return nil }
         return !entries.isEmpty
     }
 
     /// PCI functions of class 0x0c03 (serial bus controller, USB; any programming interface: UHCI,
     /// OHCI, EHCI, xHCI), known by their PCI address.
-    static func usbControllers(_ context: ProbeContext) -> [USBController] {
-        context.devices(subsystem: "pci").compactMap { device -> USBController? in
-            guard let pciClass = hex(device.attributeText("class")), pciClass >> 8 == 0x0c03 else { return nil }
-            return USBController(slot: device.sysname, vendorID: hex4(device.attributeText("vendor")),
-                                 deviceID: hex4(device.attributeText("device")), driver: device.driver)
+    static func usbControllers(_ scan: inout ProbeScan) -> [USBController] {
+        scan.devices(subsystem: "pci").compactMap { device -> USBController? in
+            guard let pciClass = Sysfs.hex(device.attributeText("class"), as: UInt32.self), pciClass >> 8 == 0x0c03 else { return nil }
+            return USBController(slot: device.sysname, vendorID: Sysfs.hex(device.attributeText("vendor"), as: UInt16.self).map(Sysfs.hex4),
+                                 deviceID: Sysfs.hex(device.attributeText("device"), as: UInt16.self).map(Sysfs.hex4), driver: device.driver)
         }.sorted { $0.slot < $1.slot }
     }
 
@@ -100,7 +100,7 @@ enum SystemProbe {
     /// A shell-style os-release value: surrounding quotes dropped and, inside double quotes, the
     /// backslash escapes os-release allows (\" \\ \$ \`) undone.
     static func unquoted(_ value: Substring) -> String {
-        let text = ProbeFile.trimmed(value)
+        let text = Sysfs.trimmed(String(value))
         guard let quote = text.first, quote == "\"" || quote == "'", text.count >= 2, text.last == quote else { return text }
         let inner = text.dropFirst().dropLast()
         guard quote == "\"" else { return String(inner) }
@@ -115,18 +115,5 @@ enum SystemProbe {
             result.append(character)
         }
         return result
-    }
-
-    /// A PCI attribute such as `0x0c0330`.
-    static func hex(_ text: String?) -> UInt32? {
-        guard let text, text.hasPrefix("0x"), text.count <= 10 else { return nil }
-        return UInt32(text.dropFirst(2), radix: 16)
-    }
-
-    /// A PCI id (`0x8086`) as four lower-case hex digits, the form the ledger keeps ids in.
-    static func hex4(_ text: String?) -> String? {
-        guard let value = hex(text), value <= 0xFFFF else { return nil }
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 4 - digits.count) + digits
     }
 }

@@ -1,4 +1,5 @@
 import AssetCore
+import HardwareProbe
 import Logging
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import AssetCore
+import HardwareProbe
 
 /// `mediactl inspect` through the socket: the Guard tells what only it knows, the service reads the
 /// ledger, judges with AssetCore's `Inspection` and stores the run with the caller's identity.

@@ -1,4 +1,5 @@
 import AssetCore
+import HardwareProbe
 import Logging
 
 /// A device to decide, and what is already known of it (read ahead by the monitor), if anything.

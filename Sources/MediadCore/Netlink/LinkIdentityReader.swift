@@ -1,4 +1,5 @@
 import AssetCore
+import HardwareProbe
 import CUdev
 
 /// What sysfs and udev say about a link: the facts `LinkKind.classify` needs beyond rtnetlink's,

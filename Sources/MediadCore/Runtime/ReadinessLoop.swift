@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import AssetCore
+import HardwareProbe
 import SystemSupport
 
 /// A thread asleep in poll(2) on one descriptor: it calls `onReadable` each time the descriptor

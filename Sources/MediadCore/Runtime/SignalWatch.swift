@@ -1,4 +1,5 @@
 import AssetCore
+import HardwareProbe
 import Synchronization
 import SystemSupport
 #if canImport(Glibc)

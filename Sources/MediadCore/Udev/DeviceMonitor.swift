@@ -1,4 +1,5 @@
 import AssetCore
+import HardwareProbe
 import CUdev
 #if canImport(Glibc)
 import Glibc

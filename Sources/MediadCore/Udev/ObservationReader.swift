@@ -1,4 +1,5 @@
 import AssetCore
+import HardwareProbe
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,4 @@
+import HardwareProbe
 #if canImport(Glibc)
 import Glibc
 #endif
