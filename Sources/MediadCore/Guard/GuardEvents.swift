@@ -39,20 +39,21 @@ extension Guard {
         }
     }
 
+    /// Devices and links first: the hardware check reads the whole inventory, and a link to cut
+    /// must not wait for it.
     private func route(_ event: Uevent) {
-        if HardwareProbe.concerns(subsystem: event.subsystem, devtype: event.devtype, syspath: event.syspath) {
-            checkHardware(trigger: "\(event.action.name) \(event.syspath)")
-        }
         switch (event.subsystem, event.devtype) {
         case ("usb", "usb_device"):
             deviceEvent(event)
         case ("usb", "usb_interface"), ("block", "disk"):
-            guard event.action == .add || event.action == .change || event.action == .bind else { return }
-            childEvent(event)
+            if event.action == .add || event.action == .change || event.action == .bind { childEvent(event) }
         case ("net", _):
             netDeviceEvent(event)
         default:
-            return
+            break
+        }
+        if HardwareProbe.concerns(subsystem: event.subsystem, devtype: event.devtype, syspath: event.syspath) {
+            checkHardware(trigger: "\(event.action.name) \(event.syspath)")
         }
     }
 
@@ -179,11 +180,13 @@ extension Guard {
             logger.error("cannot record the start", metadata: ["ERROR": "\(error.message.en)"])
         }
         reconcile(relockingHubs: false)
-        checkHardware(trigger: "start")
         // The first device plugged in after start should not pay for first-use costs.
         recorder.rehearse(config: config, at: clock.now())
         if let hub = try? USBTopology.rootHubs().first { _ = try? reader.read(syspath: hub) }
         startLinks()
+        // Last: a hardware change made while mediad was stopped is recorded, and no device or link
+        // waits for the inventory to be read.
+        checkHardware(trigger: "start")
         logger.notice("guarding", metadata: ["DEVICES": "\(decided.count)", "MODE": "\(config.mode.rawValue)",
                                             "LOCKDOWN": "\(config.lockdown)"])
     }
