@@ -18,6 +18,8 @@ let package = Package(
     products: [
         .executable(name: "mediad", targets: ["mediad"]),
         .executable(name: "mediactl", targets: ["mediactl"]),
+        .executable(name: "mediahub", targets: ["mediahub"]),
+        .executable(name: "mediad-sync", targets: ["mediad-sync"]),
         .library(name: "AssetCore", targets: ["AssetCore"]),
     ],
     dependencies: [
@@ -25,6 +27,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The unit: the hub's PostgreSQL, its HTTPS endpoint for the couriers, the courier's client.
+        // None of them is linked into mediad, which opens no IP socket.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -75,6 +83,43 @@ let package = Package(
             ],
             linkerSettings: leanLinking
         ),
+        // The unit ledger in PostgreSQL: migrations, the mirrored ledger rows and their versions, change
+        // sets, enrolled computers, the computers' records and receipts.
+        .target(
+            name: "HubStore",
+            dependencies: [
+                "AssetCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The hub: the unit ledger's rules (AssetCore's service over a working copy whose every commit
+        // is first written to PostgreSQL), mediactl's Unix socket and the couriers' HTTPS endpoint.
+        .target(
+            name: "HubCore",
+            dependencies: [
+                "AssetCore",
+                "SystemSupport",
+                "HubStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "mediahub", dependencies: ["HubCore"]),
+        // The courier: unprivileged, between mediad's control socket and the hub's HTTPS endpoint.
+        .target(
+            name: "SyncCore",
+            dependencies: [
+                "AssetCore",
+                "SystemSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "mediad-sync", dependencies: ["SyncCore"]),
         .executableTarget(name: "mediad-bench", dependencies: ["AssetCore"], linkerSettings: leanLinking),
         .testTarget(
             name: "SystemSupportTests",
@@ -87,6 +132,10 @@ let package = Package(
         .testTarget(
             name: "MediactlTests",
             dependencies: ["mediactl"]
+        ),
+        .testTarget(
+            name: "HubTests",
+            dependencies: ["HubStore", "HubCore", "SyncCore", "AssetCore"]
         ),
         .testTarget(
             name: "MediadTests",

@@ -21,6 +21,12 @@ public enum GuardEventKind: String, Sendable, Hashable, Codable {
     case hardwareChanged = "hardware-changed"
     /// A recorded difference is gone again (the disk put back), without a new baseline.
     case hardwareRestored = "hardware-restored"
+    /// This computer joined a unit: its ledger is a replica of the unit's from now on.
+    case unitJoined = "unit-joined"
+    /// A change set (or snapshot) of the unit ledger was applied to the replica.
+    case unitChange = "unit-change"
+    /// A payload of the unit was refused (bad signature, another unit, replayed or out of order).
+    case unitRefused = "unit-refused"
 }
 
 /// One thing the guard saw, as stored and listed by `mediactl events`.

@@ -61,13 +61,22 @@ public enum ViolationType: String, Sendable, Hashable, Codable, CaseIterable {
     case hardwareChanged = "hardware-changed"
     /// 专人管理 (001): a printer, scanner or camera that is not a registered peripheral of this computer.
     case unregisteredPeripheral = "unregistered-peripheral"
+    /// The unit (found by the hub): a computer's records skip sequence numbers — rows deleted on the
+    /// computer before they reached the hub.
+    case recordsMissing = "records-missing"
+    /// The unit (found by the hub): a computer's record no longer hashes to what the chain says —
+    /// edited on the computer.
+    case recordsAltered = "records-altered"
+    /// The unit (found by mediad): a ledger change that is not the unit's, not the next one, or not
+    /// well formed came through the courier and was refused.
+    case unitPayloadRefused = "unit-payload-refused"
 
     /// Found about the guard itself, this computer's record, a departure or a media check: there is no
     /// device or link to block, so they are always recorded as logged and mediad.conf has no say.
     public var blocksNothing: Bool {
         switch self {
         case .guardGap, .guardWeakened, .guardStopped, .classifiedOnline, .handbackOutstanding, .missingAtCheck,
-             .forbiddenAtCheck, .hardwareChanged:
+             .forbiddenAtCheck, .hardwareChanged, .recordsMissing, .recordsAltered, .unitPayloadRefused:
             true
         default:
             false
@@ -105,6 +114,9 @@ public enum ViolationType: String, Sendable, Hashable, Codable, CaseIterable {
         case .forbiddenAtCheck: Bilingual(zh: "清查核对见到已遗失或已销毁的介质", en: "lost or destroyed medium seen at a check")
         case .hardwareChanged: Bilingual(zh: "计算机硬件与登记基线不符", en: "hardware differs from the approved baseline")
         case .unregisteredPeripheral: Bilingual(zh: "未登记的打印机、扫描仪或摄像头", en: "unregistered printer, scanner or camera")
+        case .recordsMissing: Bilingual(zh: "计算机记录缺失（疑被删除）", en: "records missing from a computer")
+        case .recordsAltered: Bilingual(zh: "计算机记录被篡改", en: "records altered on a computer")
+        case .unitPayloadRefused: Bilingual(zh: "拒收非本单位或失序的台账变更", en: "ledger change refused")
         }
     }
 

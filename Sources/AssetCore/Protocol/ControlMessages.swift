@@ -19,6 +19,8 @@ public enum ControlCall: Sendable, Hashable, Codable {
     /// way it compares it) and serves the ledger request with what it read; a client's inventory is
     /// never taken on trust.
     case hardware(HardwareAsk)
+    /// The unit: enrolment, ledger changes in, records out (`UnitCall`).
+    case unit(UnitCall)
 
     public var permission: Permission {
         switch self {
@@ -27,6 +29,7 @@ public enum ControlCall: Sendable, Hashable, Codable {
         case .status, .devices, .watch, .links, .inspect: .read
         case .hardware(let ask): ask.request(HardwareInventory()).permission
         case .allowOnce: .administer
+        case .unit(let call): call.permission
         }
     }
 
@@ -41,6 +44,7 @@ public enum ControlCall: Sendable, Hashable, Codable {
         case .links: "links"
         case .inspect: "inspect"
         case .hardware(let ask): ask.request(HardwareInventory()).verb
+        case .unit(let call): call.verb
         }
     }
 }
@@ -113,6 +117,7 @@ public enum ControlReply: Sendable, Hashable, Codable {
     case error(LedgerError)
     /// One inspection, as stored.
     case inspection(InspectionRecord)
+    case unit(UnitReply)
     /// The end of a streamed report: every byte of it was sent.
     case finished
 }

@@ -15,6 +15,9 @@ public final class InventoryService: Sendable {
     /// Checks the caller's role, then serves the request.
     public func handle(_ request: Request, caller: Caller) throws(LedgerError) -> Response {
         try authorize(request, caller: caller)
+        if request.changesUnitLedger, let held = try store.read(ReplicaRows.membership) {
+            throw LedgerError.replica(of: held, verb: request.verb)
+        }
         let context = Context(caller: caller, now: clock.now())
         switch request {
         case .hostShow: return try hostShow()

@@ -74,6 +74,23 @@ public enum Request: Sendable, Hashable, Codable {
         }
     }
 
+    /// Whether this changes the unit's ledger: on an enrolled computer, whose ledger is a replica, it
+    /// is made at the hub instead. The guard's own records, a hardware baseline (only this computer
+    /// can read its hardware) and the readings are not.
+    public var changesUnitLedger: Bool {
+        switch self {
+        case .hostSet, .computerAdd, .personAdd, .personDepart, .mediaRegister, .mediaUpdate, .mediaMove,
+             .mediaReclassify, .mediaImport, .mediaRegisterLastUnregistered, .mediaKeyArea, .computerMove,
+             .peripheralRegister, .peripheralRemove, .violationAck, .violationHandle, .violationReopen,
+             .checkStart, .checkSee, .checkFinish, .checkCancel:
+            true
+        case .hostShow, .computerList, .personList, .mediaList, .mediaShow, .mediaHistory, .auditVerify, .auditLog,
+             .events, .violationsList, .officerReport, .checkStatus, .checks, .computerInventory, .computerHistory,
+             .peripheralList, .inspections, .computerBaseline:
+            false
+        }
+    }
+
     /// The command as a person typed it, for permission errors and the trail.
     public var verb: String {
         switch self {

@@ -4,17 +4,20 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     case admin
     case officer
     case auditor
+    /// The courier, mediad-sync: carries signed payloads between mediad and the hub, reads nothing.
+    case courier
 
     public var names: Bilingual {
         switch self {
         case .admin: Bilingual(zh: "管理员", en: "administrator")
         case .officer: Bilingual(zh: "保密员", en: "security officer")
         case .auditor: Bilingual(zh: "审计员", en: "auditor")
+        case .courier: Bilingual(zh: "同步程序", en: "courier")
         }
     }
 
     /// The Unix group whose members hold this role.
-    public var group: String { "mediad-\(rawValue)" }
+    public var group: String { self == .courier ? "mediad-sync" : "mediad-\(rawValue)" }
 
     public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -27,12 +30,15 @@ public enum Permission: String, Sendable, Codable {
     case administer
     /// Acknowledge violations and produce official reports.
     case oversee
+    /// Carry the unit's signed payloads to and from mediad (the courier).
+    case carry
 
     public func isGranted(to roles: Set<Role>) -> Bool {
         switch self {
-        case .read: !roles.isEmpty
+        case .read: !roles.isDisjoint(with: [.admin, .officer, .auditor])
         case .administer: roles.contains(.admin)
         case .oversee: roles.contains(.officer)
+        case .carry: roles.contains(.courier)
         }
     }
 
@@ -53,6 +59,7 @@ public enum Permission: String, Sendable, Codable {
         case .read: Bilingual(zh: "管理员、保密员或审计员角色", en: "the admin, officer or auditor role")
         case .administer: Bilingual(zh: "管理员角色（mediad-admin 组）", en: "the admin role (group mediad-admin)")
         case .oversee: Bilingual(zh: "保密员角色（mediad-officer 组）", en: "the officer role (group mediad-officer)")
+        case .carry: Bilingual(zh: "同步程序角色（mediad-sync 组）", en: "the courier role (group mediad-sync)")
         }
     }
 }

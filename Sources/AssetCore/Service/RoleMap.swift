@@ -4,6 +4,7 @@ public struct RoleMap: Sendable, Hashable {
     public var admin: [String] = [Role.admin.group]
     public var officer: [String] = [Role.officer.group]
     public var auditor: [String] = [Role.auditor.group]
+    public var courier: [String] = [Role.courier.group]
 
     public init() {}
 
@@ -12,6 +13,7 @@ public struct RoleMap: Sendable, Hashable {
         case .admin: admin
         case .officer: officer
         case .auditor: auditor
+        case .courier: courier
         }
     }
 

@@ -36,7 +36,9 @@ enum GuardRows {
             """).execute(arguments: [event.at.description, event.kind.rawValue, event.computer, event.syspath, event.port,
                              event.vendorID, event.productID, event.serial, event.device, event.decision?.rawValue,
                              event.audited, event.mediumNumber, event.holder, event.stores, observation, event.note])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        try RecordChainRows.chain(db, table: "device_event", id: id)
+        return id
     }
 
     /// The violation table's columns, in the order `violation(_:)` reads them.
@@ -80,7 +82,9 @@ enum GuardRows {
                 reason_zh, reason_en, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [v.eventID, v.at.description, v.type.rawValue, v.severity.rawValue, v.computer, v.mediumNumber,
                              v.person, v.serial, v.device, v.outcome.rawValue, v.reason.zh, v.reason.en, v.status.rawValue])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        try RecordChainRows.chain(db, table: "violation", id: id)
+        return id
     }
 
     static func events(_ db: Database, since: Timestamp?, limit: Int) throws -> [GuardEvent] {

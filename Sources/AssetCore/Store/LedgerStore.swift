@@ -9,9 +9,12 @@ public final class LedgerStore: Sendable {
 
     public let path: String
     let pool: DatabasePool
+    let hooks = CommitHooks()
 
-    /// Opens (creating if needed) the ledger at `path` and brings its schema up to date.
-    public init(path: String) throws(LedgerError) {
+    /// Opens (creating if needed) the ledger at `path` and brings its schema up to date. With
+    /// `capture`, every row a write changes is noted (`LedgerCapture`) for the commit hook: the hub's
+    /// working copy, whose commits go to PostgreSQL first.
+    public init(path: String, capture: Bool = false) throws(LedgerError) {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
@@ -30,6 +33,7 @@ public final class LedgerStore: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Schema.migrator.migrate(pool)
+            if capture { try pool.writeWithoutTransaction(LedgerCapture.install) }
         } catch {
             throw Self.translate(error, path: path)
         }
@@ -40,11 +44,58 @@ public final class LedgerStore: Sendable {
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
-        do { return try pool.write(body) } catch { throw Self.translate(error, path: path) }
+        do {
+            return try pool.write { db in
+                let result = try body(db)
+                try hooks.beforeCommit?(db)
+                return result
+            }
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    /// Runs `hook` at the end of every write, inside its transaction: a throw rolls the write back.
+    /// Set once, before the store is used (the hub's write-through to PostgreSQL).
+    public func setBeforeCommit(_ hook: @escaping @Sendable (Database) throws -> Void) {
+        hooks.beforeCommit = hook
+    }
+
+    /// A write that is not a ledger command (the hub storing what a computer sent), through the same
+    /// hook.
+    public func writeThrough<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+        try write(body)
+    }
+
+    /// A read of the working copy, for the hub's snapshots and listings.
+    public func readRaw<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+        try read(body)
+    }
+
+    /// One transaction with foreign keys off: a replica takes the unit's rows as the hub holds them,
+    /// and a medium the unit no longer lists may still be named by this computer's own history
+    /// (movements), which is kept.
+    func writeWithoutForeignKeys<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA foreign_keys = OFF")
+                defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+                var result: T?
+                try db.inTransaction {
+                    result = try body(db)
+                    try hooks.beforeCommit?(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw Self.translate(error, path: path)
+        }
     }
 
     static func translate(_ error: any Error, path: String) -> LedgerError {
         if let ledgerError = error as? LedgerError { return ledgerError }
+        if let unitError = error as? UnitError { return unitError.ledgerError }
         guard let dbError = error as? DatabaseError else {
             return LedgerError(.storage, zh: "数据库 \(path) 出错：\(error)", en: "ledger database \(path) failed: \(error)")
         }
@@ -71,5 +122,16 @@ public final class LedgerStore: Sendable {
             return LedgerError(.storage, zh: "数据库 \(path) 出错：\(dbError.message ?? "\(dbError)")",
                                en: "ledger database \(path) failed: \(dbError.message ?? "\(dbError)")")
         }
+    }
+}
+
+/// The hook a store runs before each commit; set once at start, read on every write.
+final class CommitHooks: @unchecked Sendable {
+    private let lock = NSLock()
+    private var hook: (@Sendable (Database) throws -> Void)?
+
+    var beforeCommit: (@Sendable (Database) throws -> Void)? {
+        get { lock.withLock { hook } }
+        set { lock.withLock { hook = newValue } }
     }
 }

@@ -15,6 +15,7 @@ enum Schema {
         migrator.registerMigration("v8-media-checks", migrate: createMediaChecks)
         migrator.registerMigration("v9-inspections", migrate: createInspections)
         migrator.registerMigration("v10-computer-assets", migrate: createComputerAssets)
+        migrator.registerMigration("v11-unit-replica", migrate: createUnitReplica)
         return migrator
     }
 

@@ -192,6 +192,8 @@ final class ControlServer: @unchecked Sendable {
             send(fd, inspect(caller: caller))
         case .hardware(let ask):
             send(fd, hardware(ask, caller: caller))
+        case .unit(let call):
+            send(fd, unit(call))
         case .watch:
             let subscription = broadcaster.subscribe()
             defer { subscription.cancel() }

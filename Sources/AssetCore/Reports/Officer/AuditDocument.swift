@@ -179,6 +179,9 @@ enum AuditDocument {
         case .linkGone: l.pick("网络连接消失", "link gone")
         case .hardwareChanged: l.pick("硬件变化", "hardware changed")
         case .hardwareRestored: l.pick("硬件恢复为基线", "hardware back to baseline")
+        case .unitJoined: l.pick("加入单位台账", "joined the unit")
+        case .unitChange: l.pick("单位台账更新", "unit ledger change")
+        case .unitRefused: l.pick("拒收台账变更", "unit change refused")
         }
     }
 

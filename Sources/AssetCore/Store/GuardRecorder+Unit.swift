@@ -1,0 +1,107 @@
+import GRDB
+
+/// The daemon's side of the unit: enrolment, ledger changes applied to the replica, records out,
+/// receipts in. The control socket checks the caller's role (`UnitCall.permission`); every payload is
+/// checked here against the pinned unit key, whoever carried it.
+extension GuardRecorder {
+    public func unitMembership() throws(LedgerError) -> UnitMembership? {
+        try store.read(ReplicaRows.membership)
+    }
+
+    /// Pins the unit from the hub's enrolment answer, and records that this computer joined.
+    public func unitJoin(_ answer: EnrolmentAnswer, at: Timestamp) throws(LedgerError) -> UnitMembership {
+        try unitStep {
+            try store.write { db in
+                try ReplicaRows.join(db, answer, at: at)
+                var event = GuardEvent(at: at, kind: .unitJoined)
+                event.computer = answer.computer
+                event.note = "enrolled in the unit \(answer.unit) (unit key \(UnitKey.fingerprint(answer.unitKey)))"
+                    + (answer.hub.map { ", hub \($0)" } ?? "")
+                _ = try GuardRows.insert(db, event: event)
+                return try ReplicaRows.membership(db)!
+            }
+        }
+    }
+
+    /// Applies `payloads` in order, each in a transaction of its own, and stops at the first refused
+    /// one, which is recorded (an event and a `unit-payload-refused` violation) with why.
+    public func unitApply(_ payloads: [SignedPayload], at: Timestamp) throws(LedgerError) -> UnitApplyResult {
+        var result = UnitApplyResult()
+        for payload in payloads {
+            do {
+                let change = try store.writeWithoutForeignKeys { db in
+                    let change = try ReplicaRows.apply(db, payload, at: at)
+                    var event = GuardEvent(at: at, kind: .unitChange)
+                    event.computer = try ReplicaRows.membership(db)?.computer
+                    event.note = (payload.kind == .snapshot ? "unit ledger snapshot" : "unit ledger change")
+                        + " \(change.from) → \(change.to): \(change.rows.count) rows"
+                    _ = try GuardRows.insert(db, event: event)
+                    return change
+                }
+                result.applied.append(change)
+            } catch {
+                result.refused = error
+                result.refusal = try recordRefusal(payload, error, at: at)
+                break
+            }
+        }
+        return result
+    }
+
+    private func recordRefusal(_ payload: SignedPayload, _ error: LedgerError, at: Timestamp) throws(LedgerError) -> GuardEvent {
+        try store.write { db in
+            let computer = try ReplicaRows.membership(db)?.computer
+            var event = GuardEvent(at: at, kind: .unitRefused)
+            event.computer = computer
+            event.note = "refused a \(payload.kind.rawValue) signed by \(UnitKey.fingerprint(payload.signer)): \(error.message.en)"
+            event.id = try GuardRows.insert(db, event: event)
+            var record = ViolationRecord(at: at, type: .unitPayloadRefused, severity: .high, outcome: .logged,
+                                         reason: Bilingual(zh: "拒收台账变更：\(error.message.zh)", en: "ledger change refused: \(error.message.en)"))
+            record.eventID = event.id
+            record.computer = computer
+            _ = try GuardRows.insert(db, violation: record)
+            return event
+        }
+    }
+
+    /// The records the hub has not acknowledged, at most `limit`, as an event batch signed with `key`;
+    /// nil when nothing is owed.
+    public func unitOutbox(limit: Int, key: SigningKey, at: Timestamp) throws(LedgerError) -> SignedPayload? {
+        try unitStep {
+            let batch: EventBatch? = try store.read { db in
+                guard let held = try ReplicaRows.membership(db) else { throw UnitError.notEnrolled }
+                let records = try RecordChainRows.records(db, after: held.acknowledged, limit: max(1, min(limit, 10_000)))
+                guard !records.isEmpty else { return nil }
+                return EventBatch(unit: held.unit, computer: held.computer, sentAt: at, head: held.head,
+                                  ledgerVersion: held.ledgerVersion, records: records)
+            }
+            return try batch.map { batch throws(UnitError) in try SignedPayload.sign(batch, kind: .eventBatch, with: key) }
+        }
+    }
+
+    /// Takes the hub's receipt.
+    public func unitReceipt(_ payload: SignedPayload) throws(LedgerError) -> UnitMembership {
+        try unitStep {
+            try store.write { db in
+                _ = try ReplicaRows.acknowledge(db, payload)
+                return try ReplicaRows.membership(db)!
+            }
+        }
+    }
+
+    /// Runs a unit step, giving a `UnitError` its ledger form.
+    private func unitStep<T>(_ body: () throws -> T) throws(LedgerError) -> T {
+        do { return try body() } catch let error as UnitError { throw error.ledgerError } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError(.storage, zh: "\(error)", en: "\(error)")
+        }
+    }
+}
+
+/// What `unitApply` did: the change sets applied, and the one refused (with its recorded event).
+public struct UnitApplyResult: Sendable {
+    public var applied: [ChangeSet] = []
+    public var refused: LedgerError?
+    public var refusal: GuardEvent?
+}

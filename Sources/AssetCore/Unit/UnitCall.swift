@@ -1,0 +1,47 @@
+/// What the courier (mediad-sync) and an enrolling administrator ask of mediad about the unit.
+/// mediad checks every payload itself: the courier carries, it is never believed.
+public enum UnitCall: Sendable, Hashable, Codable {
+    /// This computer's membership, or `notEnrolled`.
+    case state
+    /// The computer's public key, made (root-only file) on first ask. Administrators only.
+    case enrolmentKey
+    /// Pins the unit's key from the hub's answer and makes the local ledger a replica. Administrators
+    /// only: the answer decides which key this computer trusts from now on.
+    case join(EnrolmentAnswer)
+    /// Signed change sets or a snapshot, in order; each applied atomically or refused and recorded.
+    case apply([SignedPayload])
+    /// The next records the hub has not acknowledged, at most `limit`, signed by this computer's key;
+    /// nil when nothing is owed.
+    case outbox(limit: Int)
+    /// The hub's signed receipt for records delivered.
+    case receipt(SignedPayload)
+
+    public var permission: Permission {
+        switch self {
+        case .state: .carry
+        case .enrolmentKey, .join: .administer
+        case .apply, .outbox, .receipt: .carry
+        }
+    }
+
+    public var verb: String {
+        switch self {
+        case .state: "unit state"
+        case .enrolmentKey: "unit enrolment-key"
+        case .join: "unit join"
+        case .apply: "unit apply"
+        case .outbox: "unit outbox"
+        case .receipt: "unit receipt"
+        }
+    }
+}
+
+/// mediad's answers to a `UnitCall`.
+public enum UnitReply: Sendable, Hashable, Codable {
+    case membership(UnitMembership)
+    case enrolmentKey(computer: String?, publicKey: String)
+    /// The change sets applied (their `to` versions) and the membership after; a refused one ends the
+    /// list and is named in `refused`.
+    case applied(versions: [Int64], refused: LedgerError?, membership: UnitMembership)
+    case batch(SignedPayload?)
+}

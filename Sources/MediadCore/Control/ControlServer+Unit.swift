@@ -1,0 +1,74 @@
+import AssetCore
+
+/// The unit through the socket. The courier (role `courier`) hands in the hub's signed change sets
+/// and receipts and takes the signed records out; an administrator enrols. Each payload is checked by
+/// the recorder against the pinned unit key; after a change is applied the Guard judges again every
+/// device and link present, so a medium reported lost at the hub is blocked here at once.
+extension ControlServer {
+    /// This computer's signing key: beside the ledger, readable by root only, made on first use.
+    var computerKeyPath: String {
+        let path = service.store.path
+        guard let slash = path.lastIndex(of: "/") else { return "computer.key" }
+        return String(path[..<slash]) + "/computer.key"
+    }
+
+    func unit(_ call: UnitCall) -> ControlReply {
+        do throws(LedgerError) {
+            return try serveUnit(call)
+        } catch {
+            return .error(error)
+        }
+    }
+
+    private func serveUnit(_ call: UnitCall) throws(LedgerError) -> ControlReply {
+        let recorder = guardian.recorder
+        let now = guardian.clock.now()
+        do {
+            switch call {
+            case .state:
+                guard let held = try recorder.unitMembership() else { throw UnitError.notEnrolled.ledgerError }
+                return .unit(.membership(held))
+            case .enrolmentKey:
+                let key = try loadKey(create: true)
+                return .unit(.enrolmentKey(computer: try recorder.host()?.assetNumber, publicKey: key.publicText))
+            case .join(let answer):
+                _ = try loadKey(create: true)
+                let held = try recorder.unitJoin(answer, at: now)
+                logger.notice("enrolled in the unit", metadata: ["UNIT": "\(answer.unit)", "COMPUTER": "\(answer.computer)"])
+                return .unit(.membership(held))
+            case .apply(let payloads):
+                let result = try recorder.unitApply(payloads, at: now)
+                if let refused = result.refused {
+                    logger.warning("refused a unit ledger change", metadata: ["ERROR": "\(refused.message.en)"])
+                }
+                if !result.applied.isEmpty {
+                    let guardian = self.guardian
+                    let reason = "unit ledger version \(result.applied.last!.to)"
+                    blocking { await guardian.rejudge(reason: reason) }
+                }
+                if let event = result.refusal { guardian.broadcaster.publish(WatchItem(event: event, violations: [])) }
+                guard let held = try recorder.unitMembership() else { throw UnitError.notEnrolled.ledgerError }
+                return .unit(.applied(versions: result.applied.map(\.to), refused: result.refused, membership: held))
+            case .outbox(let limit):
+                return .unit(.batch(try recorder.unitOutbox(limit: limit, key: try loadKey(create: false), at: now)))
+            case .receipt(let payload):
+                return .unit(.membership(try recorder.unitReceipt(payload)))
+            }
+        }
+    }
+
+    private func loadKey(create: Bool) throws(LedgerError) -> SigningKey {
+        do { return try SigningKey.load(path: computerKeyPath, create: create) } catch { throw error.ledgerError }
+    }
+}
+
+extension Guard {
+    /// Judges again every USB device and network link present, after the ledger they were judged
+    /// by has changed under them (a unit ledger change applied).
+    func rejudge(reason: String) {
+        let present = USBTopology.parentsFirst(Array(decided.syspaths))
+        logger.notice("judging present devices and links again", metadata: ["REASON": "\(reason)", "DEVICES": "\(present.count)"])
+        decide(present.filter { !USBTopology.isRootHub($0) }.map { DecisionRequest(syspath: $0, kind: .recheck) })
+        judgeLinks(atStart: false)
+    }
+}
