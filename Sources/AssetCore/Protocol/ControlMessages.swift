@@ -21,6 +21,8 @@ public enum ControlCall: Sendable, Hashable, Codable {
     case hardware(HardwareAsk)
     /// The unit: enrolment, ledger changes in, records out (`UnitCall`).
     case unit(UnitCall)
+    /// What only the hub answers (`HubCall`); mediad refuses it.
+    case hub(HubCall)
 
     public var permission: Permission {
         switch self {
@@ -30,6 +32,7 @@ public enum ControlCall: Sendable, Hashable, Codable {
         case .hardware(let ask): ask.request(HardwareInventory()).permission
         case .allowOnce: .administer
         case .unit(let call): call.permission
+        case .hub(let call): call.permission
         }
     }
 
@@ -45,6 +48,7 @@ public enum ControlCall: Sendable, Hashable, Codable {
         case .inspect: "inspect"
         case .hardware(let ask): ask.request(HardwareInventory()).verb
         case .unit(let call): call.verb
+        case .hub(let call): call.verb
         }
     }
 }
@@ -118,6 +122,7 @@ public enum ControlReply: Sendable, Hashable, Codable {
     /// One inspection, as stored.
     case inspection(InspectionRecord)
     case unit(UnitReply)
+    case hub(HubReply)
     /// The end of a streamed report: every byte of it was sent.
     case finished
 }

@@ -30,7 +30,8 @@ public enum Permission: String, Sendable, Codable {
     case administer
     /// Acknowledge violations and produce official reports.
     case oversee
-    /// Carry the unit's signed payloads to and from mediad (the courier).
+    /// Carry the unit's signed payloads to and from mediad: the courier, or an administrator with a
+    /// bundle on a medium (a standalone computer).
     case carry
 
     public func isGranted(to roles: Set<Role>) -> Bool {
@@ -38,7 +39,7 @@ public enum Permission: String, Sendable, Codable {
         case .read: !roles.isDisjoint(with: [.admin, .officer, .auditor])
         case .administer: roles.contains(.admin)
         case .oversee: roles.contains(.officer)
-        case .carry: roles.contains(.courier)
+        case .carry: roles.contains(.courier) || roles.contains(.admin)
         }
     }
 
@@ -59,7 +60,7 @@ public enum Permission: String, Sendable, Codable {
         case .read: Bilingual(zh: "管理员、保密员或审计员角色", en: "the admin, officer or auditor role")
         case .administer: Bilingual(zh: "管理员角色（mediad-admin 组）", en: "the admin role (group mediad-admin)")
         case .oversee: Bilingual(zh: "保密员角色（mediad-officer 组）", en: "the officer role (group mediad-officer)")
-        case .carry: Bilingual(zh: "同步程序角色（mediad-sync 组）", en: "the courier role (group mediad-sync)")
+        case .carry: Bilingual(zh: "同步程序或管理员角色（mediad-sync 或 mediad-admin 组）", en: "the courier or admin role (group mediad-sync or mediad-admin)")
         }
     }
 }

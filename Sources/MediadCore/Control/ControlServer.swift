@@ -194,6 +194,9 @@ final class ControlServer: @unchecked Sendable {
             send(fd, hardware(ask, caller: caller))
         case .unit(let call):
             send(fd, unit(call))
+        case .hub(let call):
+            send(fd, .error(LedgerError(.usage, zh: "“\(call.verb)” 由单位中心回答：mediactl --hub \(call.verb)",
+                                        en: "'\(call.verb)' is answered by the unit hub: mediactl --hub \(call.verb)")))
         case .watch:
             let subscription = broadcaster.subscribe()
             defer { subscription.cancel() }
