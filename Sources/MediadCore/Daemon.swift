@@ -1,6 +1,7 @@
 import AssetCore
 import HardwareProbe
 import Logging
+import SystemSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,17 +1,15 @@
-import AssetCore
-import SystemSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// systemd's notify protocol, spoken by hand: one datagram per message to $NOTIFY_SOCKET (a leading
+/// systemd's notify protocol (mediad, mediahub and mediad-sync), spoken by hand: one datagram per message to $NOTIFY_SOCKET (a leading
 /// `@` is the abstract namespace). Without the variable (not under systemd) every call does nothing.
-struct SystemdNotifier: Sendable {
-    let socketPath: String?
+public struct SystemdNotifier: Sendable {
+    public let socketPath: String?
     /// Half of WatchdogSec, when the service manager asked for pings.
-    let watchdogInterval: Duration?
+    public let watchdogInterval: Duration?
 
-    init(environment: [String: String]) {
+    public init(environment: [String: String]) {
         socketPath = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
         if let usec = environment["WATCHDOG_USEC"].flatMap(UInt64.init), usec > 0,
            environment["WATCHDOG_PID"].flatMap(Int32.init).map({ $0 == getpid() }) ?? true {
@@ -21,7 +19,7 @@ struct SystemdNotifier: Sendable {
         }
     }
 
-    static func fromProcessEnvironment() -> SystemdNotifier {
+    public static func fromProcessEnvironment() -> SystemdNotifier {
         var environment: [String: String] = [:]
         for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"] {
             if let value = getenv(key) { environment[key] = String(cString: value) }
@@ -30,7 +28,7 @@ struct SystemdNotifier: Sendable {
     }
 
     @discardableResult
-    func notify(_ state: String) -> Bool {
+    public func notify(_ state: String) -> Bool {
         guard let socketPath else { return false }
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return false }
