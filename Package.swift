@@ -57,12 +57,24 @@ let package = Package(
         // writes devices through) and this computer's inventory from them and /proc. The daemon
         // watches the inventory and mediactl registers it, so it belongs to neither.
         .target(name: "HardwareProbe", dependencies: ["AssetCore", "SystemSupport", "CUdev"]),
+        // The control socket's security, shared by mediad and mediahub so that both serve mediactl
+        // the same way: peer credentials from the kernel, roles from Unix groups, deny by default,
+        // a thread per connection with read timeouts, bounded connections, streamed listings.
+        .target(
+            name: "ControlSocket",
+            dependencies: [
+                "AssetCore",
+                "SystemSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The daemon's logic, a library so that it is tested in-process; `mediad` is its thin main.
         .target(
             name: "MediadCore",
             dependencies: [
                 "AssetCore",
                 "SystemSupport",
+                "ControlSocket",
                 "CUdev",
                 "HardwareProbe",
                 .product(name: "Logging", package: "swift-log"),
@@ -100,6 +112,7 @@ let package = Package(
             dependencies: [
                 "AssetCore",
                 "SystemSupport",
+                "ControlSocket",
                 "HubStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -139,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MediadTests",
-            dependencies: ["MediadCore", "AssetCore", "HardwareProbe"]
+            dependencies: ["MediadCore", "ControlSocket", "AssetCore", "HardwareProbe"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,8 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import AssetCore
-import HardwareProbe
 import SystemSupport
 
 /// A thread asleep in poll(2) on one descriptor: it calls `onReadable` each time the descriptor
@@ -11,14 +9,14 @@ import SystemSupport
 ///
 /// `stop()` wakes the thread through a pipe; it is safe from any thread, any number of times.
 /// Idle, the thread costs nothing: no timeout, no timer.
-final class ReadinessLoop: Sendable {
+public final class ReadinessLoop: Sendable {
     /// The pipe `stop()` writes to and the thread polls (eventfd does not import into Swift).
     /// Closed only in deinit, when neither the owner nor the thread can use it any more (so a late
     /// `stop()` never writes to a reused descriptor number).
     private let wake: (read: Int32, write: Int32)
 
     /// Starts the thread. Throws the errno when the eventfd or the thread cannot be created.
-    init(name: String, fd: Int32, onReadable: @escaping @Sendable () -> Void,
+    public init(name: String, fd: Int32, onReadable: @escaping @Sendable () -> Void,
          onStop: @escaping @Sendable () -> Void) throws(ReadinessLoopError) {
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else { throw ReadinessLoopError(operation: "pipe", code: errno) }
@@ -43,7 +41,7 @@ final class ReadinessLoop: Sendable {
         close(wake.write)
     }
 
-    func stop() {
+    public func stop() {
         var byte: UInt8 = 1
         _ = write(wake.write, &byte, 1)
     }
@@ -65,9 +63,20 @@ final class ReadinessLoop: Sendable {
 }
 
 /// The reader thread could not be set up.
-struct ReadinessLoopError: Error, Sendable, CustomStringConvertible {
-    var operation: String
-    var code: Int32
+public struct ReadinessLoopError: Error, Sendable, CustomStringConvertible {
+    public var operation: String
+    public var code: Int32
 
-    var description: String { "\(operation): \(UdevError.text(for: code))" }
+    public init(operation: String, code: Int32) {
+        self.operation = operation
+        self.code = code
+    }
+
+    public var description: String { "\(operation): \(Self.text(for: code))" }
+
+    /// strerror(3)'s words, or the number when there are none.
+    public static func text(for code: Int32) -> String {
+        guard code != 0, let text = strerror(code) else { return "errno \(code)" }
+        return String(cString: text)
+    }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import AssetCore
+import ControlSocket
 import Dispatch
 import Logging
 import SystemSupport
@@ -53,7 +54,7 @@ final class ControlServer: @unchecked Sendable {
         let answered = UnixSocketAddress.with(path) { connect(probe, $0, $1) } == 0
         close(probe)
         if answered {
-            throw .alreadyRunning(path: path)
+            throw .alreadyRunning(path: path, daemon: "mediad")
         }
         unlink(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)

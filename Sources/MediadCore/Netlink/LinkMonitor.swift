@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ControlSocket
 
 /// What the link monitor delivers.
 enum LinkMonitorEvent: Sendable {

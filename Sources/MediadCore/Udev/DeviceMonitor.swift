@@ -1,4 +1,5 @@
 import AssetCore
+import ControlSocket
 import HardwareProbe
 import CUdev
 #if canImport(Glibc)
