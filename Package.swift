@@ -114,6 +114,7 @@ let package = Package(
                 "SystemSupport",
                 "ControlSocket",
                 "HubStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -74,7 +74,7 @@ extension LedgerError {
                     en: "no person with id \(SafeText.escape(id)); register them first with `mediactl person add --id \(SafeText.escape(id)) ...`")
     }
 
-    static func computerNotFound(_ asset: String) -> LedgerError {
+    public static func computerNotFound(_ asset: String) -> LedgerError {
         LedgerError(.notFound,
                     zh: "没有资产编号为 \(SafeText.escape(asset)) 的计算机；先用 `mediactl computer add` 或 `mediactl host set` 登记",
                     en: "no computer with asset number \(SafeText.escape(asset)); register it with `mediactl computer add` or `mediactl host set`")

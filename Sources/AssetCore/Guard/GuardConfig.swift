@@ -89,6 +89,7 @@ public struct GuardConfig: Sendable, Hashable {
             case "admin-groups": config.roles.admin = try groups(value, lineNumber)
             case "officer-groups": config.roles.officer = try groups(value, lineNumber)
             case "auditor-groups": config.roles.auditor = try groups(value, lineNumber)
+            case "courier-groups": config.roles.courier = try groups(value, lineNumber)
             default: throw bad(lineNumber, "unknown setting '\(key)'")
             }
         }

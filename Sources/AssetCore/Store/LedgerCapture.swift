@@ -55,7 +55,23 @@ public enum LedgerCapture {
         return order.compactMap { latest[$0] }
     }
 
-    static func decode(_ json: String) throws -> [String: LedgerValue] {
+    /// Every row of `tables` as it is now, in table order then key order: a snapshot.
+    public static func rows(_ db: Database, tables: [String]) throws -> [LedgerRowChange] {
+        var result: [LedgerRowChange] = []
+        for table in tables where try db.tableExists(table) {
+            let names = try db.columns(in: table).map(\.name)
+            let primary = try db.primaryKey(table).columns
+            let key = primary.isEmpty ? "rowid" : primary.map { "\"\($0)\"" }.joined(separator: " || char(31) || ")
+            let body = "json_object(" + names.map { "'\($0)', \"\($0)\"" }.joined(separator: ", ") + ")"
+            for row in try Row.fetchAll(db, sql: "SELECT \(key), \(body) FROM \"\(table)\" ORDER BY 1") {
+                let json: String = row[1]
+                result.append(LedgerRowChange(table: table, key: row[0], row: try decode(json)))
+            }
+        }
+        return result
+    }
+
+    public static func decode(_ json: String) throws -> [String: LedgerValue] {
         try JSONDecoder().decode([String: LedgerValue].self, from: Data(json.utf8))
     }
 
@@ -80,7 +96,10 @@ public enum LedgerCapture {
                                + ") VALUES (" + names.map { _ in "?" }.joined(separator: ", ") + ")",
                                arguments: StatementArguments(names.map { row[$0]?.databaseValue }))
             }
-            try db.execute(sql: "DELETE FROM temp.ledger_capture")
+            // Restored rows are PostgreSQL's already: nothing of them is to be sent again.
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM temp.sqlite_master WHERE name = 'ledger_capture')") == true {
+                try db.execute(sql: "DELETE FROM temp.ledger_capture")
+            }
         }
     }
 }

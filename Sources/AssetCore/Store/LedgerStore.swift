@@ -67,6 +67,16 @@ public final class LedgerStore: Sendable {
         try write(body)
     }
 
+    /// A write of the store's own bookkeeping (the hub's versions), through the same hook.
+    public func writeRaw<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+        try write(body)
+    }
+
+    /// Folds the write-ahead log into the file, so the file alone is the whole ledger.
+    public func checkpoint() throws(LedgerError) {
+        do { _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) } } catch { throw Self.translate(error, path: path) }
+    }
+
     /// A read of the working copy, for the hub's snapshots and listings.
     public func readRaw<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         try read(body)
@@ -133,5 +143,12 @@ final class CommitHooks: @unchecked Sendable {
     var beforeCommit: (@Sendable (Database) throws -> Void)? {
         get { lock.withLock { hook } }
         set { lock.withLock { hook = newValue } }
+    }
+}
+
+extension LedgerStore {
+    /// Whether the ledger registers the computer `assetNumber` (the hub enrols only those).
+    public func hasComputer(_ assetNumber: String) throws(LedgerError) -> Bool {
+        try read { db in try Ledger.computer(db, assetNumber: assetNumber) != nil }
     }
 }
