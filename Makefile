@@ -1,6 +1,7 @@
 # mediad — build, test, run, install.
 #   make test      installs missing apt packages, builds, runs every test
 #   make run       the real mediad in the foreground on ./var/mediad.db, audit mode
+#   make hub       the real mediahub in the foreground on a throwaway PostgreSQL cluster in ./var/hub
 #   make install   installs binaries, unit, config and man pages (DESTDIR and PREFIX honoured)
 
 PREFIX  ?= /usr/local
@@ -21,16 +22,17 @@ INSTALL_FROM ?= .build/release
 RELEASE_FLAGS ?= -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections \
                  -Xcc -ffunction-sections -Xlinker --symbol-ordering-file=$(CURDIR)/link/mediad.order \
                  -Xlinker --no-warn-symbol-ordering
-GROUPS   = mediad mediad-admin mediad-officer mediad-auditor
+GROUPS   = mediad mediad-admin mediad-officer mediad-auditor mediad-sync
 
 # systemd: journald and journalctl for test_journal, systemd-analyze for test_systemd (a container
 # may lack them); usbguard: the unit test_systemd scores mediad's hardening against. Without them
 # those tests are skipped, and the integration summary names them.
 APT_PACKAGES = libudev-dev libsqlite3-dev pkg-config sqlite3 util-linux iproute2 \
                umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi usbguard systemd \
-               chromium fonts-noto-cjk poppler-utils python3-pil
+               chromium fonts-noto-cjk poppler-utils python3-pil \
+               postgresql openssl python3-cryptography
 
-.PHONY: all deps build release test unit-test integration-test run demo clean install uninstall bench
+.PHONY: all deps build release test unit-test integration-test run hub demo clean install uninstall bench
 
 all: build
 
@@ -71,6 +73,13 @@ run: build
 	  'mode = audit' 'lockdown = no' > var/mediad.conf
 	$(BIN)/mediad --config var/mediad.conf
 
+# The unit's hub on this machine: a PostgreSQL cluster made in ./var/hub (initdb as the postgres user,
+# a Unix socket only), a self-signed certificate for 127.0.0.1, mediahub in the foreground with its
+# socket at ./var/hub/mediahub.sock (mediactl --hub --socket var/hub/mediahub.sock …). Ctrl-C stops
+# mediahub, then the server. The cluster stays for the next run; `make clean` removes it.
+hub: build
+	@scripts/hub.sh
+
 # The administrator's story on fake USB hardware (umockdev). DEMO_LANG=en for English.
 demo: build
 	tests/integration/demo.sh
@@ -85,8 +94,11 @@ install: $(if $(filter .build/release,$(INSTALL_FROM)),release)
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	install -m 0755 $(INSTALL_FROM)/mediad $(DESTDIR)$(PREFIX)/bin/mediad
 	install -m 0755 $(INSTALL_FROM)/mediactl $(DESTDIR)$(PREFIX)/bin/mediactl
-	sed 's|@BINDIR@|$(PREFIX)/bin|' systemd/mediad.service.in > $(DESTDIR)$(UNITDIR)/mediad.service
-	chmod 0644 $(DESTDIR)$(UNITDIR)/mediad.service
+	install -m 0755 $(INSTALL_FROM)/mediahub $(DESTDIR)$(PREFIX)/bin/mediahub
+	install -m 0755 $(INSTALL_FROM)/mediad-sync $(DESTDIR)$(PREFIX)/bin/mediad-sync
+	for unit in mediad mediahub mediad-sync; do \
+	  sed 's|@BINDIR@|$(PREFIX)/bin|' systemd/$$unit.service.in > $(DESTDIR)$(UNITDIR)/$$unit.service; \
+	  chmod 0644 $(DESTDIR)$(UNITDIR)/$$unit.service; done
 	install -m 0644 man/mediactl.1 $(DESTDIR)$(PREFIX)/share/man/man1/mediactl.1
 	install -m 0644 man/mediad.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/mediad.conf.5
 	install -m 0644 man/mediad.8 $(DESTDIR)$(PREFIX)/share/man/man8/mediad.8
@@ -94,15 +106,20 @@ install: $(if $(filter .build/release,$(INSTALL_FROM)),release)
 	$(INSTALL_FROM)/mediactl --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_mediactl
 	$(INSTALL_FROM)/mediactl --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/mediactl.fish
 	@# An edited configuration is never overwritten.
-	@if [ ! -f $(DESTDIR)/etc/mediad/mediad.conf ]; then install -m 0640 etc/mediad.conf $(DESTDIR)/etc/mediad/mediad.conf; \
-	  else echo "kept the existing /etc/mediad/mediad.conf"; fi
+	@for conf in mediad.conf mediahub.conf sync.conf; do \
+	  if [ ! -f $(DESTDIR)/etc/mediad/$$conf ]; then install -m 0640 etc/$$conf $(DESTDIR)/etc/mediad/$$conf; \
+	  else echo "kept the existing /etc/mediad/$$conf"; fi; done
 	@# Groups only on the live system, not into a staging DESTDIR.
 	@if [ -z "$(DESTDIR)" ]; then for g in $(GROUPS); do getent group $$g >/dev/null || groupadd --system $$g; done; \
+	  for u in mediahub mediad-sync; do getent passwd $$u >/dev/null || useradd --system --no-create-home --shell /usr/sbin/nologin --user-group $$u; done; \
+	  usermod -a -G mediad-sync mediad-sync 2>/dev/null || true; \
 	  systemctl daemon-reload 2>/dev/null || true; \
 	  echo "next: systemctl enable --now mediad; add people to the groups: $(GROUPS)"; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/mediad $(DESTDIR)$(PREFIX)/bin/mediactl $(DESTDIR)$(UNITDIR)/mediad.service \
+	  $(DESTDIR)$(PREFIX)/bin/mediahub $(DESTDIR)$(PREFIX)/bin/mediad-sync $(DESTDIR)$(UNITDIR)/mediahub.service \
+	  $(DESTDIR)$(UNITDIR)/mediad-sync.service \
 	  $(DESTDIR)$(PREFIX)/share/man/man1/mediactl.1 $(DESTDIR)$(PREFIX)/share/man/man5/mediad.conf.5 \
 	  $(DESTDIR)$(PREFIX)/share/man/man8/mediad.8 $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mediactl \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_mediactl $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/mediactl.fish
