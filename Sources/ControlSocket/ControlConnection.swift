@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AssetCore
+import Dispatch
+import Logging
+import SystemSupport
+
+/// One accepted client, whose request passed its permission check: what a `ControlResponder`
+/// answers through. Used on its connection's thread only, which the listener closes after the
+/// responder returns; the descriptor never leaves this type, so a responder cannot close it early
+/// or keep it past its thread.
+public final class ControlConnection: @unchecked Sendable {
+    /// How long a streamed report waits for a reader that stopped reading (a pager left at its
+    /// first screen, a stopped job) before giving up. Longer than a request's read timeout: a person
+    /// paging through a listing pauses. Meanwhile the connection holds one of `maxConnections` and a
+    /// read transaction, which delays WAL checkpoints but no writer.
+    public static let reportSendTimeoutSeconds = 300
+    /// Listings printed at once: fewer than the ledger's reader connections (GRDB's default is 5),
+    /// so that other reads always find one.
+    public static let concurrentReports = 3
+
+    /// Who is connected, as the kernel says.
+    public let peer: PeerCredentials
+    private let fd: Int32
+    private let daemonName: String
+    private let reportSlots: DispatchSemaphore
+
+    init(fd: Int32, peer: PeerCredentials, daemonName: String, reportSlots: DispatchSemaphore) {
+        self.fd = fd
+        self.peer = peer
+        self.daemonName = daemonName
+        self.reportSlots = reportSlots
+    }
+
+    /// One framed reply. False once the client is gone or stopped reading past the send timeout.
+    @discardableResult
+    public func send(_ reply: ControlReply) -> Bool {
+        Self.send(fd, reply)
+    }
+
+    /// For `watch`: sends each reply `next` gives, until it gives nil or a send fails (the client
+    /// went away). `next` may block; the connection's thread is this stream's alone.
+    public func sendEach(_ next: () -> ControlReply?) {
+        while let reply = next() {
+            guard send(reply) else { return }
+        }
+    }
+
+    /// `mediactl media list` / `violations list` / `report …` through a daemon: the listing is
+    /// printed here, in the caller's format and language, by the same streaming code as `--db` mode,
+    /// and its bytes go out in raw frames as they are produced. The daemon's memory stays constant
+    /// (the listing once went out as one JSON reply: 2.4 GB of peak memory and 206 s for a million
+    /// media), and the first line reaches the reader at once. Ends with `.finished`, or `.error`
+    /// where it stopped.
+    public func streamReport(_ call: ReportCall, service: InventoryService, caller: Caller, logger: Logger) {
+        // Each listing holds one of the ledger's reader connections for as long as its reader
+        // takes. Left unbounded, a few pagers left open would hold them all, and every other read
+        // (`status`, a lookup, another listing) would wait for one.
+        guard reportSlots.wait(timeout: .now()) == .success else {
+            send(.error(LedgerError(.unavailable,
+                zh: "\(daemonName) 正在输出 \(Self.concurrentReports) 份列表，请稍后重试",
+                en: "\(daemonName) is already printing \(Self.concurrentReports) listings; try again in a moment")))
+            return
+        }
+        defer { reportSlots.signal() }
+        var timeout = timeval(tv_sec: Self.reportSendTimeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let fd = self.fd
+        var output = ReportOutput { block throws(ReportSinkError) in
+            guard Self.sendChunk(fd, block) else { throw .readerGone }
+        }
+        do {
+            try service.report(call.listing, format: call.format, language: call.language, zone: call.zone ?? .system,
+                               caller: caller, to: &output)
+            send(.finished)
+        } catch {
+            // A reader that went away is no fault of the listing's: nothing to log. (The error sent
+            // carries the sink's message, for a reader that is only slow and still there.)
+            if output.sinkFailure == nil && error.kind != .unavailable {
+                logger.notice("a report stopped", metadata: ["VERB": "\(call.listing.request.verb)", "ERROR": "\(error.message.en)"])
+            }
+            send(.error(error))
+        }
+        // The report's helper thread leaves a malloc arena behind; give its free pages back.
+        _ = malloc_trim(0)
+    }
+
+    /// A framed reply on a descriptor; also the listener's, for a client refused before it is served.
+    @discardableResult
+    static func send(_ fd: Int32, _ reply: ControlReply) -> Bool {
+        guard let bytes = try? ControlProtocol.frame(ControlResponse(reply: reply)) else { return false }
+        return bytes.withUnsafeBytes { sendAll(fd, $0, flags: Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// One raw frame: its header, then the bytes, whole.
+    private static func sendChunk(_ fd: Int32, _ block: UnsafeRawBufferPointer) -> Bool {
+        let header = ControlProtocol.reportChunkHeader(count: block.count)
+        let sentHeader = header.withUnsafeBytes { sendAll(fd, $0, flags: Int32(MSG_NOSIGNAL | MSG_MORE)) }
+        return sentHeader && sendAll(fd, block, flags: Int32(MSG_NOSIGNAL))
+    }
+
+    /// All of `bytes`, or false once the peer is gone or the send timeout passed.
+    private static func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, flags: Int32) -> Bool {
+        Descriptor.transferAll(bytes) { Glibc.send(fd, $0.baseAddress, $0.count, flags) }
+    }
+}
+
+extension ReportSinkError {
+    /// The socket of a streamed report took no more bytes: the reader closed it, or stopped
+    /// reading for longer than `reportSendTimeoutSeconds`.
+    static let readerGone = ReportSinkError(zh: "读取报表的一方已断开", en: "the reader of the report went away")
+}
+
+/// glibc's malloc_trim(3): <malloc.h> is not part of the Glibc module.
+@_silgen_name("malloc_trim")
+private func malloc_trim(_ pad: Int) -> Int32

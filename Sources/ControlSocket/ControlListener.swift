@@ -1,0 +1,214 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AssetCore
+import Dispatch
+import Logging
+import SystemSupport
+
+/// What a daemon answers on its control socket, once the listener has done everything that must be
+/// the same for every daemon mediactl talks to (mediad, mediahub): who the peer is, what the request
+/// is, whether the caller may make it.
+public protocol ControlResponder: AnyObject, Sendable {
+    /// Serves one request that decoded and passed its permission check, on its connection's thread.
+    /// The connection is closed after this returns; a reply not sent by then is never sent.
+    func respond(to call: ControlCall, caller: Caller, on connection: ControlConnection)
+}
+
+/// A control socket: one request per connection (or a stream, for `watch`), peer credentials from
+/// the kernel, roles from the configuration, deny by default. Each connection runs on a thread of
+/// its own with a read timeout, so a slow or hostile client can hold nothing but itself. The
+/// responder sees only requests the caller's roles allow.
+public final class ControlListener: @unchecked Sendable {
+    public static let maxConnections = 32
+    public static let readTimeoutSeconds = 10
+    /// Connections the kernel queues before `accept`; more are refused by the kernel.
+    public static let backlog: Int32 = 64
+    /// At close, unread input up to this much is drained (see `closeGracefully`), for at most
+    /// `drainTimeoutSeconds`.
+    public static let drainLimit = 4 << 20
+    public static let drainTimeoutSeconds = 1
+
+    public let path: String
+    public let roles: RoleMap
+    /// The daemon's name in what its clients read ("mediad is busy") and its threads' names.
+    public let daemonName: String
+    let threadName: String
+    let logger: Logger
+    let responder: any ControlResponder
+    /// Streamed listings at once (see `ControlConnection.streamReport`): one set per listener, as
+    /// each daemon has one ledger whose reader connections they bound.
+    let reportSlots = DispatchSemaphore(value: ControlConnection.concurrentReports)
+    private let listener: Int32
+    private let connections = DispatchSemaphore(value: ControlListener.maxConnections)
+    /// Set by `start` before any connection is accepted, read by `stop`.
+    private var acceptor: ReadinessLoop?
+
+    /// Binds and listens on `path`, open to root and `group` only. Nothing is accepted before `start`.
+    /// - Parameter threadName: each connection's thread (at most 15 bytes kept), e.g. "mediad-client".
+    /// - Parameter daemonName: "mediad" or "mediahub", in the 'busy' and 'already running' messages.
+    public init(path: String, group: String, roles: RoleMap, threadName: String, daemonName: String,
+                logger: Logger, responder: any ControlResponder) throws(ControlSocketError) {
+        self.path = path
+        self.roles = roles
+        self.threadName = threadName
+        self.daemonName = daemonName
+        self.logger = logger
+        self.responder = responder
+        listener = try Self.listen(path: path, group: group, daemonName: daemonName, logger: logger)
+    }
+
+    deinit { close(listener) }
+
+    /// A stale socket from a killed daemon is replaced; the directory is made if missing.
+    private static func listen(path: String, group: String, daemonName: String,
+                               logger: Logger) throws(ControlSocketError) -> Int32 {
+        func fail(_ step: String) -> ControlSocketError { .setup(path: path, step: step, code: errno) }
+        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        if !directory.isEmpty { mkdir(directory, 0o755) }
+        guard UnixSocketAddress.with(path, { _, _ in true }) != nil else { throw fail("path too long") }
+        // A socket that still answers belongs to a running daemon: never take it over.
+        let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let answered = UnixSocketAddress.with(path) { connect(probe, $0, $1) } == 0
+        close(probe)
+        if answered {
+            throw .alreadyRunning(path: path, daemon: daemonName)
+        }
+        unlink(path)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw fail("socket") }
+        // Created 0600 and opened up to the group only after chown, so there is no moment when the
+        // socket is reachable by anyone else.
+        let oldMask = umask(0o177)
+        let bound = UnixSocketAddress.with(path) { bind(fd, $0, $1) }
+        umask(oldMask)
+        guard bound == 0 else { close(fd); throw fail("bind") }
+        if let gid = Self.groupID(group) {
+            // Under systemd the unit's Group= already made it so; chown only when it did not.
+            var info = stat()
+            if stat(path, &info) == 0, UInt32(info.st_gid) != gid, chown(path, uid_t.max, gid_t(gid)) != 0 {
+                logger.warning("cannot give the control socket to its group", metadata: ["GROUP": "\(group)"])
+            }
+        } else {
+            logger.warning("the socket group does not exist; only root can connect", metadata: ["GROUP": "\(group)"])
+        }
+        chmod(path, 0o660)
+        guard Glibc.listen(fd, Self.backlog) == 0 else { close(fd); throw fail("listen") }
+        return fd
+    }
+
+    /// A group by name, or by number when it is one.
+    static func groupID(_ group: String) -> UInt32? {
+        if let number = UInt32(group) { return number }
+        guard let entry = getgrnam(group) else { return nil }
+        return UInt32(entry.pointee.gr_gid)
+    }
+
+    /// Starts accepting on a thread asleep in poll(2) ("<daemon>-accept"); each connection gets a
+    /// thread of its own. Plain threads, not Dispatch: Dispatch's worker pool would wake the idle
+    /// daemon every second.
+    public func start() throws(ControlSocketError) {
+        let flags = fcntl(listener, F_GETFL)
+        _ = fcntl(listener, F_SETFL, flags | O_NONBLOCK)
+        do {
+            acceptor = try ReadinessLoop(name: "\(daemonName)-accept", fd: listener,
+                                         onReadable: { [weak self] in self?.acceptAll() }, onStop: {})
+        } catch {
+            throw .acceptThread(error.description)
+        }
+    }
+
+    /// Stops accepting and removes the socket. Connections being served finish on their own threads
+    /// (a responder with streams, such as `watch`, ends them itself).
+    public func stop() {
+        acceptor?.stop()
+        unlink(path)
+    }
+
+    private func acceptAll() {
+        while true {
+            let client = accept(listener, nil, nil)
+            if client < 0 { return }
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+            // The listener is non-blocking; a client socket must not inherit that.
+            _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) & ~O_NONBLOCK)
+            guard connections.wait(timeout: .now()) == .success else {
+                // Full: refuse at once rather than queue without bound.
+                refuse(client)
+                continue
+            }
+            let started = Threads.start(name: threadName) { [self] in
+                defer { connections.signal() }
+                serve(client)
+                closeGracefully(client)
+            }
+            if !started {
+                connections.signal()
+                refuse(client)
+            }
+        }
+    }
+
+    private func refuse(_ client: Int32) {
+        ControlConnection.send(client, .error(LedgerError(.storage, zh: "\(daemonName) 连接数已满，请稍后重试",
+                                                          en: "\(daemonName) is busy (too many connections); try again")))
+        close(client)
+    }
+
+    /// One connection: credentials, one framed request, its permission, then the responder.
+    private func serve(_ fd: Int32) {
+        var timeout = timeval(tv_sec: Self.readTimeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard let peer = PeerCredentials.of(socket: fd) else { return }
+        let connection = ControlConnection(fd: fd, peer: peer, daemonName: daemonName, reportSlots: reportSlots)
+        guard let header = readExactly(fd, 4), let length = ControlProtocol.length(ofHeader: header) else {
+            connection.send(.error(LedgerError(.usage, zh: "请求不完整", en: "truncated request")))
+            return
+        }
+        guard length <= ControlProtocol.maxRequestBytes else {
+            connection.send(.error(LedgerError(.usage, zh: "请求过大（\(length) 字节）", en: "request too large (\(length) bytes)")))
+            return
+        }
+        guard let body = readExactly(fd, length) else {
+            connection.send(.error(LedgerError(.usage, zh: "请求不完整", en: "truncated request")))
+            return
+        }
+        let request: ControlRequest
+        switch ControlProtocol.decodeRequest(body) {
+        case .failure(let error): connection.send(.error(error)); return
+        case .success(let decoded): request = decoded
+        }
+        let caller = peer.caller(roles: roles)
+        do {
+            try request.call.permission.check(request.call.verb, caller: caller)
+        } catch {
+            logger.notice("control request denied", metadata: ["UID": "\(peer.uid)", "VERB": "\(request.call.verb)"])
+            connection.send(.error(error))
+            return
+        }
+        responder.respond(to: request.call, caller: caller, on: connection)
+    }
+
+    /// Closing with unread input makes the kernel reset the connection, and the client may lose the
+    /// reply (an error about an oversized request, say). Half-close, drain a bounded amount, close.
+    private func closeGracefully(_ fd: Int32) {
+        shutdown(fd, Int32(SHUT_WR))
+        var timeout = timeval(tv_sec: Self.drainTimeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var drained = 0
+        while drained < Self.drainLimit {
+            let got = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if got <= 0 { break }
+            drained += got
+        }
+        close(fd)
+    }
+
+    private func readExactly(_ fd: Int32, _ count: Int) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: count)
+        let complete = buffer.withUnsafeMutableBytes { Descriptor.fillAll($0) { recv(fd, $0.baseAddress, $0.count, 0) } }
+        return complete ? buffer : nil
+    }
+}
