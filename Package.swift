@@ -145,7 +145,8 @@ let package = Package(
         ),
         .testTarget(
             name: "MediactlTests",
-            dependencies: ["mediactl"]
+            // ControlSocket: mediactl --hub is tested against the listener mediahub serves with.
+            dependencies: ["mediactl", "ControlSocket"]
         ),
         .testTarget(
             name: "HubTests",
