@@ -1,0 +1,150 @@
+"""The unit: a real hub on a real PostgreSQL cluster and three computers (real mediad and mediad-sync,
+each in its own network namespace with its own fake USB hardware). What an administrator does at the
+hub reaches the computers' guards; what the guards record reaches the hub, once, in order, or the
+gap is reported.
+"""
+
+import json
+import unittest
+
+from harness import wait_until
+from unitbed import Unit
+
+STICK = dict(vendor="0781", product="5567", serial="4C530001230101104353")
+SECTORS = 30031872
+
+
+class UnitCase(unittest.TestCase):
+    def setUp(self):
+        self.unit = Unit(self)
+        self.hub = self.unit.hub
+        self.pc1, self.pc2, self.pc3 = self.unit.computers
+
+    def register_stick(self, bind="PC-001", serial=STICK["serial"]):
+        self.hub.ctl("media", "register", "--kind", "usb-stick", "--level", "secret", "--holder", "P001",
+                     "--vendor", STICK["vendor"], "--product", STICK["product"], "--serial", serial,
+                     "--capacity", str(SECTORS * 512), "--bind", bind)
+        listed = json.loads(self.hub.ctl("media", "list", "--format", "json").stdout)
+        return next(m["number"] for m in listed if m.get("identity", {}).get("serial") == serial)
+
+    def plug(self, computer, port="1-1", serial=STICK["serial"]):
+        computer.activate()
+        return computer.tb.add_stick(port=port, serial=serial, sectors=SECTORS)
+
+    def authorized(self, computer, device):
+        return computer.tb.read_attr(device.syspath, "authorized")
+
+    def wait_authorized(self, computer, device, value):
+        wait_until(lambda: self.authorized(computer, device) == value, timeout=15,
+                   message=lambda: f"authorized={value} on {computer.asset}, is {self.authorized(computer, device)!r}; "
+                                   f"{computer.mediad.describe()}")
+
+    def hub_violations(self):
+        return json.loads(self.hub.ctl("violations", "list", "--format", "json").stdout)
+
+
+class Enrolment(UnitCase):
+    def test_a_medium_registered_at_the_hub_is_allowed_where_bound_and_blocked_elsewhere(self):
+        number = self.register_stick(bind="PC-001")
+        for computer in (self.pc1, self.pc2):
+            computer.start_mediad()
+            self.unit.enrol(computer)
+        # The replica now holds the unit's medium; a local change is refused, naming the hub.
+        refused = self.pc1.ctl("person", "add", "--id", "P009", "--name", "赵六", "--clearance", "core", ok=False)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("make the change at the hub (hub.test)", refused.stderr)
+        on_pc1 = self.plug(self.pc1)
+        on_pc2 = self.plug(self.pc2)
+        self.wait_authorized(self.pc1, on_pc1, "1")
+        self.wait_authorized(self.pc2, on_pc2, "0")
+        self.assertEqual(self.pc2.query("SELECT type, medium_number FROM violation WHERE type = 'bound-elsewhere'"),
+                         [("bound-elsewhere", number)])
+        # The violation reaches the hub's list, named by its computer.
+        wait_until(lambda: any(v["type"] == "bound-elsewhere" and v["computer"] == "PC-002" for v in self.hub_violations()),
+                   timeout=20, message=lambda: f"bound-elsewhere from PC-002 at the hub; have {self.hub_violations()}")
+
+    def test_a_medium_reported_lost_at_the_hub_is_blocked_where_it_is_plugged_in(self):
+        number = self.register_stick(bind="PC-001")
+        self.pc1.start_mediad()
+        self.unit.enrol(self.pc1)
+        stick = self.plug(self.pc1)
+        self.wait_authorized(self.pc1, stick, "1")
+        self.hub.ctl("media", "lost", number, "--reported-by", "P001")
+        self.wait_authorized(self.pc1, stick, "0")
+        self.assertIn(("state-forbids-use",), self.pc1.query("SELECT type FROM violation WHERE medium_number = ?", number))
+        self.assertEqual(self.pc1.query("SELECT state FROM medium WHERE number = ?", number), [("lost",)])
+
+    def test_the_unit_view_shows_each_computer(self):
+        self.pc1.start_mediad()
+        self.unit.enrol(self.pc1)
+        self.unit.wait_delivered(self.pc1)
+        computers = self.hub.computers()
+        self.assertEqual(sorted(computers), ["PC-001", "PC-002", "PC-003"])
+        self.assertIsNotNone(computers["PC-001"]["enrolledAt"])
+        self.assertIsNotNone(computers["PC-001"]["lastHeard"])
+        self.assertEqual(computers["PC-001"]["ledgerVersion"], self.hub.version())
+        self.assertIsNone(computers["PC-002"].get("enrolledAt"))
+
+
+class Delivery(UnitCase):
+    def test_with_the_hub_away_records_wait_and_all_arrive_after(self):
+        self.pc3.start_mediad()
+        self.unit.enrol(self.pc3)
+        self.unit.wait_delivered(self.pc3)
+        self.hub.stop()
+        for port in ("1-1", "1-2", "1-3"):
+            self.plug(self.pc3, port=port, serial=f"UNREG{port}")
+        wait_until(lambda: self.pc3.membership()["head"] - self.pc3.membership()["acknowledged"] >= 3,
+                   message=lambda: f"records owed on PC-003: {self.pc3.membership()}")
+        head = self.pc3.membership()["head"]
+        self.hub.start()
+        self.unit.wait_delivered(self.pc3, timeout=90)
+        self.assertGreaterEqual(self.pc3.membership()["head"], head)
+        seqs = self.hub.sql("SELECT count(*), count(DISTINCT seq), min(seq), max(seq) FROM unit_event WHERE computer = 'PC-003'")
+        count, distinct, low, high = (int(x) for x in seqs.split("|"))
+        self.assertEqual((count, distinct, low), (high, high, 1), "every record once, none missing")
+
+    def test_a_row_deleted_on_the_computer_is_reported_missing_at_the_hub(self):
+        self.pc3.start_mediad()
+        self.unit.enrol(self.pc3)
+        self.unit.wait_delivered(self.pc3)
+        self.pc3.kill_sync()
+        for port in ("1-1", "1-2"):
+            self.plug(self.pc3, port=port, serial=f"UNREG{port}")
+        wait_until(lambda: self.pc3.membership()["head"] - self.pc3.membership()["acknowledged"] >= 4,
+                   message=lambda: f"records owed on PC-003: {self.pc3.membership()}")
+        owed_from = self.pc3.membership()["acknowledged"] + 1
+        deleted = self.pc3.query("SELECT chain_seq FROM device_event WHERE chain_seq > ? ORDER BY chain_seq LIMIT 1",
+                                 owed_from)[0][0]
+        self.pc3.execute("DELETE FROM device_event WHERE chain_seq = ?", deleted)
+        self.pc3.start_sync()
+        wait_until(lambda: any(v["type"] == "records-missing" and v["computer"] == "PC-003" for v in self.hub_violations()),
+                   timeout=30, message=lambda: f"records-missing at the hub; have {self.hub_violations()}")
+        missing = [v for v in self.hub_violations() if v["type"] == "records-missing"]
+        self.assertEqual(len(missing), 1)
+        self.assertIn(f"records {deleted} of computer PC-003", missing[0]["reason"]["en"])
+
+    def test_a_courier_killed_mid_batch_loses_nothing_and_duplicates_nothing(self):
+        self.pc3.start_mediad()
+        self.unit.enrol(self.pc3)
+        self.unit.wait_delivered(self.pc3)
+        self.pc3.kill_sync()
+        for i in range(40):
+            self.plug(self.pc3, port=f"1-{i + 1}", serial=f"BURST{i:04d}")
+        wait_until(lambda: self.pc3.membership()["head"] - self.pc3.membership()["acknowledged"] >= 80,
+                   message=lambda: f"a backlog on PC-003: {self.pc3.membership()}")
+        before = int(self.hub.sql("SELECT count(*) FROM unit_event WHERE computer = 'PC-003'"))
+        self.pc3.start_sync()
+        # Killed as soon as the hub has taken some of the backlog, but not all of it.
+        wait_until(lambda: int(self.hub.sql("SELECT count(*) FROM unit_event WHERE computer = 'PC-003'")) > before,
+                   message="the first batch at the hub")
+        self.pc3.kill_sync()
+        self.pc3.start_sync()
+        self.unit.wait_delivered(self.pc3, timeout=60)
+        head = self.pc3.membership()["head"]
+        seqs = self.hub.sql("SELECT count(*), count(DISTINCT seq), max(seq) FROM unit_event WHERE computer = 'PC-003'")
+        self.assertEqual(tuple(int(x) for x in seqs.split("|")), (head, head, head))
+
+
+if __name__ == "__main__":
+    unittest.main()
