@@ -174,6 +174,33 @@ class ProtocolAbuse(SocketCase):
         return struct.pack(">I", len(body)) + body
 
 
+class UnitAtMediad(SocketCase):
+    """What only the hub answers is refused by mediad with the command that asks the hub; the role
+    check still comes first. `unit status` is mediad's own."""
+
+    def test_hub_calls_are_refused_naming_mediactl_hub(self):
+        self.start()
+        for who, args, verb in (("root", ("unit", "computers"), "unit computers"),
+                                ("auditor", ("unit", "computers"), "unit computers"),
+                                ("admin", ("computer", "enrol", "PC-003"), "computer enrol")):
+            # --hub with mediad's own socket: the request reaches mediad exactly as it would the hub.
+            result = self.as_user(who, "--hub", *args)
+            self.assertEqual(result.returncode, 64, f"{who} {args}: {result.stderr}")
+            self.assertEqual(result.stderr,
+                             f"mediactl: '{verb}' is answered by the unit hub: mediactl --hub {verb}\n")
+        denied = self.as_user("auditor", "--hub", "computer", "enrol", "PC-003")
+        self.assertEqual(denied.returncode, 77, denied.stderr)
+        self.assertIsNone(self.daemon.proc.poll())
+
+    def test_unit_status_of_a_computer_not_enrolled(self):
+        self.start()
+        result = self.as_user("admin", "unit", "status")
+        self.assertEqual(result.returncode, 64, result.stderr)
+        self.assertEqual(result.stderr, "mediactl: this computer is not enrolled in a unit: "
+                                        "register it at the hub, then run mediad-sync enrol\n")
+        self.assertEqual(self.as_user("auditor", "unit", "status").returncode, 77)
+
+
 class Lifecycle(SocketCase):
     def test_ready_only_after_present_devices_are_decided_and_watchdog_pings(self):
         sticks = [self.tb.add_stick(port=f"1-{n}", serial=f"PRESENT{n:05d}", with_block=False) for n in range(1, 21)]

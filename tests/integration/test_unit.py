@@ -148,3 +148,58 @@ class Delivery(UnitCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Refusals(UnitCase):
+    """Payloads that are not the unit's next change, handed to mediad the way a courier would."""
+
+    def apply(self, computer, payloads):
+        from unitbed import control_call
+        return control_call(computer.socket, {"unit": {"_0": {"apply": {"_0": payloads}}}})
+
+    def refused_payloads(self, computer):
+        return computer.query("SELECT reason_en FROM violation WHERE type = 'unit-payload-refused' ORDER BY id")
+
+    def test_a_forged_a_replayed_and_a_foreign_change_are_refused_and_recorded(self):
+        import base64
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives import serialization
+        from unitbed import fetch_changes
+        self.pc1.start_mediad()
+        self.unit.enrol(self.pc1)
+        self.register_stick(bind="PC-001")
+        self.unit.wait_current(self.pc1)
+        held = self.pc1.membership()["ledgerVersion"]
+        change = fetch_changes(self.pc1, held - 1)[0]
+        self.assertEqual(change["kind"], "change-set")
+
+        # 1. The latest change again: a replay.
+        reply = self.apply(self.pc1, [change])
+        self.assertIn("replayed or out of order", reply["unit"]["_0"]["applied"]["refused"]["message"]["en"])
+
+        # 2. A byte of the body changed: the signature no longer holds.
+        forged = dict(change)
+        body = bytearray(base64.b64decode(change["body"]))
+        body[body.index(b'"to":') + 5] ^= 0x01
+        forged["body"] = base64.b64encode(bytes(body)).decode()
+        reply = self.apply(self.pc1, [forged])
+        self.assertIn("not signed by this unit's key", reply["unit"]["_0"]["applied"]["refused"]["message"]["en"])
+
+        # 3. Another unit's change, signed by that unit's own key, starting at this computer's version.
+        other = Ed25519PrivateKey.generate()
+        public = base64.b64encode(other.public_key().public_bytes(serialization.Encoding.Raw,
+                                                                  serialization.PublicFormat.Raw)).decode()
+        content = json.dumps({"unit": "另一单位", "from": held, "to": held + 1, "at": "2026-11-30T08:00:00Z",
+                              "rows": []}, sort_keys=True, ensure_ascii=False).encode()
+        signature = other.sign(b"mediad-unit/1\nchange-set\n" + content)
+        foreign = {"kind": "change-set", "signer": public, "body": base64.b64encode(content).decode(),
+                   "signature": base64.b64encode(signature).decode()}
+        reply = self.apply(self.pc1, [foreign])
+        self.assertIn("not signed by this unit's key", reply["unit"]["_0"]["applied"]["refused"]["message"]["en"])
+
+        # Each refusal is recorded, the replica is untouched, and the record reaches the hub.
+        reasons = self.refused_payloads(self.pc1)
+        self.assertEqual(len(reasons), 3, reasons)
+        self.assertEqual(self.pc1.membership()["ledgerVersion"], held)
+        wait_until(lambda: sum(v["type"] == "unit-payload-refused" for v in self.hub_violations()) == 3, timeout=20,
+                   message=lambda: f"three refusals at the hub; have {self.hub_violations()}")

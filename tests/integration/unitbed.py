@@ -289,3 +289,42 @@ class Unit:
             return held and held["head"] > 0 and state.get("stored") == held["head"] and held["acknowledged"] == held["head"]
         wait_until(delivered, timeout, message=lambda: f"{computer.asset}'s records at the hub: computer {computer.membership()}, "
                                                         f"hub {self.hub.computers().get(computer.asset)}")
+
+
+def control_call(socket_path, call):
+    """One request on a control socket (4-byte big-endian length, then JSON), and its reply."""
+    import socket as sockets
+    import struct
+    body = json.dumps({"version": 1, "call": call}).encode()
+    with sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM) as s:
+        s.settimeout(20)
+        s.connect(socket_path)
+        s.sendall(struct.pack(">I", len(body)) + body)
+        header = b""
+        while len(header) < 4:
+            header += s.recv(4 - len(header))
+        (length,) = struct.unpack(">I", header)
+        data = b""
+        while len(data) < length:
+            chunk = s.recv(length - len(data))
+            if not chunk:
+                break
+            data += chunk
+    return json.loads(data)["reply"]
+
+
+def fetch_changes(computer, after):
+    """The hub's signed payloads after `after`, fetched as the computer's courier does: from the
+    computer's namespace, with its token, trusting only the hub's certificate."""
+    with open(os.path.join(computer.sync_state, "token")) as f:
+        token = f.read().strip()
+    url = f"https://{computer.hub_address}:8443/v1/changes?after={after}&wait=0"
+    script = ("import ssl,sys,urllib.request;"
+              f"c=ssl.create_default_context(cafile={computer.hub.cert!r});"
+              f"r=urllib.request.Request({url!r},headers={{'Authorization':{'Bearer ' + token!r}}});"
+              "sys.stdout.write(urllib.request.urlopen(r,context=c,timeout=20).read().decode())")
+    result = subprocess.run(["ip", "netns", "exec", computer.ns.name, "/usr/bin/python3", "-c", script],
+                            capture_output=True, text=True, env=clean_env())
+    if result.returncode != 0:
+        raise AssertionError(f"fetching changes failed: {result.stderr}")
+    return json.loads(result.stdout)
