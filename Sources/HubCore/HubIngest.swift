@@ -4,8 +4,9 @@ import HubStore
 
 /// A computer's records arriving at the hub: checked against the chain the hub holds for it, the
 /// new ones stored in PostgreSQL, its violations (and what the chain shows: records missing or
-/// altered) entered in the unit's violation list — all in one write of the working copy, whose hook
-/// commits it to PostgreSQL with the records.
+/// altered) entered in the unit's violation list, what its guard learnt taken into the unit ledger
+/// (`UnitLearning`) — all in one write of the working copy, whose hook commits it to PostgreSQL with
+/// the records.
 enum HubIngest {
     /// Stores `batch` (already opened under the computer's key) and returns the chain's new end.
     static func store(_ batch: EventBatch, in ledger: HubLedger) throws -> ChainState {
@@ -15,8 +16,12 @@ enum HubIngest {
             let state = try Blocking.wait { try await database.chainState(computer: computer) }
             let check = ChainCheck(records: batch.records, after: state)
             let now = ledger.clock.now()
-            for record in check.new where record.table == "violation" {
-                try insertViolation(db, from: record, computer: computer)
+            for record in check.new {
+                if record.table == "violation" {
+                    try insertViolation(db, from: record, computer: computer)
+                } else {
+                    try UnitLearning.take(db, record, computer: computer)
+                }
             }
             for gap in check.missing {
                 let range = gap.lowerBound == gap.upperBound ? "\(gap.lowerBound)" : "\(gap.lowerBound)–\(gap.upperBound)"

@@ -20,10 +20,10 @@ class UnitCase(unittest.TestCase):
         self.hub = self.unit.hub
         self.pc1, self.pc2, self.pc3 = self.unit.computers
 
-    def register_stick(self, bind="PC-001", serial=STICK["serial"]):
+    def register_stick(self, bind="PC-001", serial=STICK["serial"], capacity=SECTORS * 512):
         self.hub.ctl("media", "register", "--kind", "usb-stick", "--level", "secret", "--holder", "P001",
                      "--vendor", STICK["vendor"], "--product", STICK["product"], "--serial", serial,
-                     "--capacity", str(SECTORS * 512), "--bind", bind)
+                     *(["--capacity", str(capacity)] if capacity else []), "--bind", bind)
         listed = json.loads(self.hub.ctl("media", "list", "--format", "json").stdout)
         return next(m["number"] for m in listed if m.get("identity", {}).get("serial") == serial)
 
@@ -73,6 +73,24 @@ class Enrolment(UnitCase):
         self.wait_authorized(self.pc1, stick, "0")
         self.assertIn(("state-forbids-use",), self.pc1.query("SELECT type FROM violation WHERE medium_number = ?", number))
         self.assertEqual(self.pc1.query("SELECT state FROM medium WHERE number = ?", number), [("lost",)])
+
+    def test_a_capacity_learnt_on_one_computer_is_the_units_and_reaches_the_others(self):
+        number = self.register_stick(bind="PC-001,PC-002", capacity=None)
+        for computer in (self.pc1, self.pc2):
+            computer.start_mediad()
+            self.unit.enrol(computer)
+        stick = self.plug(self.pc1)
+        self.wait_authorized(self.pc1, stick, "1")
+
+        def capacity_at_hub():
+            shown = json.loads(self.hub.ctl("media", "show", number, "--format", "json").stdout)
+            return shown["medium"]["identity"].get("capacityBytes")
+        wait_until(lambda: capacity_at_hub() == SECTORS * 512, timeout=20,
+                   message=lambda: f"the capacity at the hub; it is {capacity_at_hub()}")
+        trail = self.hub.ctl("audit", "log", "--medium", number).stdout
+        self.assertIn("mediad@PC-001", trail)
+        self.unit.wait_current(self.pc2)
+        self.assertEqual(self.pc2.query("SELECT capacity_bytes FROM medium WHERE number = ?", number), [(SECTORS * 512,)])
 
     def test_the_unit_view_shows_each_computer(self):
         self.pc1.start_mediad()

@@ -27,6 +27,10 @@ public enum GuardEventKind: String, Sendable, Hashable, Codable {
     case unitChange = "unit-change"
     /// A payload of the unit was refused (bad signature, another unit, replayed or out of order).
     case unitRefused = "unit-refused"
+    /// The guard learnt a registered medium's capacity on first use (`note`: `capacity-bytes=N`).
+    case capacityLearnt = "capacity-learnt"
+    /// The guard raised a medium's level after its use on a higher computer (`note`: `level=L`).
+    case levelRaised = "level-raised"
 }
 
 /// One thing the guard saw, as stored and listed by `mediactl events`.

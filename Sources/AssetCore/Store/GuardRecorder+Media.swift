@@ -21,6 +21,18 @@ extension GuardRecorder {
         try AuditTrail.append(db, TrailEntry(at: at, actor: daemon, action: "raise-level", entity: "medium",
                                              entityKey: medium.number, field: "level", oldValue: before.rawValue,
                                              newValue: "\(level.rawValue) (used on \(host.assetNumber), device event #\(eventID))"))
+        try recordLearnt(db, .levelRaised, number: medium.number, note: "level=\(level.rawValue)", computer: host.assetNumber, at: at)
+    }
+
+    /// What the guard changed in a medium, as a record of its own: on an enrolled computer it is how
+    /// the hub learns it, and decides it for the unit (`UnitLearning`).
+    static func recordLearnt(_ db: Database, _ kind: GuardEventKind, number: String, note: String, computer: String?,
+                             at: Timestamp) throws {
+        var event = GuardEvent(at: at, kind: kind)
+        event.mediumNumber = number
+        event.computer = computer
+        event.note = note
+        _ = try GuardRows.insert(db, event: event)
     }
 
     /// The first time a registered medium without a recorded capacity is allowed and its disk
@@ -36,6 +48,8 @@ extension GuardRecorder {
             try AuditTrail.append(db, TrailEntry(at: at, actor: Self.daemon, action: "learn-capacity", entity: "medium",
                                                  entityKey: number, field: "capacity_bytes", oldValue: nil,
                                                  newValue: String(bytes)))
+            try Self.recordLearnt(db, .capacityLearnt, number: number, note: "capacity-bytes=\(bytes)",
+                                  computer: try Ledger.thisHost(db)?.assetNumber, at: at)
         }
     }
 }

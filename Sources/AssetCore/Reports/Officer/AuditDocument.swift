@@ -182,6 +182,8 @@ enum AuditDocument {
         case .unitJoined: l.pick("加入单位台账", "joined the unit")
         case .unitChange: l.pick("单位台账更新", "unit ledger change")
         case .unitRefused: l.pick("拒收台账变更", "unit change refused")
+        case .capacityLearnt: l.pick("记录介质容量", "capacity learnt")
+        case .levelRaised: l.pick("介质密级提升", "level raised")
         }
     }
 
