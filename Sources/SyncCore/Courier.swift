@@ -1,0 +1,163 @@
+import AssetCore
+import Logging
+
+/// What the courier's loops are tuned by (sync.conf's `batch`, `wait`, `flush`; the backoff).
+public struct CourierSettings: Sendable, Hashable {
+    /// Records per event batch.
+    public var batch: Int
+    /// Seconds a long-poll for ledger changes may be held by the hub.
+    public var wait: Int
+    /// The pause between two looks at mediad's outbox while nothing is owed.
+    public var flush: Duration
+    public var backoff: BackoffPolicy
+
+    public init(batch: Int, wait: Int, flush: Duration, backoff: BackoffPolicy = .standard) {
+        self.batch = batch
+        self.wait = wait
+        self.flush = flush
+        self.backoff = backoff
+    }
+
+    public init(_ config: SyncConfig) {
+        self.init(batch: config.batch, wait: config.wait, flush: .seconds(config.flush))
+    }
+}
+
+/// `mediad-sync run`: two loops between mediad and the hub, each with its own backoff, until the
+/// task is cancelled (SIGTERM).
+///
+/// - Ledger changes, hub → mediad: ask mediad which version it holds, long-poll the hub for what
+///   comes after it, hand what arrives to mediad, and go on from the version mediad then reports.
+///   The long-poll is what keeps a change "within seconds" on every connected computer while an
+///   idle courier sends one request per `wait` seconds.
+/// - Records, mediad → hub: take a batch from mediad's outbox, post it, hand the hub's receipt back
+///   to mediad, and at once again while records are owed. When nothing is owed the loop looks
+///   again after `flush` seconds: mediad cannot push to the courier yet (its socket answers calls,
+///   it does not call out), and a short timer costs one local socket call per `flush` seconds — no
+///   network traffic — while bounding how late a record reaches the hub. When mediad gains a
+///   "wait for records" call, this pause becomes that call and nothing else changes.
+///
+/// Neither loop believes what it carries: mediad checks the unit's signature on every change set
+/// and the hub checks the computer's on every batch.
+public struct Courier: Sendable {
+    let mediad: MediadClient
+    let hub: HubClient
+    let token: TokenFile
+    let settings: CourierSettings
+    let logger: Logger
+
+    public init(mediad: MediadClient, hub: HubClient, token: TokenFile, settings: CourierSettings, logger: Logger) {
+        self.mediad = mediad
+        self.hub = hub
+        self.token = token
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Runs both loops until cancelled; a failure in one never stops the other.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await followChanges() }
+            group.addTask { await deliverRecords() }
+        }
+    }
+
+    /// The ledger-changes loop.
+    func followChanges() async {
+        var backoff = Backoff(settings.backoff)
+        var health = LoopHealth(loop: "ledger changes", logger: logger)
+        // The version mediad holds, as last reported; asked again after any failure, since a failed
+        // apply may or may not have been committed.
+        var held: Int64?
+        while !Task.isCancelled {
+            do {
+                let credential = try token.read()
+                let version: Int64
+                if let held { version = held } else { version = try await mediad.membership().ledgerVersion }
+                held = version
+                let arrived = try await hub.changes(token: credential, after: version, wait: settings.wait)
+                if !arrived.isEmpty {
+                    let applied = try await apply(arrived)
+                    held = applied.membership.ledgerVersion
+                    logger.debug("ledger changes applied", metadata: ["versions": "\(applied.versions)"])
+                    if let refused = applied.refused {
+                        guard applied.membership.ledgerVersion > version else { throw CourierLoopError.refused(refused) }
+                        logger.warning("mediad applied up to version \(applied.membership.ledgerVersion) and refused the next change set: \(refused.message.en)")
+                    }
+                }
+                health.succeeded()
+                backoff.reset()
+            } catch {
+                if Task.isCancelled { break }
+                held = nil
+                health.failed(error)
+                try? await Task.sleep(for: backoff.next())
+            }
+        }
+    }
+
+    /// The records loop.
+    func deliverRecords() async {
+        var backoff = Backoff(settings.backoff)
+        var health = LoopHealth(loop: "records", logger: logger)
+        while !Task.isCancelled {
+            do {
+                let credential = try token.read()
+                let reply = try await mediad.call(.outbox(limit: settings.batch))
+                guard case .batch(let owed) = reply else { throw MediadError.unexpectedReply("\(reply)") }
+                guard let batch = owed else {
+                    health.succeeded()
+                    backoff.reset()
+                    try? await Task.sleep(for: settings.flush)
+                    continue
+                }
+                let receipt = try await hub.deliver(token: credential, batch: batch)
+                let kept = try await mediad.call(.receipt(receipt))
+                logger.debug("records delivered", metadata: ["bytes": "\(batch.body.count)", "mediad": "\(kept)"])
+                // Healthy only once a whole round is done: a hub that refuses every batch must not
+                // read as "working again" each time mediad hands the batch out.
+                health.succeeded()
+                backoff.reset()
+            } catch {
+                if Task.isCancelled { break }
+                health.failed(error)
+                try? await Task.sleep(for: backoff.next())
+            }
+        }
+    }
+
+    struct Applied {
+        var versions: [Int64]
+        var refused: LedgerError?
+        var membership: UnitMembership
+    }
+
+    /// Hands change sets to mediad, in halves when together they pass the control socket's
+    /// request limit (a snapshot and the change sets after it, say); a refusal ends the list.
+    func apply(_ list: [SignedPayload]) async throws(MediadError) -> Applied {
+        let reply: UnitReply
+        do { reply = try await mediad.call(.apply(list)) } catch {
+            guard case .tooLarge = error, list.count > 1 else { throw error }
+            let middle = list.count / 2
+            let first = try await apply(Array(list[..<middle]))
+            if first.refused != nil { return first }
+            let second = try await apply(Array(list[middle...]))
+            return Applied(versions: first.versions + second.versions, refused: second.refused, membership: second.membership)
+        }
+        guard case .applied(let versions, let refused, let membership) = reply else { throw .unexpectedReply("\(reply)") }
+        return Applied(versions: versions, refused: refused, membership: membership)
+    }
+}
+
+/// A loop's failure that is neither the hub's nor mediad's connection.
+enum CourierLoopError: Error, CustomStringConvertible {
+    /// mediad refused the first change set offered and its version did not move: offering it again
+    /// at once would spin, so the loop backs off like after any failure.
+    case refused(LedgerError)
+
+    var description: String {
+        switch self {
+        case .refused(let error): "mediad refused a change set and holds the same version: \(error.message.en)"
+        }
+    }
+}
