@@ -102,6 +102,8 @@ install: $(if $(filter .build/release,$(INSTALL_FROM)),release)
 	install -m 0644 man/mediactl.1 $(DESTDIR)$(PREFIX)/share/man/man1/mediactl.1
 	install -m 0644 man/mediad.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/mediad.conf.5
 	install -m 0644 man/mediad.8 $(DESTDIR)$(PREFIX)/share/man/man8/mediad.8
+	install -m 0644 man/mediahub.8 $(DESTDIR)$(PREFIX)/share/man/man8/mediahub.8
+	install -m 0644 man/mediad-sync.8 $(DESTDIR)$(PREFIX)/share/man/man8/mediad-sync.8
 	$(INSTALL_FROM)/mediactl --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mediactl
 	$(INSTALL_FROM)/mediactl --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_mediactl
 	$(INSTALL_FROM)/mediactl --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/mediactl.fish
@@ -122,13 +124,19 @@ uninstall:
 	  $(DESTDIR)$(UNITDIR)/mediad-sync.service \
 	  $(DESTDIR)$(PREFIX)/share/man/man1/mediactl.1 $(DESTDIR)$(PREFIX)/share/man/man5/mediad.conf.5 \
 	  $(DESTDIR)$(PREFIX)/share/man/man8/mediad.8 $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mediactl \
+	  $(DESTDIR)$(PREFIX)/share/man/man8/mediahub.8 $(DESTDIR)$(PREFIX)/share/man/man8/mediad-sync.8 \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_mediactl $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/mediactl.fish
 	@echo "left in place: /etc/mediad (configuration), /var/lib/mediad (the ledger) and the mediad groups"
 
 # Benchmarks (as root): mediad against USBGuard under umockdev, decision latency, burst, reports,
 # footprint, start-up; release builds in their own scratch path; writes BENCHMARKS.md. ~15 minutes.
+# Then the unit (bench/run-unit.sh, ~10 minutes more): mediahub on a throwaway PostgreSQL cluster and
+# 5,000 computers simulated by unit-bench; plain release builds (mediad's order file is not theirs).
 bench: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --scratch-path .build-bench --product mediad
 	$(SWIFT) build $(RELEASE_FLAGS) --scratch-path .build-bench --product mediactl
 	$(SWIFT) build $(RELEASE_FLAGS) --scratch-path .build-bench --product mediad-bench
+	for p in mediahub mediactl mediad-sync unit-bench; do \
+	  $(SWIFT) build -c release --scratch-path .build-unitbench --product $$p || exit 1; done
 	bench/run.sh
+	bench/run-unit.sh
