@@ -107,11 +107,30 @@ import Testing
         #expect(try f.answer(.auditVerify, \.verification).intact)
     }
 
+    /// v11: the old release's records stay as they were, unchained (they were never sent); the first
+    /// record written after takes sequence number 1, following the genesis hash.
+    @Test func anOlderLedgerKeepsItsRecordsAndChainsTheNextOne() throws {
+        let f = try open()
+        let (events, violations) = try f.store.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM device_event WHERE chain_seq IS NULL")!,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM violation WHERE chain_seq IS NULL")!)
+        }
+        let before = try f.store.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM device_event")!, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM violation")!)
+        }
+        #expect(events == before.0 && events > 0)
+        #expect(violations == before.1 && violations > 0)
+        _ = try f.store.write { db in try GuardRows.insert(db, event: GuardEvent(at: Fixture.now, kind: .guardStart)) }
+        let chained = try f.store.read { db in try Row.fetchOne(db, sql: "SELECT chain_seq, chain_prev FROM device_event WHERE chain_seq IS NOT NULL")! }
+        #expect(chained[0] as Int64 == 1)
+        #expect(chained[1] as String == RecordChain.genesis)
+    }
+
     @Test func anOlderLedgerGainsTheUnitAndItsReportsPrint() throws {
         let f = try open()
         let applied = try f.store.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(Array(applied.suffix(5)) == ["v6-computer-unit", "v7-violation-handling", "v8-media-checks", "v9-inspections",
-                                             "v10-computer-assets"])
+        #expect(Array(applied.suffix(6)) == ["v6-computer-unit", "v7-violation-handling", "v8-media-checks", "v9-inspections",
+                                             "v10-computer-assets", "v11-unit-replica"])
         #expect(try f.answer(.hostShow, \.computer).unit == nil)
         var settings = HostSettings()
         settings.unit = "某某局"
