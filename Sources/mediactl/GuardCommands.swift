@@ -49,12 +49,16 @@ struct ViolationsCommand: ParsableCommand {
         @Flag(help: "Only those not yet acknowledged (--state open).") var open = false
         @Option(help: "Only those in this state: open, acknowledged or handled.") var state: ViolationStatus?
         @Option(help: "Only those at or after this time (2026-11-22 or 2026-11-22T09:30:00Z).") var since: Timestamp?
+        @Option(help: "Only those found on this computer (at the hub: one of the unit's).") var computer: String?
+        @Option(help: "Only those of this department's people or computers.") var department: String?
         @Option(help: "table, json or csv.") var format: ReportFormat = .table
         @OptionGroup var when: ZoneOption
 
         func run() throws {
             let s = Session(globals: globals)
-            try s.list(.violations(ViolationFilter(openOnly: open, since: since, state: state)), format: format, zone: when.zone)
+            let filter = ViolationFilter(openOnly: open, since: since, state: state, computer: computer.map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 },
+                                         department: department.map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 })
+            try s.list(.violations(filter), format: format, zone: when.zone)
         }
     }
 

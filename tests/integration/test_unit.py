@@ -62,6 +62,13 @@ class Enrolment(UnitCase):
         # The violation reaches the hub's list, named by its computer.
         wait_until(lambda: any(v["type"] == "bound-elsewhere" and v["computer"] == "PC-002" for v in self.hub_violations()),
                    timeout=20, message=lambda: f"bound-elsewhere from PC-002 at the hub; have {self.hub_violations()}")
+        # Narrowed to one computer of the unit, or to a department (P001's, 办公室, holds both computers).
+        for computer, expected in (("PC-002", {"bound-elsewhere"}), ("PC-001", set())):
+            listed = json.loads(self.hub.ctl("violations", "list", "--computer", computer, "--format", "json").stdout)
+            self.assertEqual({v["type"] for v in listed}, expected, computer)
+        by_department = json.loads(self.hub.ctl("violations", "list", "--department", "办公室", "--format", "json").stdout)
+        self.assertIn("bound-elsewhere", {v["type"] for v in by_department})
+        self.assertEqual(json.loads(self.hub.ctl("violations", "list", "--department", "保密办", "--format", "json").stdout), [])
 
     def test_a_medium_reported_lost_at_the_hub_is_blocked_where_it_is_plugged_in(self):
         number = self.register_stick(bind="PC-001")

@@ -227,10 +227,17 @@ public struct ViolationFilter: Sendable, Hashable, Codable {
     public var since: Timestamp?
     /// Only violations in this state (`--state`); `openOnly` is `state == .open`.
     public var state: ViolationStatus?
+    /// Only those found on this computer (`--computer`): at the hub, one computer of the unit.
+    public var computer: String?
+    /// Only those of people of this department (`--department`), as the ledger records them.
+    public var department: String?
 
-    public init(openOnly: Bool = false, since: Timestamp? = nil, state: ViolationStatus? = nil) {
+    public init(openOnly: Bool = false, since: Timestamp? = nil, state: ViolationStatus? = nil, computer: String? = nil,
+                department: String? = nil) {
         self.openOnly = openOnly
         self.since = since
         self.state = state
+        self.computer = computer
+        self.department = department
     }
 }

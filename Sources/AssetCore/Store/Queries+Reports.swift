@@ -68,6 +68,15 @@ extension GuardRows {
         var sql = "SELECT \(columns) FROM violation WHERE \(ordered ? "" : "+")at >= ?"
         var arguments: StatementArguments = [(filter.since ?? Timestamp(secondsSinceEpoch: 0)).description]
         if let state = filter.openOnly ? .open : filter.state { sql += " AND status = ?"; arguments += [state.rawValue] }
+        if let computer = filter.computer { sql += " AND computer = ?"; arguments += [computer] }
+        if let department = filter.department {
+            // The person held to it, or the holder of the computer it was found on.
+            sql += """
+                 AND (person IN (SELECT id FROM person WHERE department = ?)
+                      OR computer IN (SELECT c.asset_number FROM computer c JOIN person p ON p.id = c.holder WHERE p.department = ?))
+                """
+            arguments += [department, department]
+        }
         return (sql + (ordered ? " ORDER BY id" : ""), arguments)
     }
 }
