@@ -23,6 +23,13 @@ struct Fixture {
         service = InventoryService(store: store, clock: .fixed(Fixture.now))
     }
 
+    /// A fixture over a store opened elsewhere (the hub's captured working copy).
+    init(directory: String, store: LedgerStore) throws {
+        self.directory = directory
+        self.store = store
+        service = InventoryService(store: store, clock: .fixed(Fixture.now))
+    }
+
     var path: String { directory + "/ledger.db" }
 
     @discardableResult

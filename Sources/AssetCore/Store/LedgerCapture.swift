@@ -63,7 +63,7 @@ public enum LedgerCapture {
             let primary = try db.primaryKey(table).columns
             let key = primary.isEmpty ? "rowid" : primary.map { "\"\($0)\"" }.joined(separator: " || char(31) || ")
             let body = "json_object(" + names.map { "'\($0)', \"\($0)\"" }.joined(separator: ", ") + ")"
-            for row in try Row.fetchAll(db, sql: "SELECT \(key), \(body) FROM \"\(table)\" ORDER BY 1") {
+            for row in try Row.fetchAll(db, sql: "SELECT CAST(\(key) AS TEXT), \(body) FROM \"\(table)\" ORDER BY \(key)") {
                 let json: String = row[1]
                 result.append(LedgerRowChange(table: table, key: row[0], row: try decode(json)))
             }
