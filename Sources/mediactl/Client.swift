@@ -5,9 +5,12 @@ import SystemSupport
 import Glibc
 #endif
 
-/// mediactl's side of the control socket: one framed request, one framed reply (many, for `watch`).
+/// mediactl's side of a control socket (mediad's, or mediahub's with `--hub`: both speak the same
+/// protocol): one framed request, one framed reply (many, for `watch`).
 struct ControlClient {
     static let defaultPath = "/run/mediad/mediad.sock"
+    /// The unit hub's socket, where `mediactl --hub` runs (on the hub's own machine).
+    static let defaultHubPath = "/run/mediahub/mediahub.sock"
 
     let path: String
     private let fd: Int32

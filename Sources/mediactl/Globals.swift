@@ -18,13 +18,53 @@ struct GlobalOptions: ParsableArguments {
                                             valueName: "path"))
     var db: String?
 
+    @Flag(name: .long, help: "Ask the unit hub (mediahub) instead of this computer's mediad.")
+    var hub = false
+
     @Option(name: .long, help: ArgumentHelp("Language of output: zh or en (default: from LANG).", valueName: "zh|en"))
     var lang: Language?
 
-    @Option(name: .long, help: ArgumentHelp("mediad's control socket (default /run/mediad/mediad.sock).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The control socket (default /run/mediad/mediad.sock; with --hub "
+                                            + "/run/mediahub/mediahub.sock).", valueName: "path"))
     var socket: String?
 
     var language: Language { lang ?? .ofEnvironment }
+
+    /// `--hub` names where the ledger is (the unit's, at the hub) and `--db` a ledger file: asking
+    /// for both cannot be served, and guessing which one was meant could change the wrong ledger.
+    func validate() throws {
+        if hub && db != nil {
+            ArgumentRefusal.record(LedgerError(.usage, zh: "--hub 与 --db 不能同用：--hub 操作单位中心的台账，--db 操作一个台账文件",
+                                               en: "--hub and --db do not go together: --hub works on the unit hub's ledger, --db on a ledger file"))
+            throw ValidationError("--hub and --db do not go together")
+        }
+    }
+}
+
+/// Which daemon a command talks to, for the socket's default and for errors that name it.
+enum ControlDaemon: String, Sendable, Hashable {
+    case mediad
+    case mediahub
+
+    var defaultSocket: String {
+        switch self {
+        case .mediad: ControlClient.defaultPath
+        case .mediahub: ControlClient.defaultHubPath
+        }
+    }
+
+    /// The variable that overrides `defaultSocket` (`--socket` overrides both).
+    var socketVariable: String {
+        switch self {
+        case .mediad: "MEDIAD_SOCKET"
+        case .mediahub: "MEDIAHUB_SOCKET"
+        }
+    }
+
+    /// `--socket`, else the daemon's variable when set and not empty, else its default.
+    func socketPath(option: String?, environment: [String: String]) -> String {
+        option ?? environment[socketVariable].flatMap { $0.isEmpty ? nil : $0 } ?? defaultSocket
+    }
 }
 
 extension Language {
@@ -54,14 +94,28 @@ struct Session {
 
     var language: Language { globals.language }
 
+    /// The daemon asked: the hub with `--hub`, else this computer's mediad.
+    var daemon: ControlDaemon { globals.hub ? .mediahub : .mediad }
+
     /// The ledger file for local mode (`--db` or $MEDIAD_DB); nil means: ask the running daemon.
+    /// With `--hub` never a file: `--db` is refused with it, and $MEDIAD_DB, a default for this
+    /// computer's ledger, gives way to the flag that asks for the hub.
     var localDatabase: String? {
-        globals.db ?? ProcessInfo.processInfo.environment["MEDIAD_DB"].flatMap { $0.isEmpty ? nil : $0 }
+        if globals.hub { return nil }
+        return globals.db ?? ProcessInfo.processInfo.environment["MEDIAD_DB"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     var socketPath: String {
-        globals.socket ?? ProcessInfo.processInfo.environment["MEDIAD_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ControlClient.defaultPath
+        daemon.socketPath(option: globals.socket, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// A command only the hub answers (`computer enrol`, `unit computers`): without `--hub` it is
+    /// refused here, naming the flag, rather than sent to mediad to be refused there.
+    func requireHub(_ verb: String) throws {
+        guard globals.hub else {
+            throw fail(LedgerError(.usage, zh: "“\(verb)” 由单位中心回答：请加 --hub（mediactl --hub \(verb) …）",
+                                   en: "'\(verb)' is answered by the unit hub: add --hub (mediactl --hub \(verb) …)"))
+        }
     }
 
     /// One ledger request: served by the daemon over its socket, or, with --db, by the same service
@@ -134,8 +188,13 @@ struct Session {
         do { return try body() } catch let error as CommandFailure { throw fail(error) }
     }
 
+    /// The failure's line and exit status; a socket's failure names the daemon this session asked.
     func fail(_ error: any CommandFailure) -> ExitCode {
-        Output.fail(error, language)
+        if var socketError = error as? ControlClientError {
+            socketError.daemon = daemon
+            return Output.fail(socketError, language)
+        }
+        return Output.fail(error, language)
     }
 }
 

@@ -25,16 +25,18 @@ struct Mediactl: ParsableCommand {
               mediactl --db ledger.db media list
 
             mediactl talks to the running mediad through its socket (/run/mediad/mediad.sock, or \
-            --socket); with --db PATH it works on a ledger file directly (offline), under the same rules.
+            --socket); with --db PATH it works on a ledger file directly (offline), under the same rules; \
+            with --hub it asks the unit hub, mediahub (/run/mediahub/mediahub.sock, or $MEDIAHUB_SOCKET), \
+            whose ledger is the unit's.
 
             Exit status: 0 success, 64 usage error, 65 invalid value or conflict (or a failed \
-            audit verify), 66 not found, 69 mediad unreachable, 74 database error, 77 permission denied.
+            audit verify), 66 not found, 69 mediad (or mediahub) unreachable, 74 database error, 77 permission denied.
             """,
         version: MediadVersion.string,
         subcommands: [StatusCommand.self, DevicesCommand.self, LinksCommand.self, WatchCommand.self, AllowOnceCommand.self,
                       HostCommand.self, ComputerCommand.self, PersonCommand.self, MediaCommand.self, EventsCommand.self,
                       ViolationsCommand.self, AuditCommand.self, InspectCommand.self, InspectionsCommand.self, ReportCommand.self,
-                      CheckCommand.self, ChecksCommand.self, PeripheralCommand.self]
+                      CheckCommand.self, ChecksCommand.self, PeripheralCommand.self, UnitCommand.self]
     )
 
     @OptionGroup var globals: GlobalOptions

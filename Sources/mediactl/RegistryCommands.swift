@@ -77,8 +77,8 @@ struct HostCommand: ParsableCommand {
 struct ComputerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "computer",
-        abstract: "Computers: register others; this one's hardware, baseline and moves.",
-        subcommands: [Add.self, List.self, Inventory.self, Baseline.self, Move.self, History.self])
+        abstract: "Computers: register others and enrol them (at the hub); this one's hardware, baseline, moves.",
+        subcommands: [Add.self, List.self, Inventory.self, Baseline.self, Move.self, History.self, Enrol.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(

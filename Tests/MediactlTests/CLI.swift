@@ -24,15 +24,20 @@ struct CLI {
         return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("mediactl").path
     }()
 
+    /// - Parameter local: with `--db` this test's ledger; false runs mediactl as against a daemon.
     @discardableResult
     func run(_ arguments: [String], prefix: [String] = [], lang: String = "en", stdin: String? = nil,
-             environment extra: [String: String] = [:]) throws -> Result {
+             environment extra: [String: String] = [:], local: Bool = true) throws -> Result {
         let process = Process()
-        let command = prefix + [Self.binary, "--db", db, "--lang", lang] + arguments
+        let command = prefix + [Self.binary] + (local ? ["--db", db] : []) + ["--lang", lang] + arguments
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "SUDO_USER")
+        if !local {
+            // Where a daemon is asked is the test's to say, never the caller's shell's.
+            for name in ["MEDIAD_DB", "MEDIAD_SOCKET", "MEDIAHUB_SOCKET"] { environment.removeValue(forKey: name) }
+        }
         // Times are printed in local time: pin the zone, so expectations do not depend on the machine.
         environment["TZ"] = "UTC"
         environment.merge(extra) { _, new in new }
