@@ -86,7 +86,8 @@ struct ComputerCommand: ParsableCommand {
             discussion: """
                 A classified computer (秘密 or above) is never online (物理隔离): it cannot be
                 on the internet, and on an internal network it needs the LAN's prefixes \
-                (--lan-prefix).
+                (--lan-prefix). At the hub (--hub) this registers a computer of the unit, with
+                the network profile its mediad will judge links by (--allow-if, --lan-prefix).
 
                 Example:
                   mediactl computer add --asset-no PC-002 --level secret \\
@@ -99,6 +100,9 @@ struct ComputerCommand: ParsableCommand {
         @Option(help: "Network type (网络类型).") var network: NetworkType
         @Option(help: "Person id of the responsible person.") var holder: String?
         @Option(help: "Where it stands.") var location: String?
+        @Option(help: "The unit (单位) it belongs to: heads the officer's reports.") var unit: String?
+        @Option(name: .customLong("allow-if"),
+                help: "Classified LAN: interfaces (names or MACs) that may carry the LAN, comma-separated.") var allowIf: String?
         @Option(name: .customLong("lan-prefix"),
                 help: "Classified or internal LAN: the LAN's prefixes, e.g. 10.8.0.0/16, comma-separated.") var lanPrefix: String?
 
@@ -108,6 +112,8 @@ struct ComputerCommand: ParsableCommand {
             computer.name = name
             computer.holder = holder
             computer.location = location
+            computer.unit = unit
+            if let allowIf { computer.allowedInterfaces = Parse.list(allowIf) }
             if let lanPrefix { computer.lanPrefixes = Parse.list(lanPrefix) }
             guard case .computer(let saved) = try session.perform(.computerAdd(computer)) else { return }
             try Render(language: session.language).computer(saved, format: .table)
