@@ -198,7 +198,9 @@ class UnitAtMediad(SocketCase):
         self.assertEqual(result.returncode, 64, result.stderr)
         self.assertEqual(result.stderr, "mediactl: this computer is not enrolled in a unit: "
                                         "register it at the hub, then run mediad-sync enrol\n")
-        self.assertEqual(self.as_user("auditor", "unit", "status").returncode, 77)
+        # Anyone who may read sees the membership (here: that there is none); nobody else does.
+        self.assertEqual(self.as_user("auditor", "unit", "status").returncode, 64)
+        self.assertEqual(self.as_user("other", "unit", "status").returncode, 77)
 
 
 class Lifecycle(SocketCase):

@@ -33,6 +33,8 @@ public enum Permission: String, Sendable, Codable {
     /// Carry the unit's signed payloads to and from mediad: the courier, or an administrator with a
     /// bundle on a medium (a standalone computer).
     case carry
+    /// See the unit's state: anyone who may read, and the courier, who needs it to carry.
+    case observe
 
     public func isGranted(to roles: Set<Role>) -> Bool {
         switch self {
@@ -40,6 +42,7 @@ public enum Permission: String, Sendable, Codable {
         case .administer: roles.contains(.admin)
         case .oversee: roles.contains(.officer)
         case .carry: roles.contains(.courier) || roles.contains(.admin)
+        case .observe: Permission.read.isGranted(to: roles) || roles.contains(.courier)
         }
     }
 
@@ -61,6 +64,7 @@ public enum Permission: String, Sendable, Codable {
         case .administer: Bilingual(zh: "管理员角色（mediad-admin 组）", en: "the admin role (group mediad-admin)")
         case .oversee: Bilingual(zh: "保密员角色（mediad-officer 组）", en: "the officer role (group mediad-officer)")
         case .carry: Bilingual(zh: "同步程序或管理员角色（mediad-sync 或 mediad-admin 组）", en: "the courier or admin role (group mediad-sync or mediad-admin)")
+        case .observe: Bilingual(zh: "管理员、保密员、审计员或同步程序角色", en: "the admin, officer, auditor or courier role")
         }
     }
 }

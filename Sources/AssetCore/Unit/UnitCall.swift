@@ -18,7 +18,7 @@ public enum UnitCall: Sendable, Hashable, Codable {
 
     public var permission: Permission {
         switch self {
-        case .state: .carry
+        case .state: .observe
         case .enrolmentKey, .join: .administer
         case .apply, .outbox, .receipt: .carry
         }
