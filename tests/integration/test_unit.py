@@ -57,8 +57,11 @@ class Enrolment(UnitCase):
         on_pc2 = self.plug(self.pc2)
         self.wait_authorized(self.pc1, on_pc1, "1")
         self.wait_authorized(self.pc2, on_pc2, "0")
-        self.assertEqual(self.pc2.query("SELECT type, medium_number FROM violation WHERE type = 'bound-elsewhere'"),
-                         [("bound-elsewhere", number)])
+        wait_until(lambda: self.pc2.query("SELECT type, medium_number FROM violation WHERE type = 'bound-elsewhere'")
+                   == [("bound-elsewhere", number)], timeout=15,
+                   message=lambda: f"bound-elsewhere on PC-002; its violations: "
+                                   f"{self.pc2.query('SELECT type, medium_number, serial, reason_en FROM violation')}; "
+                                   f"{self.pc2.mediad.describe()}")
         # The violation reaches the hub's list, named by its computer.
         wait_until(lambda: any(v["type"] == "bound-elsewhere" and v["computer"] == "PC-002" for v in self.hub_violations()),
                    timeout=20, message=lambda: f"bound-elsewhere from PC-002 at the hub; have {self.hub_violations()}")
