@@ -135,6 +135,11 @@ let package = Package(
         ),
         .executableTarget(name: "mediad-sync", dependencies: ["SyncCore"]),
         .executableTarget(name: "mediad-bench", dependencies: ["AssetCore"], linkerSettings: leanLinking),
+        // The unit's load generator (bench/run-unit.sh): thousands of computers speaking the couriers'
+        // protocol to a real mediahub.
+        .executableTarget(name: "unit-bench", dependencies: ["AssetCore", "SyncCore",
+                                                             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                                             .product(name: "NIOSSL", package: "swift-nio-ssl")]),
         .testTarget(
             name: "SystemSupportTests",
             dependencies: ["SystemSupport"]

@@ -1,0 +1,64 @@
+import AssetCore
+import Foundation
+
+/// `unit-bench micro`: what the hub does per record on its ingest path, timed one step at a time
+/// in this process (the same AssetCore code mediahub runs), for a batch of `--batch` device-event
+/// records: opening the signed batch (signature and JSON decoding of `EventBatch`), `ChainCheck`
+/// (which recomputes `RecordChain.hash` for each record), the content decoded as `UnitLearning.take`
+/// and `HubIngest.insertViolation` decode it (`LedgerCapture.decode`), and, for comparison, the
+/// same hash with a table lookup for the hex digits instead of `String(format:)`.
+enum MicroCommand {
+    struct Step: Codable {
+        var name: String
+        var microsecondsPerRecord: Double
+    }
+
+    struct Result: Codable {
+        var batch: Int
+        var rounds: Int
+        /// A record's content (the chained columns as JSON) and its share of the request body.
+        var contentBytes: Int
+        var bodyBytesPerRecord: Int
+        var steps: [Step]
+    }
+
+    static func run(_ options: Options) async throws {
+        let batch = try options.int("batch", default: 500)
+        let rounds = try options.int("rounds", default: 20)
+        let key = SigningKey()
+        var member = BenchState.Member(computer: "PC-00001", key: "", token: "", seq: 0, hash: RecordChain.genesis)
+        let records = Records.next(.deviceEvent, count: batch, of: &member, index: 1)
+        let payload = try SignedPayload.sign(EventBatch(unit: "u", computer: "PC-00001", sentAt: Timestamp(secondsSinceEpoch: 0),
+                                                        head: member.seq, ledgerVersion: 1, records: records),
+                                             kind: .eventBatch, with: key)
+        let body = try UnitCoding.encoder.encode(payload)
+        func time(_ name: String, _ work: () throws -> Void) rethrows -> Step {
+            try work()  // warm
+            let start = now()
+            for _ in 0..<rounds { try work() }
+            return Step(name: name, microsecondsPerRecord: (now() - start) / Double(rounds * batch) * 1e6)
+        }
+        var steps: [Step] = []
+        steps.append(try time("decode the request body (SignedPayload)") {
+            _ = try UnitCoding.decoder.decode(SignedPayload.self, from: body)
+        })
+        steps.append(try time("open: verify the signature, decode EventBatch") {
+            _ = try payload.open(EventBatch.self, as: .eventBatch, trusting: key.publicText)
+        })
+        steps.append(time("ChainCheck (RecordChain.hash per record)") {
+            _ = ChainCheck(records: records, after: .empty)
+        })
+        steps.append(try time("content decoded (LedgerCapture.decode, as UnitLearning.take)") {
+            for record in records { _ = try LedgerCapture.decode(record.content) }
+        })
+        steps.append(time("RecordChain.hash alone") {
+            for record in records { _ = RecordChain.hash(previous: record.previous, table: record.table, content: record.content) }
+        })
+        steps.append(time("the same hash, hex by table lookup") {
+            for record in records { _ = fastHash(previous: record.previous, table: record.table, content: record.content) }
+        })
+        for step in steps { say(String(format: "%-62@ %8.1f µs/record", step.name as NSString, step.microsecondsPerRecord)) }
+        try emit(Result(batch: batch, rounds: rounds, contentBytes: records.map(\.content.utf8.count).reduce(0, +) / batch,
+                        bodyBytesPerRecord: body.count / batch, steps: steps))
+    }
+}
