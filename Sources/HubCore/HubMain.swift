@@ -64,7 +64,7 @@ public enum HubMain {
         let stop = StopSignal()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.run() }
-            group.addTask { await stop.wait() }
+            group.addTask { for await _ in stop.stream { return } }
             let ledger = try await HubLedger.open(database: database, directory: config.state, unit: config.unit, key: key,
                                                   logger: logger) { version in Task { await signal.advance(to: version) } }
             await signal.advance(to: ledger.ledgerVersion)
@@ -96,25 +96,14 @@ public enum HubMain {
     }
 }
 
-/// SIGTERM and SIGINT, as an awaitable event.
-final class StopSignal: @unchecked Sendable {
-    private let sources: [DispatchSourceSignal]
-    private let stream: AsyncStream<Void>
+/// SIGTERM and SIGINT (`StopSignals`) as a stream the service's task group awaits.
+final class StopSignal: Sendable {
+    let stream: AsyncStream<Void>
+    private let signals: StopSignals
 
     init() {
-        var continuation: AsyncStream<Void>.Continuation!
-        stream = AsyncStream { continuation = $0 }
-        let resume = continuation!
-        sources = [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number)
-            source.setEventHandler { resume.yield() }
-            source.resume()
-            return source
-        }
-    }
-
-    func wait() async {
-        for await _ in stream { return }
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self)
+        self.stream = stream
+        signals = StopSignals { _ in continuation.yield() }
     }
 }
