@@ -40,16 +40,6 @@ public struct HubDesk: CourierDesk {
         return EnrolmentAnswer(unit: ledger.unit, unitKey: ledger.key.publicText, computer: computer, courierToken: token, hub: hubName)
     }
 
-    public func changes(token: String, after: Int64) async throws(CourierRefusal) -> [SignedPayload] {
-        _ = try await enrolled(token)
-        let now = ledger.ledgerVersion
-        guard after < now else { return [] }
-        if after == 0 || now - after > Self.snapshotAfter {
-            return [try await refusing(status: 500) { [ledger] in try await HubWorkers.run { try ledger.snapshot() } }]
-        }
-        return try await refusing(status: 500) { [ledger] in try await ledger.database.changeSets(after: after, limit: Int(Self.snapshotAfter)) }
-    }
-
     public func deliver(token: String, batch payload: SignedPayload) async throws(CourierRefusal) -> SignedPayload {
         let computer = try await enrolled(token)
         let batch: EventBatch
@@ -85,7 +75,7 @@ public struct HubDesk: CourierDesk {
                              unitKeyFingerprint: UnitKey.fingerprint(ledger.key.publicText))
     }
 
-    private func enrolled(_ token: String) async throws(CourierRefusal) -> EnrolledComputer {
+    func enrolled(_ token: String) async throws(CourierRefusal) -> EnrolledComputer {
         guard !token.isEmpty else { throw .unauthorized }
         let found = try await refusing(status: 500) { [ledger] in try await ledger.database.enrolled(tokenHash: Self.digest(token)) }
         guard let found else { throw .unauthorized }
@@ -109,7 +99,7 @@ public struct HubDesk: CourierDesk {
         return String(letters[0..<4]) + "-" + String(letters[4..<8]) + "-" + String(letters[8..<12])
     }
 
-    private func refusing<T: Sendable>(status: Int, _ body: @Sendable () async throws -> T) async throws(CourierRefusal) -> T {
+    func refusing<T: Sendable>(status: Int, _ body: @Sendable () async throws -> T) async throws(CourierRefusal) -> T {
         do { return try await body() } catch { throw CourierRefusal(status: status, Self.ledgerError(error)) }
     }
 

@@ -91,15 +91,6 @@ public final class HubLedger: @unchecked Sendable {
             logger.critical("the working copy failed to commit what PostgreSQL committed; restart mediahub to rebuild it")
         })
     }
-
-    /// The ledger rows computers need, as they are now, signed as a snapshot of the current version.
-    public func snapshot() throws -> SignedPayload {
-        let (rows, versions) = try store.readRaw { db in
-            (try LedgerCapture.rows(db, tables: ReplicatedTable.allCases.map(\.rawValue)), try WorkingCopy.versions(db))
-        }
-        return try SignedPayload.sign(ChangeSet(unit: unit, from: 0, to: versions.ledger, at: clock.now(), rows: rows),
-                                      kind: .snapshot, with: key)
-    }
 }
 
 /// Why the hub cannot serve, in words its administrator can act on.
