@@ -330,7 +330,7 @@ def report(hub, postgres, state, results):
     violations_hub = int(postgres.sql("SELECT count(*) FROM ledger_row WHERE tbl = 'violation' AND NOT deleted"))
     log(f"unit_event: {year:,} rows in 2026 ({size}); filled in {fill_seconds:.0f} s; {violations_hub:,} violations mirrored")
     listed = json.loads(hub.ctl("report", "violations", "--year", "2026", "--format", "json"))
-    # What the hub's reports count of the year's device events (they read the working copy).
+    # What the hub's audit counts of the year's device events (read from unit_event): every one.
     audit = json.loads(hub.ctl("report", "audit", "--year", "2026", "--format", "json")).get("totals", {})
     timings = {}
     autovacuum = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
@@ -343,11 +343,22 @@ def report(hub, postgres, state, results):
                         "bytes": samples[0][2]}
         log(f"report violations --year 2026 --format {fmt}: last byte {timings[fmt]['last_byte_s']['median']:.2f} s")
         vacuuming.append(int(postgres.sql(autovacuum)))
+    # The unit's audit of a quarter (a quarter of the year's events, from PostgreSQL), and one
+    # computer's audit of the same quarter.
+    quarter = int(postgres.sql("SELECT count(*) FROM unit_event WHERE at >= '2026-10-01 00:00:00+00' AND at < '2027-01-01 00:00:00+00'"))
+    for name, extra in (("audit_json", ["--format", "json"]), ("audit_html", ["--format", "html"]),
+                        ("audit_one_computer_json", ["--format", "json", "--computer", "PC-00001"])):
+        args = [MEDIACTL, "--hub", "--socket", hub.socket, "--lang", "en", "report", "audit", "--quarter", "2026Q4", "--tz", "UTC",
+                *extra]
+        samples = [time_to_last_byte(args) for _ in range(RUNS + 1)][1:]
+        timings[name] = {"first_byte_s": spread([s[0] for s in samples]), "last_byte_s": spread([s[1] for s in samples]),
+                         "bytes": samples[0][2]}
+        log(f"report audit --quarter 2026Q4 {' '.join(extra)}: last byte {timings[name]['last_byte_s']['median']:.2f} s")
     results["report"] = {"eventsInYear": year, "unitEventSize": size, "fillSeconds": fill_seconds,
                          "fillInsertSeconds": inserted, "indexesRebuilt": rebuilt,
                          "filledBySQL": fill, "violationsMirrored": violations_hub,
                          "violationsInReport": report_total(listed), "timings": timings,
-                         "auditDeviceEvents": audit.get("device_events"),
+                         "auditDeviceEvents": audit.get("device_events"), "eventsInQuarter": quarter,
                          "autovacuumWorkersSeen": vacuuming, "loadDuring": os.getloadavg()[0]}
 
 

@@ -11,12 +11,18 @@ final class HubResponder: ControlResponder, @unchecked Sendable {
     let desk: HubDesk
     let config: HubConfig
     let logger: Logger
+    /// The ledger's rules over the working copy, with the computers' records read from PostgreSQL
+    /// for the reports and listings that count them.
+    let service: InventoryService
 
     init(ledger: HubLedger, desk: HubDesk, config: HubConfig, logger: Logger) {
         self.ledger = ledger
         self.desk = desk
         self.config = config
         self.logger = logger
+        let records = HubRecords(database: ledger.database, unitName: ledger.unit, silentAfterDays: config.silentAfterDays,
+                                 clock: ledger.clock)
+        self.service = InventoryService(store: ledger.store, clock: ledger.clock, unit: records)
     }
 
     func respond(to call: ControlCall, caller: Caller, on connection: ControlConnection) {
@@ -26,11 +32,11 @@ final class HubResponder: ControlResponder, @unchecked Sendable {
                 connection.send(.error(refusal))
                 return
             }
-            do { connection.send(.response(try ledger.service.handle(request, caller: caller))) } catch {
+            do { connection.send(.response(try service.handle(request, caller: caller))) } catch {
                 connection.send(.error(error))
             }
         case .report(let report):
-            connection.streamReport(report, service: ledger.service, caller: caller, logger: logger)
+            connection.streamReport(report, service: service, caller: caller, logger: logger)
         case .hub(let hubCall):
             connection.send(answer(hubCall, caller: caller))
         case .status, .devices, .watch, .allowOnce, .links, .inspect, .hardware, .unit:

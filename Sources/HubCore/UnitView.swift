@@ -15,17 +15,23 @@ enum UnitView {
         let database = ledger.database
         let states = Dictionary(try Blocking.wait { try await database.computerStates() }.map { ($0.computer, $0) },
                                 uniquingKeysWith: { first, _ in first })
-        let now = ledger.clock.now().secondsSinceEpoch
-        let period = Int64(silentAfterDays) * 86_400
-        let computers = registered.map { computer -> UnitComputerState in
-            let state = states[computer.asset]
-            let heard = state?.lastHeard ?? state?.enrolledAt
-            let silent = state?.enrolledAt != nil && (heard.map { now - $0.secondsSinceEpoch > period } ?? true)
-            return UnitComputerState(computer: computer.asset, name: computer.name, department: computer.department,
-                                     enrolledAt: state?.enrolledAt, lastHeard: state?.lastHeard,
-                                     ledgerVersion: state?.ledgerVersion ?? 0, head: state?.head ?? 0, stored: state?.stored ?? 0,
-                                     silent: silent)
+        let now = ledger.clock.now()
+        let computers = registered.map { computer in
+            state(states[computer.asset] ?? ComputerSyncState(computer: computer.asset, enrolledAt: nil, lastHeard: nil,
+                                                              ledgerVersion: 0, head: 0, stored: 0),
+                  name: computer.name, department: computer.department, now: now, silentAfterDays: silentAfterDays)
         }
         return UnitComputers(ledgerVersion: ledger.ledgerVersion, silentAfterDays: silentAfterDays, computers: computers)
+    }
+
+    /// One computer's standing: silent when enrolled and nothing heard for longer than the period
+    /// (counted from enrolment while it has never been heard from).
+    static func state(_ sync: ComputerSyncState, name: String?, department: String?, now: Timestamp,
+                      silentAfterDays: Int) -> UnitComputerState {
+        let heard = sync.lastHeard ?? sync.enrolledAt
+        let silent = sync.enrolledAt != nil && (heard.map { now.secondsSinceEpoch - $0.secondsSinceEpoch > Int64(silentAfterDays) * 86_400 } ?? true)
+        return UnitComputerState(computer: sync.computer, name: name, department: department, enrolledAt: sync.enrolledAt,
+                                 lastHeard: sync.lastHeard, ledgerVersion: sync.ledgerVersion, head: sync.head, stored: sync.stored,
+                                 silent: silent)
     }
 }

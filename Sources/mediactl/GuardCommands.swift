@@ -4,7 +4,8 @@ import AssetCore
 struct EventsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
-        abstract: "What the guard saw: devices attached and detached, its verdicts, its own starts and stops.")
+        abstract: "What the guard saw: devices attached and detached, its verdicts, its own starts and stops.",
+        discussion: "With --hub: the newest events of every computer of the unit, as they reached the hub.")
     @OptionGroup var globals: GlobalOptions
     @Option(help: "Only events at or after this time (2026-11-22 or 2026-11-22T09:30:00Z).") var since: Timestamp?
     @Option(help: "At most this many of the newest events.") var limit: Int = 200
@@ -16,13 +17,16 @@ struct EventsCommand: ParsableCommand {
         guard case .events(let events) = try s.perform(.events(since: since, limit: max(1, limit))) else { return }
         if format == .json { return try Output.json(events) }
         let r = try Render(language: s.language, zone: when.zone)
-        let header = ["#", r.t("时间", "TIME"), r.t("事件", "EVENT"), r.t("端口", "PORT"), r.t("设备", "DEVICE"),
-                      r.t("序列号", "SERIAL"), r.t("裁决", "VERDICT"), r.t("介质", "MEDIUM"), r.t("说明", "NOTE")]
+        // At the hub the events are every computer's: say whose each is.
+        let unit = globals.hub
+        let header = ["#", r.t("时间", "TIME")] + (unit ? [r.t("计算机", "COMPUTER")] : []) + [
+            r.t("事件", "EVENT"), r.t("端口", "PORT"), r.t("设备", "DEVICE"),
+            r.t("序列号", "SERIAL"), r.t("裁决", "VERDICT"), r.t("介质", "MEDIUM"), r.t("说明", "NOTE")]
         let rows = events.map { e -> [String] in
             let ids = e.vendorID.map { "\($0):\(e.productID ?? "")" } ?? ""
             var verdict = e.decision.map { $0 == .allow ? r.t("允许", "allow") : r.t("阻断", "block") } ?? ""
             if e.audited { verdict += r.t("（审计）", " (audit)") }
-            return [String(e.id ?? 0), r.stamp(e.at), e.kind.rawValue, e.port ?? "",
+            return [String(e.id ?? 0), r.stamp(e.at)] + (unit ? [e.computer ?? ""] : []) + [e.kind.rawValue, e.port ?? "",
                     [ids, e.device ?? ""].filter { !$0.isEmpty }.joined(separator: " "), e.serial ?? "", verdict,
                     e.mediumNumber ?? "", e.note ?? ""]
         }

@@ -26,6 +26,12 @@ struct ReportCommand: ParsableCommand {
               mediactl report violations --year 2026 --by department --format csv
               mediactl report outstanding
               mediactl report person P001 --lang en
+              mediactl --hub report audit --quarter 2026Q4 --computer PC-0042
+
+            At the hub (--hub) the reports cover the whole unit: audit counts every computer's \
+            records, outstanding adds computers silent for longer than the unit's period. \
+            --computer narrows the violations and guard records of violations, audit and \
+            outstanding to one computer (media and people stay the whole ledger's).
             """,
         subcommands: [Violations.self, Audit.self, Annual.self, Outstanding.self, Ledger.self, Computers.self,
                       Destruction.self, Person.self, Check.self])
@@ -46,6 +52,12 @@ struct ReportCommand: ParsableCommand {
             request.zone = zone
             try session.report(.officer(request), format: format, zone: zone, to: output)
         }
+    }
+
+    /// `--computer`, for the reports that can be narrowed to one computer.
+    struct ComputerOption: ParsableArguments {
+        @Option(help: ArgumentHelp("Only this computer's part (its asset number); most useful at the hub.", valueName: "asset"))
+        var computer: String?
     }
 
     /// The period options of the reports that cover one.
@@ -71,8 +83,11 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var when: PeriodOptions
         @Option(help: "With csv or json: only the counts by one grouping (values listed below).")
         var by: ViolationGrouping?
+        @OptionGroup var only: ComputerOption
 
-        func run() throws { try common.print { s in OfficerReportRequest(kind: .violations, period: try when.period(s), by: by) } }
+        func run() throws {
+            try common.print { s in OfficerReportRequest(kind: .violations, period: try when.period(s), by: by, computer: only.computer) }
+        }
     }
 
     struct Audit: ParsableCommand {
@@ -80,8 +95,9 @@ struct ReportCommand: ParsableCommand {
             abstract: "涉密计算机安全保密审计报告 of a quarter.")
         @OptionGroup var common: Common
         @OptionGroup var when: PeriodOptions
+        @OptionGroup var only: ComputerOption
 
-        func run() throws { try common.print { s in OfficerReportRequest(kind: .audit, period: try when.period(s)) } }
+        func run() throws { try common.print { s in OfficerReportRequest(kind: .audit, period: try when.period(s), computer: only.computer) } }
     }
 
     struct Annual: ParsableCommand {
@@ -97,8 +113,9 @@ struct ReportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "What to chase now: overdue loans, media of people who left, open violations, long repairs, lost media.")
         @OptionGroup var common: Common
+        @OptionGroup var only: ComputerOption
 
-        func run() throws { try common.print { _ in OfficerReportRequest(kind: .outstanding) } }
+        func run() throws { try common.print { _ in OfficerReportRequest(kind: .outstanding, computer: only.computer) } }
     }
 
     struct Ledger: ParsableCommand {

@@ -6,10 +6,13 @@ import GRDB
 public final class InventoryService: Sendable {
     public let store: LedgerStore
     let clock: WallClock
+    /// At the hub: the computers' records, which the working copy does not hold (see `UnitRecords`).
+    public let unit: (any UnitRecords)?
 
-    public init(store: LedgerStore, clock: WallClock = .system) {
+    public init(store: LedgerStore, clock: WallClock = .system, unit: (any UnitRecords)? = nil) {
         self.store = store
         self.clock = clock
+        self.unit = unit
     }
 
     /// Checks the caller's role, then serves the request.
@@ -38,7 +41,9 @@ public final class InventoryService: Sendable {
         case .auditVerify: return .verification(try store.read(AuditTrail.verify))
         case .auditLog(let entity, let key): return .trail(try store.read { try AuditTrail.entries($0, entity: entity, key: key) })
         case .mediaRegisterLastUnregistered(let registration): return try registerLastUnregistered(registration, context)
-        case .events(let since, let limit): return .events(try store.read { try GuardRows.events($0, since: since, limit: limit) })
+        case .events(let since, let limit):
+            if let unit { return .events(try unitAnswer { try unit.latestEvents(since: since, limit: limit) }) }
+            return .events(try store.read { try GuardRows.events($0, since: since, limit: limit) })
         case .violationsList(let filter): return .violations(try store.read { try GuardRows.violations($0, filter: filter) })
         case .violationAck(let id, let note): return try acknowledge(id, note: note, context)
         case .violationHandle(let handling): return try handle(handling, context)

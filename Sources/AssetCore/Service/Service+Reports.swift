@@ -26,6 +26,13 @@ extension LedgerError {
 }
 
 extension InventoryService {
+    /// A question to the unit's records, its failure in the ledger's words (PostgreSQL away, say).
+    func unitAnswer<T>(_ body: () throws -> T) throws(LedgerError) -> T {
+        do { return try body() } catch let error as LedgerError { throw error } catch {
+            throw LedgerError(.unavailable, zh: "无法读取各计算机的记录：\(error)", en: "the computers' records cannot be read: \(error)")
+        }
+    }
+
     /// Writes a listing straight from the ledger to `output`, row by row, in constant memory: the
     /// local-mode path of `media list` and `violations list`, where a million rows must start and
     /// finish printing within a second. Prints the same bytes as the tests' reference rendering of
@@ -61,7 +68,10 @@ extension InventoryService {
     private func officerReport(_ request: OfficerReportRequest, _ db: Database, format: ReportFormat, language: Language,
                                into output: inout ReportOutput) throws {
         let rules = try request.zone.rules()
-        let source = LedgerReportSource(db: db)
+        if let computer = request.computer, try Ledger.computer(db, assetNumber: computer) == nil {
+            throw LedgerError.computerNotFound(computer)
+        }
+        let source = LedgerReportSource(db: db, unit: unit, computer: request.computer)
         let now = clock.now()
         switch format {
         case .table:

@@ -5,18 +5,33 @@ import GRDB
 /// transaction (so a report's parts agree with each other while the guard goes on recording).
 struct LedgerReportSource: ReportSource {
     let db: Database
+    /// At the hub: where the computers' own records are (see `UnitRecords`).
+    let unit: (any UnitRecords)?
+    let computerFilter: String?
     /// The last period's tallies: a report asks for each grouping of one period in turn.
     private let tally = TallyCache()
 
-    init(db: Database) {
+    init(db: Database, unit: (any UnitRecords)? = nil, computer: String? = nil) {
         self.db = db
+        self.unit = unit
+        self.computerFilter = computer
     }
 
     private func range(_ interval: Interval) -> StatementArguments {
         [interval.start.description, interval.end.description]
     }
 
-    func thisComputer() throws -> Computer? { try Ledger.thisHost(db) }
+    /// `AND <column> = ?` with its argument when the report is narrowed to one computer.
+    private func narrowed(_ column: String) -> (sql: String, arguments: StatementArguments) {
+        guard let computerFilter else { return ("", []) }
+        return (" AND \(column) = ?", [computerFilter])
+    }
+
+    /// The computer the report is about: the one it is narrowed to, or else this host (none at the hub).
+    func thisComputer() throws -> Computer? {
+        guard let computerFilter else { return try Ledger.thisHost(db) }
+        return try Ledger.computer(db, assetNumber: computerFilter)
+    }
 
     func trailHead() throws -> String? {
         try String.fetchOne(db, sql: "SELECT hash FROM trail ORDER BY id DESC LIMIT 1")
@@ -24,7 +39,9 @@ struct LedgerReportSource: ReportSource {
 
     func verifyTrail() throws -> TrailVerification { try AuditTrail.verify(db) }
     func people() throws -> [Person] { try Ledger.people(db) }
-    func computers() throws -> [Computer] { try Ledger.computers(db) }
+    func computers() throws -> [Computer] {
+        try Ledger.computers(db).filter { computerFilter == nil || $0.assetNumber == computerFilter }
+    }
 
     func baselines() throws -> [String: HardwareBaseline] {
         let rows = try Row.fetchAll(db, sql: """
@@ -34,18 +51,21 @@ struct LedgerReportSource: ReportSource {
     }
 
     func peripherals() throws -> [Peripheral] {
-        try HardwareRows.peripherals(db, computer: nil, includeRemoved: true)
+        try HardwareRows.peripherals(db, computer: computerFilter, includeRemoved: true)
     }
 
     // MARK: violations
 
     func violationCount(in interval: Interval) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM violation WHERE at >= ? AND at < ?", arguments: range(interval)) ?? 0
+        let only = narrowed("computer")
+        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM violation WHERE at >= ? AND at < ?" + only.sql,
+                                arguments: range(interval) + only.arguments) ?? 0
     }
 
     func violationCounts(in interval: Interval, by grouping: ViolationGrouping) throws -> [KeyCount] {
         precondition(grouping != .month, "months are counted per local month by the report")
-        let tallies = try tally.counts(interval) { try Self.tallies(db, range(interval)) }
+        let only = narrowed("v.computer")
+        let tallies = try tally.counts(interval) { try Self.tallies(db, range(interval) + only.arguments, narrowing: only.sql) }
         return tallies[grouping] ?? []
     }
 
@@ -53,13 +73,14 @@ struct LedgerReportSource: ReportSource {
     /// GROUP BY per grouping (seven index walks) took a second for a year of a hundred thousand
     /// violations, and one GROUP BY over all of them sorts every row (in temporary files, or in
     /// memory that grows with the period). A scan and a few dictionaries keep memory flat.
-    private static func tallies(_ db: Database, _ arguments: StatementArguments) throws -> [ViolationGrouping: [KeyCount]] {
+    private static func tallies(_ db: Database, _ arguments: StatementArguments,
+                                narrowing: String) throws -> [ViolationGrouping: [KeyCount]] {
         let groupings: [ViolationGrouping] = [.type, .severity, .outcome, .status, .handling, .computer, .person, .department]
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT v.type, v.severity, v.outcome, v.status, v.handling, v.computer, v.person,
                    COALESCE(p.department, m.department)
             FROM violation v LEFT JOIN person p ON p.id = v.person LEFT JOIN medium m ON m.number = v.medium_number
-            WHERE +v.at >= ? AND +v.at < ?
+            WHERE +v.at >= ? AND +v.at < ?\(narrowing)
             """, arguments: arguments)
         var sums = [[String: Int]](repeating: [:], count: groupings.count)
         while let row = try cursor.next() {
@@ -85,6 +106,9 @@ struct LedgerReportSource: ReportSource {
         if let interval { sql += " AND v.at >= ? AND v.at < ?"; arguments += range(interval) }
         if unhandled { sql += " AND v.status <> 'handled'" }
         if let person { sql += " AND v.person = ?"; arguments += [person] }
+        let only = narrowed("v.computer")
+        sql += only.sql
+        arguments += only.arguments
         let cursor = try Row.fetchCursor(db, sql: sql + " ORDER BY v.id", arguments: arguments)
         while let row = try cursor.next() {
             try body(try GuardRows.violation(row), row[GuardRows.violationColumnCount])
@@ -94,9 +118,11 @@ struct LedgerReportSource: ReportSource {
     // MARK: the guard's records
 
     func eventCounts(in interval: Interval) throws -> [EventCount] {
+        if let unit { return try unit.eventCounts(in: interval, computers: computerFilter.map { [$0] }) }
+        let only = narrowed("computer")
         let rows = try Row.fetchAll(db, sql: """
-            SELECT kind, decision, COUNT(*) FROM device_event WHERE at >= ? AND at < ? GROUP BY kind, decision
-            """, arguments: range(interval))
+            SELECT kind, decision, COUNT(*) FROM device_event WHERE at >= ? AND at < ?\(only.sql) GROUP BY kind, decision
+            """, arguments: range(interval) + only.arguments)
         return try rows.map { row in
             EventCount(kind: try Rows.decode(GuardEventKind.self, row, 0, "kind"),
                        decision: try Rows.optional(Decision.self, row, 1, "decision"), count: row[2])
@@ -104,11 +130,16 @@ struct LedgerReportSource: ReportSource {
     }
 
     func deviceUses(in interval: Interval, decision: Decision, _ body: (DeviceUse) throws -> Void) throws {
+        if let unit {
+            for use in try unit.deviceUses(in: interval, decision: decision, computers: computerFilter.map { [$0] }) { try body(use) }
+            return
+        }
+        let only = narrowed("computer")
         let rows = try Row.fetchCursor(db, sql: """
             SELECT vendor_id, product_id, serial, MAX(device), MAX(medium_number), MAX(holder), COUNT(*), MIN(at), MAX(at)
-            FROM device_event WHERE at >= ? AND at < ? AND kind = 'attach' AND decision = ?
+            FROM device_event WHERE at >= ? AND at < ? AND kind = 'attach' AND decision = ?\(only.sql)
             GROUP BY vendor_id, product_id, serial ORDER BY 7 DESC, 1, 2, 3
-            """, arguments: range(interval) + [decision.rawValue])
+            """, arguments: range(interval) + [decision.rawValue] + only.arguments)
         while let row = try rows.next() {
             try body(DeviceUse(vendorID: row[0], productID: row[1], serial: row[2], device: row[3], mediumNumber: row[4],
                                holder: row[5], count: row[6], first: try Rows.timestamp(row, 7, "at"), last: try Rows.timestamp(row, 8, "at")))
@@ -116,10 +147,12 @@ struct LedgerReportSource: ReportSource {
     }
 
     func guardEvents(in interval: Interval, kinds: [GuardEventKind], _ body: (GuardEvent) throws -> Void) throws {
+        if let unit { return try unit.guardEvents(in: interval, kinds: kinds, computers: computerFilter.map { [$0] }, body) }
         let marks = kinds.map { _ in "?" }.joined(separator: ", ")
+        let only = narrowed("computer")
         let cursor = try Row.fetchCursor(db, sql: """
-            SELECT * FROM device_event WHERE at >= ? AND at < ? AND kind IN (\(marks)) ORDER BY id
-            """, arguments: range(interval) + StatementArguments(kinds.map(\.rawValue)))
+            SELECT * FROM device_event WHERE at >= ? AND at < ? AND kind IN (\(marks))\(only.sql) ORDER BY id
+            """, arguments: range(interval) + StatementArguments(kinds.map(\.rawValue)) + only.arguments)
         while let row = try cursor.next() { try body(try GuardRows.event(row)) }
     }
 

@@ -52,6 +52,11 @@ enum AuditDocument {
                 ReportFact("location", c.t("放置地点", "Place"), host.location ?? ""),
                 ReportFact("holder", c.t("责任人", "Responsible person"), c.person(host.holder)),
             ])
+        } else if let unit = source.unit {
+            try writer.facts([
+                ReportFact("unit", c.t("单位", "Unit"), unit.unitName),
+                ReportFact("computers", c.t("涉密计算机", "Computers"), String(computers.count)),
+            ])
         } else {
             try writer.note(c.t("本机未登记（mediactl host set）。", "This computer is not registered (mediactl host set)."))
         }
@@ -135,7 +140,9 @@ enum AuditDocument {
 
     static func useTable<W: ReportWriter>(_ id: String, _ title: Bilingual, _ decision: Decision, _ interval: Interval,
                                           _ c: ReportContext, into writer: inout W) throws {
-        try writer.table(ReportTableSpec(id: id, title: title, columns: [
+        // A unit's report says on which computer each use was; one computer's needs no such column.
+        let unit = c.source.unit != nil
+        try writer.table(ReportTableSpec(id: id, title: title, columns: (unit ? [ReportColumn("computer", zh: "计算机", en: "Computer")] : []) + [
             ReportColumn("device", zh: "设备", en: "Device"), ReportColumn("vendor_product", zh: "厂商:产品", en: "Vendor:product"),
             ReportColumn("serial", zh: "序列号", en: "Serial"), ReportColumn("medium", zh: "介质编号", en: "Medium"),
             ReportColumn("holder", zh: "责任人", en: "Holder"), ReportColumn("count", zh: "次数", en: "Times", .count),
@@ -143,8 +150,9 @@ enum AuditDocument {
         ]), rows: { emit in
             var c = c
             try c.source.deviceUses(in: interval, decision: decision) { use in
-                try emit([use.device ?? "", "\(use.vendorID ?? "?"):\(use.productID ?? "?")", use.serial ?? "", use.mediumNumber ?? "",
-                          c.person(use.holder), String(use.count), c.stamp(use.first), c.stamp(use.last)])
+                try emit((unit ? [use.computer ?? ""] : []) + [
+                    use.device ?? "", "\(use.vendorID ?? "?"):\(use.productID ?? "?")", use.serial ?? "", use.mediumNumber ?? "",
+                    c.person(use.holder), String(use.count), c.stamp(use.first), c.stamp(use.last)])
             }
         })
     }
@@ -152,15 +160,17 @@ enum AuditDocument {
     static func eventTable<W: ReportWriter>(_ id: String, _ title: Bilingual, kinds: [GuardEventKind], _ interval: Interval,
                                             _ context: ReportContext, into writer: inout W) throws {
         let l = context.language
+        let unit = context.source.unit != nil
         try writer.table(ReportTableSpec(id: id, title: title, columns: [
-            ReportColumn("at", zh: "时间", en: "Time", .time), ReportColumn("event", zh: "事件", en: "Event"),
+            ReportColumn("at", zh: "时间", en: "Time", .time)] + (unit ? [ReportColumn("computer", zh: "计算机", en: "Computer")] : []) + [
+            ReportColumn("event", zh: "事件", en: "Event"),
             ReportColumn("decision", zh: "裁决", en: "Decision"), ReportColumn("device", zh: "设备或接口", en: "Device or interface"),
             ReportColumn("note", zh: "说明", en: "Note"),
         ]), rows: { emit in
             var c = context
             try context.source.guardEvents(in: interval, kinds: kinds) { e in
-                try emit([c.stamp(e.at), eventName(e.kind, l), e.decision.map { decisionName($0, l) } ?? "",
-                          e.device ?? e.syspath ?? "", e.note ?? ""])
+                try emit([c.stamp(e.at)] + (unit ? [e.computer ?? ""] : []) + [
+                    eventName(e.kind, l), e.decision.map { decisionName($0, l) } ?? "", e.device ?? e.syspath ?? "", e.note ?? ""])
             }
         })
     }

@@ -41,9 +41,12 @@ public struct OfficerReportRequest: Sendable, Hashable, Codable {
     /// `report check ID`.
     public var check: Int64?
     public var zone: ZoneChoice
+    /// `--computer`: one computer's part of the ledger (at the hub, one computer of the unit).
+    public var computer: String?
 
     public init(kind: OfficerReportKind, period: ReportPeriod? = nil, by: ViolationGrouping? = nil,
-                person: String? = nil, check: Int64? = nil, zone: ZoneChoice = .system) {
+                person: String? = nil, check: Int64? = nil, zone: ZoneChoice = .system, computer: String? = nil) {
+        self.computer = computer
         self.kind = kind
         self.period = period
         self.by = by
@@ -90,7 +93,7 @@ struct ReportContext {
         var time = self.time
         let computer = try source.thisComputer()
         let computerText = computer.map { c in [c.assetNumber, c.name, c.location].compactMap { $0 }.joined(separator: " ") }
-        return ReportHead(report: report.rawValue, title: title, language: language, unit: computer?.unit,
+        return ReportHead(report: report.rawValue, title: title, language: language, unit: computer?.unit ?? source.unit?.unitName,
                           computer: computerText, period: period, zone: zoneName,
                           generatedAt: time.rfc3339(now), trailHead: try source.trailHead())
     }

@@ -1,10 +1,12 @@
 /// `report outstanding`: what an officer must chase today — loans and carry-outs past due, media
 /// held by people who have left, violations not yet handled by age, media under repair for more than 30 days,
-/// lost media not found, guard gaps not acknowledged, people inside their 脱密期.
+/// lost media not found, guard gaps not acknowledged, people inside their 脱密期; at the hub also
+/// computers of the unit silent for longer than the unit's period (their records are not reaching
+/// the officers, and their ledger may be behind).
 enum OutstandingDocument {
     enum Category: String, CaseIterable {
         case overdue, heldByDeparted = "held-by-departed", openViolation = "open-violation",
-             longRepair = "long-repair", lost, guardGap = "guard-gap", declassifying
+             longRepair = "long-repair", lost, guardGap = "guard-gap", declassifying, silentComputer = "silent-computer"
 
         func name(_ l: Language) -> String {
             switch self {
@@ -15,6 +17,7 @@ enum OutstandingDocument {
             case .lost: l.pick("遗失未找回", "lost, not found")
             case .guardGap: l.pick("监控中断未确认", "guard gap not acknowledged")
             case .declassifying: l.pick("脱密期内人员", "person inside the 脱密期")
+            case .silentComputer: l.pick("计算机长期未与中心联系", "computer silent longer than the period")
             }
         }
     }
@@ -79,11 +82,14 @@ enum OutstandingDocument {
                               since: person.departedOn!.description, days: person.declassificationEnds!.days(since: today),
                               detail: l.pick("脱密期至 ", "until ") + person.declassificationEnds!.description))
         }
+        if let unit = source.unit { items += try silentComputers(unit, &c) }
+        // One computer's report has no unit to fall silent to: the category is the hub's alone.
+        let categories = Category.allCases.filter { $0 != .silentComputer || source.unit != nil }
         let order = Dictionary(uniqueKeysWithValues: Category.allCases.enumerated().map { ($1, $0) })
         items.sort { (order[$0.category]!, -$0.days, $0.item) < (order[$1.category]!, -$1.days, $1.item) }
 
         let totals = [ReportTotal("items", c.t("待办事项", "Items"), items.count)]
-            + Category.allCases.map { category in ReportTotal(category.rawValue, category.name(l), items.filter { $0.category == category }.count) }
+            + categories.map { category in ReportTotal(category.rawValue, category.name(l), items.filter { $0.category == category }.count) }
         try writer.begin(try c.head(.outstanding, title: c.t("待办事项清单", "Outstanding items"), period: nil), totals: totals)
         try writer.facts([ReportFact("as_of", c.t("截至", "As of"), today.description)])
         let buckets: [(String, String, ClosedRange<Int>)] = [
@@ -103,5 +109,24 @@ enum OutstandingDocument {
                 try emit([item.category.name(l), item.item, item.person, item.since, String(item.days), item.detail])
             }
         })
+    }
+
+    /// The unit's computers (those the report covers) silent for longer than the unit's period:
+    /// since when nothing has been heard (or, never heard from, since enrolment), and what they owe.
+    static func silentComputers(_ unit: any UnitRecords, _ c: inout ReportContext) throws -> [Item] {
+        let l = c.language
+        let today = c.today
+        let computers = Dictionary(try c.source.computers().map { ($0.assetNumber, $0) }, uniquingKeysWith: { first, _ in first })
+        return try unit.computerStates().compactMap { state -> Item? in
+            guard state.silent, let computer = computers[state.computer] else { return nil }
+            let since = (state.lastHeard ?? state.enrolledAt).map { c.time.day(of: $0) }
+            let owed = max(0, state.head - state.stored)
+            let heard = state.lastHeard.map { l.pick("最后联系 ", "last heard ") + c.stamp($0) }
+                ?? l.pick("登记入网后从未联系", "never heard from since enrolling")
+            let detail = heard + l.pick("；超过 \(unit.silentAfterDays) 天", "; over \(unit.silentAfterDays) days")
+                + (owed > 0 ? l.pick("；欠交记录 \(owed) 条", "; owes \(owed) records") : "")
+            return Item(category: .silentComputer, item: state.computer, person: c.person(computer.holder),
+                        since: since?.description ?? "", days: since.map { today.days(since: $0) } ?? 0, detail: detail)
+        }
     }
 }

@@ -3,6 +3,10 @@
 /// questions, and both print through the same report code. Times are UTC instants; the reports turn
 /// them into the reader's local time. `Interval` ends are [start, end).
 public protocol ReportSource {
+    /// The unit's records when the report is written at the hub; nil on one computer.
+    var unit: (any UnitRecords)? { get }
+    /// `--computer`: the one computer the report is narrowed to (nil: every computer of the ledger).
+    var computerFilter: String? { get }
     /// This computer as registered, and the unit it belongs to.
     func thisComputer() throws -> Computer?
     /// The hash at the head of the admin trail (nil while it is empty).
@@ -97,6 +101,8 @@ public struct EventCount: Sendable, Hashable {
 
 /// One device identity's use in a period.
 public struct DeviceUse: Sendable, Hashable {
+    /// The computer it was used on: set in a unit's reports, where one identity meets many.
+    public var computer: String?
     public var vendorID: String?
     public var productID: String?
     public var serial: String?
@@ -108,7 +114,8 @@ public struct DeviceUse: Sendable, Hashable {
     public var last: Timestamp
 
     public init(vendorID: String?, productID: String?, serial: String?, device: String?, mediumNumber: String?,
-                holder: String?, count: Int, first: Timestamp, last: Timestamp) {
+                holder: String?, count: Int, first: Timestamp, last: Timestamp, computer: String? = nil) {
+        self.computer = computer
         self.vendorID = vendorID
         self.productID = productID
         self.serial = serial
