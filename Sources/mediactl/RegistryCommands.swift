@@ -27,35 +27,12 @@ struct HostCommand: ParsableCommand {
 
         @OptionGroup var globals: GlobalOptions
         @Option(name: .customLong("asset-no"), help: "Asset number (资产编号) on the computer's label.") var assetNumber: String?
-        @Option(help: "A readable name for the computer.") var name: String?
-        @Option(help: "Classification level (密级) of the computer.") var level: Level?
-        @Option(help: "Network type (网络类型).") var network: NetworkType?
-        @Option(help: "Person id of the responsible person.") var holder: String?
-        @Option(help: "Where the computer stands.") var location: String?
-        @Option(help: "The unit (单位) it belongs to: heads the officer's reports.") var unit: String?
-        @Option(name: .customLong("key-area"), help: "Whether the location is a key area (要害部位).") var keyArea: Answer?
-        @Option(name: .customLong("disk-serials"), help: "Serials of the built-in disks, comma-separated.") var diskSerials: String?
-        @Option(help: "MAC addresses of the network interfaces, comma-separated.") var macs: String?
-        @Option(name: .customLong("allow-if"),
-                help: "Classified LAN: interfaces (names or MACs) that may carry the LAN, comma-separated.") var allowIf: String?
-        @Option(name: .customLong("lan-prefix"),
-                help: "Classified or internal LAN: the LAN's prefixes, e.g. 10.8.0.0/16, comma-separated.") var lanPrefix: String?
+        @OptionGroup var fields: ComputerFields
 
         func run() throws {
             let session = Session(globals: globals)
-            var settings = HostSettings()
+            var settings = fields.settings
             settings.assetNumber = assetNumber
-            settings.name = name
-            settings.holder = holder
-            settings.location = location
-            settings.unit = unit
-            settings.level = level
-            settings.network = network
-            settings.keyArea = keyArea?.isYes
-            if let diskSerials { settings.diskSerials = Parse.list(diskSerials) }
-            if let macs { settings.macAddresses = Parse.list(macs) }
-            if let allowIf { settings.allowedInterfaces = Parse.list(allowIf) }
-            if let lanPrefix { settings.lanPrefixes = Parse.list(lanPrefix) }
             guard case .computer(let host) = try session.perform(.hostSet(settings)) else { return }
             try Render(language: session.language).computer(host, format: .table)
         }
@@ -78,7 +55,7 @@ struct ComputerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "computer",
         abstract: "Computers: register others and enrol them (at the hub); this one's hardware, baseline, moves.",
-        subcommands: [Add.self, List.self, Inventory.self, Baseline.self, Move.self, History.self, Enrol.self])
+        subcommands: [Add.self, Set.self, List.self, Inventory.self, Baseline.self, Move.self, History.self, Enrol.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -116,6 +93,28 @@ struct ComputerCommand: ParsableCommand {
             if let allowIf { computer.allowedInterfaces = Parse.list(allowIf) }
             if let lanPrefix { computer.lanPrefixes = Parse.list(lanPrefix) }
             guard case .computer(let saved) = try session.perform(.computerAdd(computer)) else { return }
+            try Render(language: session.language).computer(saved, format: .table)
+        }
+    }
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a registered computer's record or network profile.",
+            discussion: """
+                Changes only the fields given, under the same rules as host set. At the hub \
+                (--hub) this is how a computer of the unit is changed: the change reaches that \
+                computer's mediad with the next ledger version, and its links are judged again.
+
+                Example:
+                  mediactl --hub computer set PC-002 --allow-if eth1 --lan-prefix 10.8.0.0/16
+                """)
+        @OptionGroup var globals: GlobalOptions
+        @Argument(help: "The computer's asset number (资产编号).") var assetNumber: String
+        @OptionGroup var fields: ComputerFields
+
+        func run() throws {
+            let session = Session(globals: globals)
+            guard case .computer(let saved) = try session.perform(.computerSet(assetNumber: assetNumber, fields.settings)) else { return }
             try Render(language: session.language).computer(saved, format: .table)
         }
     }
@@ -222,5 +221,38 @@ struct PersonCommand: ParsableCommand {
             guard case .people(let list) = try session.perform(.personList(PeopleFilter(declassifying: declassifying))) else { return }
             try Render(language: session.language).people(list, format: format)
         }
+    }
+}
+
+/// The fields of a computer's record that `host set` and `computer set` change, each only when given.
+struct ComputerFields: ParsableArguments {
+    @Option(help: "A readable name for the computer.") var name: String?
+    @Option(help: "Classification level (密级) of the computer.") var level: Level?
+    @Option(help: "Network type (网络类型).") var network: NetworkType?
+    @Option(help: "Person id of the responsible person.") var holder: String?
+    @Option(help: "Where the computer stands.") var location: String?
+    @Option(help: "The unit (单位) it belongs to: heads the officer's reports.") var unit: String?
+    @Option(name: .customLong("key-area"), help: "Whether the location is a key area (要害部位).") var keyArea: Answer?
+    @Option(name: .customLong("disk-serials"), help: "Serials of the built-in disks, comma-separated.") var diskSerials: String?
+    @Option(help: "MAC addresses of the network interfaces, comma-separated.") var macs: String?
+    @Option(name: .customLong("allow-if"),
+            help: "Classified LAN: interfaces (names or MACs) that may carry the LAN, comma-separated.") var allowIf: String?
+    @Option(name: .customLong("lan-prefix"),
+            help: "Classified or internal LAN: the LAN's prefixes, e.g. 10.8.0.0/16, comma-separated.") var lanPrefix: String?
+
+    var settings: HostSettings {
+        var settings = HostSettings()
+        settings.name = name
+        settings.holder = holder
+        settings.location = location
+        settings.unit = unit
+        settings.level = level
+        settings.network = network
+        settings.keyArea = keyArea?.isYes
+        if let diskSerials { settings.diskSerials = Parse.list(diskSerials) }
+        if let macs { settings.macAddresses = Parse.list(macs) }
+        if let allowIf { settings.allowedInterfaces = Parse.list(allowIf) }
+        if let lanPrefix { settings.lanPrefixes = Parse.list(lanPrefix) }
+        return settings
     }
 }

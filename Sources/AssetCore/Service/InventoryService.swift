@@ -26,6 +26,7 @@ public final class InventoryService: Sendable {
         case .hostShow: return try hostShow()
         case .hostSet(let settings): return try hostSet(settings, context)
         case .computerAdd(let computer): return try computerAdd(computer, context)
+        case .computerSet(let asset, let settings): return try computerSet(asset, settings, context)
         case .computerList: return .computers(try store.read(Ledger.computers))
         case .personAdd(let person): return try personAdd(person, context)
         case .personDepart(let departure): return try personDepart(departure, context)

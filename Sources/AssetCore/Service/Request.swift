@@ -4,6 +4,9 @@ public enum Request: Sendable, Hashable, Codable {
     case hostShow
     case hostSet(HostSettings)
     case computerAdd(Computer)
+    /// `computer set ASSET`: another computer's record and network profile, field by field (at the
+    /// hub, any computer of the unit; `host set` stays this computer's own).
+    case computerSet(assetNumber: String, HostSettings)
     case computerList
     case personAdd(Person)
     case personDepart(Departure)
@@ -67,7 +70,7 @@ public enum Request: Sendable, Hashable, Codable {
             .oversee
         case .checkStart, .checkSee, .checkFinish, .checkCancel:
             .oversee
-        case .hostSet, .computerAdd, .personAdd, .personDepart, .mediaRegister, .mediaUpdate, .mediaMove,
+        case .hostSet, .computerAdd, .computerSet, .personAdd, .personDepart, .mediaRegister, .mediaUpdate, .mediaMove,
              .mediaReclassify, .mediaImport, .mediaRegisterLastUnregistered, .mediaKeyArea, .computerBaseline,
              .computerMove, .peripheralRegister, .peripheralRemove:
             .administer
@@ -79,7 +82,7 @@ public enum Request: Sendable, Hashable, Codable {
     /// can read its hardware) and the readings are not.
     public var changesUnitLedger: Bool {
         switch self {
-        case .hostSet, .computerAdd, .personAdd, .personDepart, .mediaRegister, .mediaUpdate, .mediaMove,
+        case .hostSet, .computerAdd, .computerSet, .personAdd, .personDepart, .mediaRegister, .mediaUpdate, .mediaMove,
              .mediaReclassify, .mediaImport, .mediaRegisterLastUnregistered, .mediaKeyArea, .computerMove,
              .peripheralRegister, .peripheralRemove, .violationAck, .violationHandle, .violationReopen,
              .checkStart, .checkSee, .checkFinish, .checkCancel:
@@ -97,6 +100,7 @@ public enum Request: Sendable, Hashable, Codable {
         case .hostShow: "host show"
         case .hostSet: "host set"
         case .computerAdd: "computer add"
+        case .computerSet: "computer set"
         case .computerList: "computer list"
         case .personAdd: "person add"
         case .personDepart: "person depart"

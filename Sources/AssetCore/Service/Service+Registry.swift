@@ -70,6 +70,28 @@ extension InventoryService {
         }
     }
 
+    /// Changes the fields given of a registered computer's record, under the same rules as `host set`
+    /// (isolation, the LAN's prefixes, a known holder); its asset number stays.
+    func computerSet(_ asset: String, _ settings: HostSettings, _ context: Context) throws(LedgerError) -> Response {
+        try store.write { db in
+            let key = asset.trimmingWhitespace()
+            guard var computer = try Ledger.computer(db, assetNumber: key) else { throw LedgerError.computerNotFound(key) }
+            if let renamed = settings.assetNumber.cleaned, renamed != computer.assetNumber {
+                throw LedgerError(.conflict, zh: "资产编号不能修改：\(computer.assetNumber) 的记录仍用此编号",
+                                  en: "an asset number cannot be changed: the record of \(computer.assetNumber) keeps it")
+            }
+            let before = Self.fields(computer)
+            Self.apply(settings, to: &computer)
+            try Self.validateNetwork(computer)
+            try Self.requireIsolation(computer)
+            if let holder = computer.holder { _ = try Self.requireHolder(db, holder, for: .unclassified) }
+            try Ledger.save(db, computer: computer)
+            _ = try Self.recordDifferences(db, context, action: "computer-set", entity: "computer", key: computer.assetNumber,
+                                           old: before, new: Self.fields(computer))
+            return .computer(computer)
+        }
+    }
+
     func computerAdd(_ input: Computer, _ context: Context) throws(LedgerError) -> Response {
         var computer = input
         computer.assetNumber = input.assetNumber.trimmingWhitespace()
