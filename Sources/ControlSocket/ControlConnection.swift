@@ -47,6 +47,39 @@ public final class ControlConnection: @unchecked Sendable {
         }
     }
 
+    /// How a `hold` ended.
+    public enum HoldEnd: Sendable, Equatable {
+        /// `wake` has input: what the call waits for may have happened.
+        case woken
+        /// `timeout` passed.
+        case timedOut
+        /// The client closed its end or sent more than its one request: nobody waits for a reply.
+        case clientGone
+    }
+
+    /// For a call the daemon holds open (the courier's `unit await-outbox`): blocks this connection's
+    /// thread, asleep in poll(2), until `wake` has input, the client goes away, or `timeout` passes.
+    /// Watching the client's socket is what frees the thread at once when a courier is stopped or
+    /// restarted, instead of at the timeout. Reads nothing from either descriptor.
+    public func hold(wakingOn wake: Int32, timeout: Duration) -> HoldEnd {
+        let deadline = ContinuousClock.now + timeout
+        var watched = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+        while true {
+            let left = ContinuousClock.now.duration(to: deadline)
+            guard left > .zero else { return .timedOut }
+            let (seconds, attoseconds) = left.components
+            let milliseconds = Int32(clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
+            watched[0].revents = 0
+            watched[1].revents = 0
+            let ready = poll(&watched, nfds_t(watched.count), milliseconds)
+            if ready < 0 && errno == EINTR { continue }
+            // poll itself failed: answer now rather than spin or hang.
+            if ready < 0 { return .timedOut }
+            if watched[0].revents != 0 { return .clientGone }
+            if watched[1].revents != 0 { return .woken }
+        }
+    }
+
     /// `mediactl media list` / `violations list` / `report …` through a daemon: the listing is
     /// printed here, in the caller's format and language, by the same streaming code as `--db` mode,
     /// and its bytes go out in raw frames as they are produced. The daemon's memory stays constant

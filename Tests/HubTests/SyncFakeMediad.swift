@@ -17,10 +17,15 @@ final class FakeMediad: @unchecked Sendable {
         var refuse: Set<String> = []
         var knownComputer: String? = "PC-0042"
         var joined: EnrolmentAnswer?
+        /// Answers `awaitOutbox` as a mediad of the release before it: a call it cannot decode.
+        var older = false
+        /// `awaitOutbox` calls being held now.
+        var holding = 0
     }
 
     let path: String
-    private let lock = NSLock()
+    /// Guards `state`; broadcast on every `update`, which is what wakes a held `awaitOutbox`.
+    private let lock = NSCondition()
     private var state = State()
     private let listener: Int32
 
@@ -52,6 +57,7 @@ final class FakeMediad: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         change(&state)
+        lock.broadcast()
     }
 
     var snapshot: State {
@@ -78,6 +84,13 @@ final class FakeMediad: @unchecked Sendable {
     var outboxCalls: Int {
         snapshot.calls.filter { if case .outbox = $0 { true } else { false } }.count
     }
+
+    var awaitCalls: Int {
+        snapshot.calls.filter { if case .awaitOutbox = $0 { true } else { false } }.count
+    }
+
+    /// Asks of the outbox, held or not.
+    var outboxAsks: Int { outboxCalls + awaitCalls }
 
     private func serve(_ client: Int32) {
         defer { close(client) }
@@ -115,6 +128,14 @@ final class FakeMediad: @unchecked Sendable {
             }
             return .unit(.applied(versions: versions, refused: nil, membership: membership))
         case .outbox:
+            return .unit(.batch(state.outbox.first))
+        case .awaitOutbox(_, let seconds):
+            if state.older { return .error(LedgerError(.usage, zh: "无法识别的请求", en: "unknown or malformed request")) }
+            // Held as mediad holds it: until a batch is owed or the time is up.
+            let deadline = Date(timeIntervalSinceNow: TimeInterval(seconds))
+            state.holding += 1
+            while state.outbox.isEmpty && lock.wait(until: deadline) {}
+            state.holding -= 1
             return .unit(.batch(state.outbox.first))
         case .receipt:
             if !state.outbox.isEmpty { state.outbox.removeFirst() }

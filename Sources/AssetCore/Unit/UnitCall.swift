@@ -1,6 +1,11 @@
 /// What the courier (mediad-sync) and an enrolling administrator ask of mediad about the unit.
 /// mediad checks every payload itself: the courier carries, it is never believed.
 public enum UnitCall: Sendable, Hashable, Codable {
+    /// The longest mediad holds an `awaitOutbox` call, whatever the courier asks: as long as the
+    /// hub holds a long-poll (sync.conf's `wait` goes up to 60), well inside the courier's reply
+    /// timeout, and short enough that a courier on a half-open socket is noticed.
+    public static let longestOutboxWait = 60
+
     /// This computer's membership, or `notEnrolled`.
     case state
     /// The computer's public key, made (root-only file) on first ask. Administrators only.
@@ -13,6 +18,12 @@ public enum UnitCall: Sendable, Hashable, Codable {
     /// The next records the hub has not acknowledged, at most `limit`, signed by this computer's key;
     /// nil when nothing is owed.
     case outbox(limit: Int)
+    /// `outbox`, held open by mediad until a record is owed or `seconds` have passed (at most
+    /// `longestOutboxWait`); nil then. The courier's records loop asks this instead of asking
+    /// `outbox` on a timer, so an idle guard wakes once per `seconds` and a record written while
+    /// it waits leaves at once. mediad looks at the outbox before it waits: a record written
+    /// between two calls is never left for the next timeout.
+    case awaitOutbox(limit: Int, seconds: Int)
     /// The hub's signed receipt for records delivered.
     case receipt(SignedPayload)
 
@@ -20,7 +31,7 @@ public enum UnitCall: Sendable, Hashable, Codable {
         switch self {
         case .state: .observe
         case .enrolmentKey, .join: .administer
-        case .apply, .outbox, .receipt: .carry
+        case .apply, .outbox, .awaitOutbox, .receipt: .carry
         }
     }
 
@@ -31,6 +42,7 @@ public enum UnitCall: Sendable, Hashable, Codable {
         case .join: "unit join"
         case .apply: "unit apply"
         case .outbox: "unit outbox"
+        case .awaitOutbox: "unit await-outbox"
         case .receipt: "unit receipt"
         }
     }

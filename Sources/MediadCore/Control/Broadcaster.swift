@@ -4,6 +4,9 @@ import Synchronization
 
 /// Hands every recorded event to the `mediactl watch` connections. Each watcher has a bounded queue:
 /// a watcher that stops reading is dropped rather than allowed to hold the guard back.
+///
+/// Every record the Guard writes passes through `publish`, after its transaction committed, so it is
+/// also where the courier's held `unit await-outbox` calls learn that a record is owed (`records`).
 final class Broadcaster: Sendable {
     final class Subscription: @unchecked Sendable {
         fileprivate var items: [WatchItem] = []
@@ -26,6 +29,9 @@ final class Broadcaster: Sendable {
     static let queueLimit = 10_000
     /// The watchers, by identity; also guards each one's `items` and `closed`.
     private let subscriptions = Mutex<[ObjectIdentifier: Subscription]>([:])
+    /// The courier's held outbox calls; notified on every publish, and by whoever else writes a
+    /// record the Guard does not publish (a change set applied, a check finished).
+    let records = RecordSignal()
 
     func subscribe() -> Subscription {
         let subscription = Subscription()
@@ -46,6 +52,7 @@ final class Broadcaster: Sendable {
             return Array(subscriptions.values)
         }
         for subscription in targets { subscription.signal.signal() }
+        records.notify()
     }
 
     fileprivate func take(from subscription: Subscription) -> WatchItem? {
@@ -64,8 +71,10 @@ final class Broadcaster: Sendable {
         subscription.signal.signal()
     }
 
-    /// Wakes every watcher to end its connection (daemon stopping).
+    /// Wakes every watcher to end its connection, and every held outbox call to answer (daemon
+    /// stopping).
     func closeAll() {
+        records.stop()
         let all = subscriptions.withLock { subscriptions -> [Subscription] in
             let all = Array(subscriptions.values)
             all.forEach { $0.closed = true }

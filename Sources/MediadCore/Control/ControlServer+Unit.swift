@@ -1,4 +1,5 @@
 import AssetCore
+import ControlSocket
 
 /// The unit through the socket. The courier (role `courier`) hands in the hub's signed change sets
 /// and receipts and takes the signed records out; an administrator enrols. Each payload is checked by
@@ -12,8 +13,11 @@ extension ControlServer {
         return String(path[..<slash]) + "/computer.key"
     }
 
-    func unit(_ call: UnitCall) -> ControlReply {
+    func unit(_ call: UnitCall, on connection: ControlConnection) -> ControlReply {
         do throws(LedgerError) {
+            if case .awaitOutbox(let limit, let seconds) = call {
+                return try awaitOutbox(limit: limit, seconds: seconds, on: connection)
+            }
             return try serveUnit(call)
         } catch {
             return .error(error)
@@ -34,10 +38,13 @@ extension ControlServer {
             case .join(let answer):
                 _ = try loadKey(create: true)
                 let held = try recorder.unitJoin(answer, at: now)
+                broadcaster.records.notify()
                 logger.notice("enrolled in the unit", metadata: ["UNIT": "\(answer.unit)", "COMPUTER": "\(answer.computer)"])
                 return .unit(.membership(held))
             case .apply(let payloads):
                 let result = try recorder.unitApply(payloads, at: now)
+                // Each change set applied, and a refusal, is a record of its own for the hub.
+                if !result.applied.isEmpty || result.refusal != nil { broadcaster.records.notify() }
                 if let refused = result.refused {
                     logger.warning("refused a unit ledger change", metadata: ["ERROR": "\(refused.message.en)"])
                 }
@@ -49,7 +56,7 @@ extension ControlServer {
                 if let event = result.refusal { guardian.broadcaster.publish(WatchItem(event: event, violations: [])) }
                 guard let held = try recorder.unitMembership() else { throw UnitError.notEnrolled.ledgerError }
                 return .unit(.applied(versions: result.applied.map(\.to), refused: result.refused, membership: held))
-            case .outbox(let limit):
+            case .outbox(let limit), .awaitOutbox(let limit, _):
                 return .unit(.batch(try recorder.unitOutbox(limit: limit, key: try loadKey(create: false), at: now)))
             case .receipt(let payload):
                 return .unit(.membership(try recorder.unitReceipt(payload)))

@@ -46,7 +46,10 @@ final class ControlServer: ControlResponder, @unchecked Sendable {
         switch call {
         case .ledger(let ledgerRequest):
             do {
-                connection.send(.response(try service.handle(ledgerRequest, caller: caller)))
+                let response = try service.handle(ledgerRequest, caller: caller)
+                // A ledger command may record for the hub (a check finished, a departure).
+                broadcaster.records.notify()
+                connection.send(.response(response))
             } catch {
                 connection.send(.error(error))
             }
@@ -74,7 +77,7 @@ final class ControlServer: ControlResponder, @unchecked Sendable {
         case .hardware(let ask):
             connection.send(hardware(ask, caller: caller))
         case .unit(let unitCall):
-            connection.send(unit(unitCall))
+            connection.send(unit(unitCall, on: connection))
         case .hub(let hubCall):
             connection.send(.error(Self.refusal(hubCall)))
         case .watch:
