@@ -5,9 +5,12 @@ import Logging
 public struct CourierSettings: Sendable, Hashable {
     /// Records per event batch.
     public var batch: Int
-    /// Seconds a long-poll for ledger changes may be held by the hub.
+    /// Seconds a long-poll for ledger changes may be held by the hub, and the ask for records by
+    /// mediad.
     public var wait: Int
-    /// The pause between two looks at mediad's outbox while nothing is owed.
+    /// The pause between two looks at mediad's outbox while nothing is owed, when mediad does not
+    /// hold the ask: `wait = 0`, or a mediad of an older release (not yet restarted after an
+    /// upgrade) that does not know `unit await-outbox`.
     public var flush: Duration
     public var backoff: BackoffPolicy
 
@@ -30,12 +33,13 @@ public struct CourierSettings: Sendable, Hashable {
 ///   comes after it, hand what arrives to mediad, and go on from the version mediad then reports.
 ///   The long-poll is what keeps a change "within seconds" on every connected computer while an
 ///   idle courier sends one request per `wait` seconds.
-/// - Records, mediad → hub: take a batch from mediad's outbox, post it, hand the hub's receipt back
-///   to mediad, and at once again while records are owed. When nothing is owed the loop looks
-///   again after `flush` seconds: mediad cannot push to the courier yet (its socket answers calls,
-///   it does not call out), and a short timer costs one local socket call per `flush` seconds — no
-///   network traffic — while bounding how late a record reaches the hub. When mediad gains a
-///   "wait for records" call, this pause becomes that call and nothing else changes.
+/// - Records, mediad → hub: ask mediad's outbox for a batch, post it, hand the hub's receipt back
+///   to mediad, and at once again while records are owed. The ask is `unit await-outbox`: mediad
+///   holds it until a record is written or `wait` seconds have passed, so a record leaves as soon
+///   as it is written and an idle guard is asked once per `wait` seconds, not polled (its socket
+///   answers calls, it does not call out: holding the call is how it tells). Only when mediad
+///   cannot hold it (`wait = 0`, or an older mediad during an upgrade) does the loop poll the plain
+///   `outbox` every `flush` seconds.
 ///
 /// Neither loop believes what it carries: mediad checks the unit's signature on every change set
 /// and the hub checks the computer's on every batch.
@@ -100,15 +104,16 @@ public struct Courier: Sendable {
     func deliverRecords() async {
         var backoff = Backoff(settings.backoff)
         var health = LoopHealth(loop: "records", logger: logger)
+        var polling = PollingNotice(logger: logger)
         while !Task.isCancelled {
             do {
                 let credential = try token.read()
-                let reply = try await mediad.call(.outbox(limit: settings.batch))
+                let (reply, held) = try await askOutbox(&polling)
                 guard case .batch(let owed) = reply else { throw MediadError.unexpectedReply("\(reply)") }
                 guard let batch = owed else {
                     health.succeeded()
                     backoff.reset()
-                    try? await Task.sleep(for: settings.flush)
+                    if !held { try? await Task.sleep(for: settings.flush) }
                     continue
                 }
                 let receipt = try await hub.deliver(token: credential, batch: batch)
@@ -124,6 +129,47 @@ public struct Courier: Sendable {
                 try? await Task.sleep(for: backoff.next())
             }
         }
+    }
+}
+
+extension Courier {
+    /// The next batch owed, asked with `unit await-outbox` (held by mediad up to `wait` seconds) or,
+    /// where mediad cannot hold it, with the plain `outbox`; `held` says which answered, so that
+    /// only an unheld empty answer is followed by the `flush` pause.
+    func askOutbox(_ polling: inout PollingNotice) async throws(MediadError) -> (reply: UnitReply, held: Bool) {
+        guard settings.wait > 0 else { return (try await mediad.call(.outbox(limit: settings.batch)), false) }
+        do {
+            let reply = try await mediad.call(.awaitOutbox(limit: settings.batch, seconds: settings.wait))
+            polling.held()
+            return (reply, true)
+        } catch .refused(let error) where error.kind == .usage {
+            // An older mediad refuses a call it cannot decode as a usage error. (So does a mediad not
+            // enrolled, whose plain outbox then fails the same way and goes to the backoff.)
+            let reply = try await mediad.call(.outbox(limit: settings.batch))
+            polling.polling(because: error)
+            return (reply, false)
+        }
+    }
+}
+
+/// Says once, not every `flush` seconds, that the records loop polls because mediad would not hold
+/// the ask, and once that it holds it again (mediad restarted on the new release).
+struct PollingNotice {
+    let logger: Logger
+    private var isPolling = false
+
+    init(logger: Logger) { self.logger = logger }
+
+    mutating func polling(because error: LedgerError) {
+        guard !isPolling else { return }
+        isPolling = true
+        logger.notice("records: mediad does not hold the ask for records (\(error.message.en)); looking at its outbox every flush seconds until it does")
+    }
+
+    mutating func held() {
+        guard isPolling else { return }
+        isPolling = false
+        logger.notice("records: mediad holds the ask for records again")
     }
 }
 

@@ -129,8 +129,10 @@ public enum SyncHelp {
       socket = /run/mediad/mediad.sock    mediad's control socket
       state = /var/lib/mediad-sync  where the courier's token is kept (token, mode 0600)
       batch = 500                   records per batch posted to the hub (1–10000)
-      wait = 30                     seconds the hub may hold a request for ledger changes (0–60)
-      flush = 2                     seconds between looks at mediad's outbox when nothing is owed (1–3600)
+      wait = 30                     seconds the hub holds a request for ledger changes, and mediad
+                                    the ask for records (0–60; 0 holds neither)
+      flush = 2                     seconds between looks at mediad's outbox when mediad does not
+                                    hold the ask: wait = 0, or an older mediad (1–3600)
     """
 
     static let exitStatuses = """
@@ -148,8 +150,10 @@ public enum SyncHelp {
                       it (the hub holds the request up to `wait` seconds and answers as soon as the
                       ledger moves), hands what arrives to mediad, which checks and applies it
       records         takes up to `batch` records from mediad's outbox, posts them to the hub, hands
-                      the hub's signed receipt back to mediad; again at once while records are owed,
-                      and every `flush` seconds when nothing is
+                      the hub's signed receipt back to mediad; again at once while records are owed;
+                      when nothing is, mediad holds the ask up to `wait` seconds and answers as soon
+                      as a record is written (with wait = 0, or a mediad of an older release, the
+                      outbox is looked at every `flush` seconds instead)
     A failure (hub away, mediad restarting, not enrolled yet) is logged once and retried after 1 s,
     doubling to 60 s; while the hub is away only mediad's outbox grows. SIGTERM or SIGINT stops it
     at once, even in the middle of a request (exit 0). Under systemd it reports READY=1.

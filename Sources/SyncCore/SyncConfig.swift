@@ -19,9 +19,12 @@ public struct SyncConfig: Sendable, Hashable {
     public var state = "/var/lib/mediad-sync"
     /// Records per event batch posted to the hub.
     public var batch = 500
-    /// Seconds a `GET /v1/changes` long-poll may be held by the hub (it holds at most 60).
+    /// Seconds a `GET /v1/changes` long-poll may be held by the hub (it holds at most 60), and the
+    /// courier's `unit await-outbox` by mediad (`UnitCall.longestOutboxWait`).
     public var wait = 30
-    /// Seconds between two looks at mediad's outbox while nothing is owed.
+    /// Seconds between two looks at mediad's outbox while nothing is owed, when mediad does not
+    /// hold the ask (`wait = 0`, or an older mediad). Still read and checked in every file, so that
+    /// a sync.conf written for the release before keeps loading.
     public var flush = 2
 
     public init() {}

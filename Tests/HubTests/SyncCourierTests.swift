@@ -126,7 +126,7 @@ import Testing
             try token.write("token-A")
             mediad.update { $0.outbox = [eventBatch("batch-1")] }
             try await startCourier(hub: "https://127.0.0.1:\(port)", cleanup)
-            try await eventually("the courier tries, fails and tries again") { mediad.outboxCalls >= 3 }
+            try await eventually("the courier tries, fails and tries again") { mediad.outboxAsks >= 3 }
             #expect(await desk.delivered.isEmpty)
             #expect(mediad.receipts.isEmpty)
             _ = try await startHub(desk, signal, port: port, cleanup)
