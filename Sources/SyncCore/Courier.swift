@@ -8,9 +8,10 @@ public struct CourierSettings: Sendable, Hashable {
     /// Seconds a long-poll for ledger changes may be held by the hub, and the ask for records by
     /// mediad.
     public var wait: Int
-    /// The pause between two looks at mediad's outbox while nothing is owed, when mediad does not
-    /// hold the ask: `wait = 0`, or a mediad of an older release (not yet restarted after an
-    /// upgrade) that does not know `unit await-outbox`.
+    /// The pause between two asks that nobody holds: with `wait = 0`, between two asks to the hub
+    /// for changes and between two looks at mediad's outbox; and between looks at the outbox of a
+    /// mediad of an older release (not yet restarted after an upgrade) that does not know
+    /// `unit await-outbox`.
     public var flush: Duration
     public var backoff: BackoffPolicy
 
@@ -80,6 +81,9 @@ public struct Courier: Sendable {
                 if let held { version = held } else { version = try await mediad.membership().ledgerVersion }
                 held = version
                 let arrived = try await hub.changes(token: credential, after: version, wait: settings.wait)
+                // With wait = 0 the hub answers at once: without the pause this loop would ask it
+                // without end.
+                if arrived.isEmpty && settings.wait == 0 { try? await Task.sleep(for: settings.flush) }
                 if !arrived.isEmpty {
                     let applied = try await apply(arrived)
                     held = applied.membership.ledgerVersion

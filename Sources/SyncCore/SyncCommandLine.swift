@@ -131,8 +131,8 @@ public enum SyncHelp {
       batch = 500                   records per batch posted to the hub (1–10000)
       wait = 30                     seconds the hub holds a request for ledger changes, and mediad
                                     the ask for records (0–60; 0 holds neither)
-      flush = 2                     seconds between looks at mediad's outbox when mediad does not
-                                    hold the ask: wait = 0, or an older mediad (1–3600)
+      flush = 2                     seconds between asks nobody holds: with wait = 0, to the hub
+                                    and to mediad; to an older mediad's outbox (1–3600)
     """
 
     static let exitStatuses = """

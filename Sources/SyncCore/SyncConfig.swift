@@ -22,9 +22,9 @@ public struct SyncConfig: Sendable, Hashable {
     /// Seconds a `GET /v1/changes` long-poll may be held by the hub (it holds at most 60), and the
     /// courier's `unit await-outbox` by mediad (`UnitCall.longestOutboxWait`).
     public var wait = 30
-    /// Seconds between two looks at mediad's outbox while nothing is owed, when mediad does not
-    /// hold the ask (`wait = 0`, or an older mediad). Still read and checked in every file, so that
-    /// a sync.conf written for the release before keeps loading.
+    /// Seconds between two asks that nobody holds (`CourierSettings.flush`): with `wait = 0`, or
+    /// an older mediad's outbox. Still read and checked in every file, so that a sync.conf written
+    /// for the release before keeps loading.
     public var flush = 2
 
     public init() {}

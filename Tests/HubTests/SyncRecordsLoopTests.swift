@@ -22,10 +22,10 @@ import Testing
     }
 
     /// Runs the courier with `settings` against a hub at `desk` until the scene ends.
-    func scene(_ settings: CourierSettings, _ body: (FakeDesk) async throws -> Void) async throws {
+    func scene(_ settings: CourierSettings, _ body: (CountingDesk) async throws -> Void) async throws {
         try await withCleanup { cleanup in
             await cleanup.add { [mediad] in mediad.stop() }
-            let desk = FakeDesk()
+            let desk = CountingDesk()
             let endpoint = try await RunningEndpoint.start(desk: desk, signal: LedgerVersionSignal(), tls: certificate.tls)
             await cleanup.add { await endpoint.stop() }
             let hub = try HubClient(hub: endpoint.hub, caPath: certificate.certificatePath)
@@ -74,12 +74,37 @@ import Testing
         }
     }
 
-    @Test func waitZeroLooksEveryFlush() async throws {
+    @Test func waitZeroAsksEveryFlush() async throws {
         try await scene(Self.settings(wait: 0)) { desk in
             try await eventually("the outbox is looked at every flush") { mediad.outboxCalls >= 3 }
             #expect(mediad.awaitCalls == 0)
             mediad.update { $0.outbox = [eventBatch("polled")] }
             try await eventually("the record reaches the hub") { await desk.delivered == [eventBatch("polled")] }
+            // The hub answers a wait of 0 at once: asked every 50 ms, not without end.
+            let asked = await desk.changesAsked
+            try await Task.sleep(for: .seconds(1))
+            #expect(await desk.changesAsked - asked <= 25)
         }
     }
+}
+
+/// The fake hub, counting the asks for changes.
+actor CountingDesk: CourierDesk {
+    private let desk = FakeDesk()
+    private(set) var changesAsked = 0
+
+    var delivered: [SignedPayload] { get async { await desk.delivered } }
+
+    func enrol(_ request: EnrolmentRequest) async throws(CourierRefusal) -> EnrolmentAnswer { try await desk.enrol(request) }
+
+    func changes(token: String, after: Int64) async throws(CourierRefusal) -> [SignedPayload] {
+        changesAsked += 1
+        return try await desk.changes(token: token, after: after)
+    }
+
+    func deliver(token: String, batch: SignedPayload) async throws(CourierRefusal) -> SignedPayload {
+        try await desk.deliver(token: token, batch: batch)
+    }
+
+    func ledgerVersion() async -> Int64 { await desk.ledgerVersion() }
 }
