@@ -232,3 +232,24 @@ class Refusals(UnitCase):
         self.assertEqual(self.pc1.membership()["ledgerVersion"], held)
         wait_until(lambda: sum(v["type"] == "unit-payload-refused" for v in self.hub_violations()) == 3, timeout=20,
                    message=lambda: f"three refusals at the hub; have {self.hub_violations()}")
+
+
+class IdleDelivery(UnitCase):
+    def test_a_record_written_on_an_idle_computer_reaches_the_hub_at_once(self):
+        """mediad holds the courier's ask for records (`unit await-outbox`) and answers it as soon as
+        a record is written: with `flush` an hour and `wait` 30 s, a record that reaches the hub
+        within seconds came by that call, not by a poll or the call's timeout."""
+        with open(self.pc1.sync_config) as f:
+            config = f.read()
+        with open(self.pc1.sync_config, "w") as f:
+            f.write(config.replace("flush = 1\n", "flush = 3600\n"))
+        self.pc1.start_mediad()
+        self.unit.enrol(self.pc1)
+        self.unit.wait_delivered(self.pc1)
+        serial = "IDLE0000000000000001"
+        self.plug(self.pc1, serial=serial)
+        listed = lambda: [v for v in self.hub_violations() if v.get("computer") == "PC-001" and v.get("serial") == serial]
+        wait_until(lambda: listed(), timeout=10,
+                   message=lambda: f"the unregistered stick's violation at the hub; PC-001 {self.pc1.membership()}, "
+                                   f"hub {self.hub.computers().get('PC-001')}; courier: {self.pc1.sync.describe()}")
+        self.assertEqual(listed()[0]["type"], "unregistered-medium", listed())
