@@ -115,7 +115,7 @@ def section(unit):
     rep = unit.get("report")
     if rep:
         viol = unit.get("violations", {})
-        lines += ["### 8.3 The violations report over a year of the unit", "",
+        lines += ["### 8.3 The unit's reports over a year of events", "",
                   f"{viol.get('eventsAcknowledged', 0):,} violation records delivered through the protocol (batches of "
                   f"{viol.get('batch', 0)}, one per computer, each record a `violation` row with its type, severity, "
                   "outcome and reasons as mediad writes them), so HubIngest entered them in the working copy's violation "
@@ -125,21 +125,27 @@ def section(unit):
                   f"content as mediad writes it) in {rep['fillSeconds']:.0f} s: {rep['eventsInYear']:,} rows in 2026 "
                   f"({rep['unitEventSize']}), {rep['violationsMirrored']:,} violation rows in the hub's ledger. "
                   "Timed: the release `mediactl --hub --socket … --lang en report violations --year 2026 --format F`, "
-                  "from exec to the last byte on its stdout (a pipe), after one untimed run. The hub prints its reports "
-                  "from its SQLite working copy (`HubResponder` → `InventoryService`), not from PostgreSQL: the "
-                  f"{rep['eventsInYear']:,} rows of `unit_event` are not read by it (`report audit --year 2026` at the "
-                  f"hub counts {rep.get('auditDeviceEvents', '?')} device events). Autovacuum workers at work on the "
+                  "and `report audit --quarter 2026Q4 --tz UTC --format F [--computer PC-00001]`, from exec to the last "
+                  "byte on its stdout (a pipe), after one untimed run. The violations report is printed from the hub's "
+                  "SQLite working copy (`HubResponder` → `InventoryService`); the audit's guard records (event counts, "
+                  "devices used, the guard's and the links' events) are read from `unit_event` in PostgreSQL "
+                  f"(`HubRecords`): {rep.get('eventsInQuarter', 0):,} events in Q4, and `report audit --year 2026` "
+                  f"counts {rep.get('auditDeviceEvents') or 0:,} device events. Autovacuum workers at work on the "
                   f"fresh rows during the timed runs: {max(rep.get('autovacuumWorkersSeen') or [0])}; load average "
                   f"{rep.get('loadDuring', 0):.1f} at their end.", "",
-                  "| format | bytes | first byte: median | last byte: median (min – max) | runs | target < 3 s |",
+                  "| report | bytes | first byte: median | last byte: median (min – max) | runs | target < 3 s |",
                   "| --- | --- | --- | --- | --- | --- |"]
         worst = 0.0
+        names = {"json": "violations, json", "html": "violations, html", "audit_json": "audit Q4, json",
+                 "audit_html": "audit Q4, html", "audit_one_computer_json": "audit Q4 of one computer, json"}
         for fmt, t in rep["timings"].items():
             last = t["last_byte_s"]
-            worst = max(worst, last["median"])
-            lines.append(f"| {fmt} | {t['bytes'] / 1048576:.1f} MiB | {secs(t['first_byte_s']['median'])} | "
+            targeted = fmt in ("json", "html")
+            if targeted:
+                worst = max(worst, last["median"])
+            lines.append(f"| {names.get(fmt, fmt)} | {t['bytes'] / 1048576:.1f} MiB | {secs(t['first_byte_s']['median'])} | "
                          f"{secs(last['median'])} ({secs(last['min'])} – {secs(last['max'])}) | {last['runs']} | "
-                         f"{verdict(last['median'] < ISSUE_TARGETS['report_s'])} |")
+                         f"{verdict(last['median'] < ISSUE_TARGETS['report_s']) if targeted else '—'} |")
         lines.append("")
         targets.append(("8.3 `report violations --year 2026` at the hub over 10,000,000 events < 3 s",
                         f"slowest last byte {secs(worst)}", worst < ISSUE_TARGETS["report_s"]))

@@ -13,7 +13,7 @@ extension HubDatabase {
                             computers: [String]?) async throws(HubStoreError) -> [EventCount] {
         try await read { connection in
             let rows = try await connection.query("""
-                SELECT content->>'kind', content->>'decision', count(*) FROM unit_event
+                SELECT kind, decision, count(*) FROM unit_event
                 WHERE tbl = 'device_event' AND at >= \(Self.date(start)) AND at < \(Self.date(end))
                   AND (\(computers == nil) OR computer = ANY(\(computers ?? [])))
                 GROUP BY 1, 2
@@ -40,7 +40,7 @@ extension HubDatabase {
                        extract(epoch FROM min(at))::bigint, extract(epoch FROM max(at))::bigint
                 FROM unit_event
                 WHERE tbl = 'device_event' AND at >= \(Self.date(start)) AND at < \(Self.date(end))
-                  AND content->>'kind' = 'attach' AND content->>'decision' = \(decision.rawValue)
+                  AND kind = 'attach' AND decision = \(decision.rawValue)
                   AND (\(computers == nil) OR computer = ANY(\(computers ?? [])))
                 GROUP BY 1, 2, 3, 4 ORDER BY 8 DESC, 1, 2, 3, 4
                 """, logger: self.quiet)
@@ -71,7 +71,7 @@ extension HubDatabase {
             let rows = try await connection.query("""
                 SELECT at, computer, seq, content_bytes FROM unit_event
                 WHERE tbl = 'device_event' AND at >= \(Self.date(start)) AND at < \(Self.date(end))
-                  AND content->>'kind' = ANY(\(kinds.map(\.rawValue)))
+                  AND kind = ANY(\(kinds.map(\.rawValue)))
                   AND (\(computers == nil) OR computer = ANY(\(computers ?? [])))
                   AND (at, computer, seq) > (\(from), \(position?.computer ?? ""), \(position?.seq ?? Int64.min))
                 ORDER BY at, computer, seq LIMIT \(Int64(limit))

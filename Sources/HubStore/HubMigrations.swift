@@ -161,5 +161,22 @@ enum HubMigrations {
             FROM ledger_row WHERE tbl = 'medium' AND NOT deleted
             """,
         ]),
+        Migration(name: "v5-event-report-columns", statements: [
+            // What the officer's reports count by (`HubDatabase+Reports`): a device event's kind and
+            // verdict, kept beside its content by PostgreSQL itself so no writer can disagree, and
+            // carried in the (tbl, at) index, so counting a quarter's events by kind, or finding its
+            // few guard starts and link events among millions of attachments, reads the index and not
+            // the rows' content (a year of a large unit is gigabytes). Null for violations.
+            """
+            ALTER TABLE unit_event ADD COLUMN kind text
+                GENERATED ALWAYS AS (CASE WHEN tbl = 'device_event' THEN content->>'kind' END) STORED
+            """,
+            """
+            ALTER TABLE unit_event ADD COLUMN decision text
+                GENERATED ALWAYS AS (CASE WHEN tbl = 'device_event' THEN content->>'decision' END) STORED
+            """,
+            "DROP INDEX unit_event_tbl_at",
+            "CREATE INDEX unit_event_tbl_at ON unit_event (tbl, at) INCLUDE (kind, decision)",
+        ]),
     ]
 }

@@ -1,6 +1,7 @@
 import AssetCore
 @testable import HubCore
-import HubStore
+@testable import HubStore
+import Logging
 import Testing
 
 /// The reports' questions over `unit_event`, against records stored by the hub's own commit, with
@@ -112,5 +113,43 @@ import Testing
         #expect(state(enrolled: "2026-01-01T00:00:00Z", heard: "2026-11-23T11:59:59Z"))       // 7 days and a second
         #expect(!state(enrolled: "2026-01-01T00:00:00Z", heard: "2026-11-23T12:00:00Z"))      // exactly 7 days
         #expect(!state(enrolled: nil, heard: nil))                                            // registered, not enrolled
+    }
+
+    /// A unit database of the release before (migrations v1–v4) with records in it: v5 gives every
+    /// stored event its kind and verdict, and the reports count them.
+    @Test func recordsStoredBeforeTheReportColumnsAreCounted() async throws {
+        let settings = try await PostgresCluster.shared.freshDatabase()
+        var script = ["CREATE TABLE hub_migration (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"]
+        for migration in HubMigrations.all.prefix(4) {
+            script += migration.statements + ["INSERT INTO hub_migration (name) VALUES ('\(migration.name)')"]
+        }
+        for (month, next) in [("10", "11"), ("12", "2027-01")] {
+            let end = next.count == 2 ? "2026-\(next)" : next
+            script.append("CREATE TABLE unit_event_2026_\(month) PARTITION OF unit_event FOR VALUES FROM ('2026-\(month)-01 00:00:00+00') TO ('\(end)-01 00:00:00+00')")
+        }
+        for record in Self.pc2 {
+            let content = record.content.replacingOccurrences(of: "'", with: "''")
+            script.append("""
+                INSERT INTO unit_event (computer, seq, tbl, local_id, at, content, content_bytes, previous, hash, received_at)
+                VALUES ('PC-2', \(record.seq), 'device_event', \(record.localID), '\(record.at)', '\(content)'::jsonb,
+                        convert_to('\(content)', 'UTF8'), '\(record.previous)', '\(record.hash)', now())
+                """)
+        }
+        for statement in script {
+            do { _ = try await PostgresCluster.query(statement, in: settings) } catch {
+                Issue.record("\(statement): \(String(reflecting: error))")
+                return
+            }
+        }
+        var logger = Logger(label: "hubstore.tests")
+        logger.logLevel = .warning
+        let hub = HubDatabase(settings: settings, logger: logger)
+        let running = Task { await hub.run() }
+        defer { running.cancel() }
+        try await hub.migrate()
+        #expect(try await PostgresCluster.query("SELECT seq::text, kind, decision FROM unit_event ORDER BY seq", in: settings)
+            == [["1", "attach", "allow"], ["2", "guard-start", nil], ["3", "link", "block"]])
+        let counts = try await hub.eventCounts(from: Self.q4.start, to: Self.q4.end, computers: nil)
+        #expect(self.counts(counts) == ["attach/allow": 1, "guard-start/-": 1, "link/block": 1])
     }
 }
