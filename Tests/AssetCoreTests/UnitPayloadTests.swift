@@ -51,6 +51,13 @@ import Testing
         #expect(a != RecordChain.hash(previous: a, table: "device_event", content: #"{"id":1}"#))
     }
 
+    @Test func theRecordHashOfAChainedRecordWithChineseTextIsItsSHA256InLowercaseHex() {
+        // printf '%s\n%s\n%s' 56f9…72ed violation '{"id":2,"reason_zh":"未登记介质","note":null}' | sha256sum
+        let previous = "56f904d935794dc3b422ac5a13b9ca8fb116554af3a6e9134bb76f3de8f372ed"
+        #expect(RecordChain.hash(previous: previous, table: "violation", content: #"{"id":2,"reason_zh":"未登记介质","note":null}"#)
+                == "8160261b8c1ac6568461ccad7fc95b44f807c3a1cf269c3cec8bde8242ef50a3")
+    }
+
     /// Five records chained by hand.
     func chain(_ count: Int) -> [ChainedRecord] {
         var previous = RecordChain.genesis
