@@ -25,9 +25,15 @@ public struct ChainCheck: Sendable, Hashable {
 
     /// Checks `records` (in any order; sorted here) against the stored state `state`.
     public init(records: [ChainedRecord], after state: ChainState) {
+        self.init(HashedRecords(records), after: state)
+    }
+
+    /// Checks records already sorted and hashed (`HashedRecords`, made outside the hub's writer)
+    /// against the stored state `state`: only comparisons of numbers and hashes are left here.
+    public init(_ hashed: HashedRecords, after state: ChainState) {
         after = state
         var seen = Set<Int64>()
-        for record in records.sorted(by: { $0.seq < $1.seq }) {
+        for (record, intact) in zip(hashed.records, hashed.intact) {
             guard record.seq > after.seq, seen.insert(record.seq).inserted else {
                 duplicates += 1
                 continue
@@ -38,11 +44,27 @@ public struct ChainCheck: Sendable, Hashable {
                 // Contiguous, yet it does not follow the record before: one of the two was changed.
                 altered.append(record.seq)
             }
-            if !record.isIntact, altered.last != record.seq {
+            if !intact, altered.last != record.seq {
                 altered.append(record.seq)
             }
             new.append(record)
             after = ChainState(seq: record.seq, hash: record.hash)
         }
+    }
+}
+
+/// A batch's records in sequence order, each with whether its stored hash still follows from its
+/// content and previous hash. That depends on the record alone, so the hub works it out in the
+/// request's own task, before it takes the working copy's writer; the SHA-256 of every record is
+/// then no part of the section where batches wait for each other.
+public struct HashedRecords: Sendable, Hashable {
+    public let records: [ChainedRecord]
+    /// `records[i].isIntact`, computed once.
+    let intact: [Bool]
+
+    public init(_ records: [ChainedRecord]) {
+        let sorted = records.sorted { $0.seq < $1.seq }
+        self.records = sorted
+        intact = sorted.map(\.isIntact)
     }
 }
