@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// What a computer's guard learnt about the unit's media, taken into the unit ledger at the hub with
@@ -5,11 +6,37 @@ import GRDB
 /// first use), a level only ever raised (004 §3.3), a medium plugged in during the unit's open check
 /// seen by that check. The hub decides; the change then reaches every computer as a change set.
 public enum UnitLearning {
+    /// The kinds of record that always teach the unit something.
+    static let teaching: [GuardEventKind] = [.capacityLearnt, .levelRaised]
+    /// The kinds that do only while a check of the unit's media is open.
+    static let sighting: [GuardEventKind] = [.attach, .recheck]
+
+    /// Takes the records the hub has just accepted from `computer`, in order. Most records teach
+    /// nothing (a device decided, a link judged): which might is told from the content's text, and
+    /// only those are decoded — a burst of 10,000 records must not wait on 10,000 JSON decodes.
+    /// Whether a check is open is asked once for the whole batch.
+    public static func take(_ db: Database, _ records: [ChainedRecord], computer: String) throws {
+        var filter: KindFilter?
+        for record in records where record.table == "device_event" {
+            if filter == nil {
+                let open = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM media_check WHERE state = 'open')") ?? false
+                filter = KindFilter(open ? teaching + sighting : teaching)
+            }
+            guard let filter, filter.mayName(in: record.content) else { continue }
+            try take(db, record, computer: computer, only: filter.kinds)
+        }
+    }
+
     /// Takes one record the hub has just accepted from `computer` (anything else is left alone).
     public static func take(_ db: Database, _ record: ChainedRecord, computer: String) throws {
+        try take(db, [record], computer: computer)
+    }
+
+    /// Takes `record` when its kind is one of `kinds`.
+    private static func take(_ db: Database, _ record: ChainedRecord, computer: String, only kinds: [GuardEventKind]) throws {
         guard record.table == "device_event", let fields = try? LedgerCapture.decode(record.content) else { return }
         func text(_ key: String) -> String? { if case .text(let value)? = fields[key] { value } else { nil } }
-        guard let kind = text("kind").flatMap(GuardEventKind.init(rawValue:)), let number = text("medium_number"),
+        guard let kind = text("kind").flatMap(GuardEventKind.init(rawValue:)), kinds.contains(kind), let number = text("medium_number"),
               var medium = try Ledger.medium(db, number: number) else { return }
         let actor = Actor(uid: 0, name: "mediad@\(computer)")
         let at = text("at").flatMap(Timestamp.init(parsing:)) ?? record.at
@@ -47,5 +74,50 @@ public enum UnitLearning {
         default:
             return
         }
+    }
+}
+
+/// Which records may be of some kinds, told from the bytes of their JSON content without decoding it.
+struct KindFilter {
+    let kinds: [GuardEventKind]
+    /// Each kind's name, the bytes between its quotes.
+    private let names: [[UInt8]]
+
+    init(_ kinds: [GuardEventKind]) {
+        self.kinds = kinds
+        names = kinds.map { Array($0.rawValue.utf8) }
+    }
+
+    /// Whether `content` may hold one of the kinds as a JSON string. A string decodes to such a name
+    /// (letters and hyphens) only if it is written out as it is — `"attach"` — or with a `\u`
+    /// escape; content with neither cannot name it. False only when sure: a record that does name
+    /// one is decoded and judged as before, whatever a computer does to hide it.
+    func mayName(in content: String) -> Bool {
+        var content = content
+        return content.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            let end = base + bytes.count
+            // A `\u` anywhere: decode, whatever it spells.
+            var cursor = base
+            while cursor < end, let found = Self.find(UInt8(ascii: "\\"), from: cursor, to: end) {
+                if found + 1 < end, found[1] == UInt8(ascii: "u") { return true }
+                cursor = found + 2
+            }
+            // Every opening quote (memchr jumps between them), compared with each name and its closing quote.
+            cursor = base
+            while cursor < end, let quote = Self.find(UInt8(ascii: "\""), from: cursor, to: end) {
+                let start = quote + 1
+                for name in names where end - start > name.count && start[name.count] == UInt8(ascii: "\"")
+                    && name.withUnsafeBytes({ $0.baseAddress.map { memcmp(start, $0, name.count) == 0 } ?? false }) {
+                    return true
+                }
+                cursor = start
+            }
+            return false
+        }
+    }
+
+    private static func find(_ byte: UInt8, from start: UnsafePointer<UInt8>, to end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8>? {
+        memchr(start, Int32(byte), end - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) }
     }
 }
