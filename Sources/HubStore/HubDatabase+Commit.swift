@@ -29,6 +29,13 @@ extension HubDatabase {
     /// (the row lock makes commits serial), the rows, the change set, the computer's records and
     /// position. If any part fails, nothing is written.
     public func commit(_ commit: HubCommit) async throws(HubStoreError) -> HubVersions {
+        try await self.commit(commit, ingests: [])
+    }
+
+    /// `commit`, storing with it the records of several computers' batches (`commit.ingest` first,
+    /// then `ingests` in order): the hub takes the deliveries that waited for its writer in one
+    /// working-copy write, and one PostgreSQL transaction then stores them all or none.
+    public func commit(_ commit: HubCommit, ingests more: [IngestWrite]) async throws(HubStoreError) -> HubVersions {
         let rows = try Self.mirrorArrays(commit.rows)
         let payload: ByteBuffer?
         if let changeSet = commit.changeSet {
@@ -38,7 +45,7 @@ extension HubDatabase {
         } else {
             payload = nil
         }
-        let ingest = commit.ingest.map(IngestArrays.init)
+        let ingests = ((commit.ingest.map { [$0] } ?? []) + more).map(IngestArrays.init)
         return try await transaction { connection in
             let current = try await self.lockVersions(on: connection)
             guard current.mirror == commit.expectedMirror else {
@@ -55,9 +62,7 @@ extension HubDatabase {
                         deleted = EXCLUDED.deleted, version = EXCLUDED.version
                     """, on: connection)
             }
-            if let ingest {
-                try await self.store(ingest, on: connection)
-            }
+            try await self.storeRecords(ingests, on: connection)
             if let payload {
                 try await self.exec("INSERT INTO change_set (version, payload) VALUES (\(next.ledger), \(payload))", on: connection)
             }
