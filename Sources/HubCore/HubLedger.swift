@@ -21,7 +21,14 @@ public final class HubLedger: @unchecked Sendable {
     let onVersion: @Sendable (Int64) -> Void
     private let lock = NSLock()
     private var versions: HubVersions
-    private var pendingIngest: IngestWrite?
+    /// What the write in progress takes in from computers (`HubIngest`), for the hook to commit.
+    private var pendingIngests: [IngestWrite] = []
+    /// Each computer's chain end as the last commit left it, read from PostgreSQL the first time a
+    /// computer delivers. Only the commit hook moves it, after both stores committed, so it is
+    /// PostgreSQL's `unit_computer` without the round trip in every delivery.
+    private var chainEnds: [String: ChainState] = [:]
+    /// Where deliveries wait for the working copy's writer.
+    private let lane = IngestLane()
 
     /// Opens the working copy at `directory`/ledger.db, rebuilding it from PostgreSQL when its
     /// version is not PostgreSQL's, and hooks its commits to PostgreSQL.
@@ -45,6 +52,7 @@ public final class HubLedger: @unchecked Sendable {
         let ledger = HubLedger(database: database, store: store, unit: unit, key: key, clock: clock, logger: logger,
                                versions: versions, onVersion: onVersion)
         store.setBeforeCommit { [unowned ledger] db in try ledger.beforeCommit(db) }
+        ledger.lane.start(name: "mediahub-ingest") { [unowned ledger] deliveries in try HubIngest.store(deliveries, in: ledger) }
         return ledger
     }
 
@@ -63,14 +71,38 @@ public final class HubLedger: @unchecked Sendable {
 
     public var ledgerVersion: Int64 { lock.withLock { versions.ledger } }
 
-    /// Stores what a computer delivered with the write in progress (`deliver`): taken by the hook.
-    func stage(_ ingest: IngestWrite) { lock.withLock { pendingIngest = ingest } }
+    /// Stores a batch `computer` delivered, opened under its key, and returns the chain's new end:
+    /// queued for the one thread that writes deliveries (`IngestLane`), awaited without a thread.
+    func ingest(_ batch: EventBatch, records: HashedRecords) async throws -> ChainState {
+        try await lane.deliver(IngestLane.Delivery(batch: batch, records: records))
+    }
+
+    /// Stores what a computer delivered with the write in progress (`HubIngest`): taken by the hook.
+    func stage(_ ingest: IngestWrite) { lock.withLock { pendingIngests.append(ingest) } }
+
+    /// Forgets what a write that failed before its hook had staged.
+    func discardStaged() { lock.withLock { pendingIngests = [] } }
+
+    /// The chain ends of `computers` as committed; those not known yet are read from PostgreSQL.
+    func chains(_ computers: Set<String>) throws -> [String: ChainState] {
+        var known: [String: ChainState] = [:]
+        var unknown: [String] = []
+        lock.withLock {
+            for computer in computers {
+                if let end = chainEnds[computer] { known[computer] = end } else { unknown.append(computer) }
+            }
+        }
+        guard !unknown.isEmpty else { return known }
+        let database = self.database, missing = unknown
+        let read = try Blocking.wait { try await database.chainStates(computers: missing) }
+        return known.merging(read) { first, _ in first }
+    }
 
     /// Runs on the SQLite writer at the end of every write, before it commits.
     private func beforeCommit(_ db: Database) throws {
+        let ingests = lock.withLock { () -> [IngestWrite] in defer { pendingIngests = [] }; return pendingIngests }
         let rows = try LedgerCapture.drain(db)
-        let ingest = lock.withLock { () -> IngestWrite? in defer { pendingIngest = nil }; return pendingIngest }
-        guard !rows.isEmpty || ingest != nil else { return }
+        guard !rows.isEmpty || !ingests.isEmpty else { return }
         let before = lock.withLock { versions }
         let replicated = rows.filter { ReplicatedTable(rawValue: $0.table) != nil }
         let now = clock.now()
@@ -78,12 +110,15 @@ public final class HubLedger: @unchecked Sendable {
             ChangeSet(unit: unit, from: before.ledger, to: before.ledger + 1, at: now, rows: replicated), kind: .changeSet, with: key)
         let after = HubVersions(mirror: before.mirror + 1, ledger: before.ledger + (changeSet == nil ? 0 : 1))
         try WorkingCopy.setVersions(db, after)
-        let commit = HubCommit(expectedMirror: before.mirror, rows: rows, changeSet: changeSet, ingest: ingest)
+        let commit = HubCommit(expectedMirror: before.mirror, rows: rows, changeSet: changeSet)
         let database = self.database
-        let stored = try Blocking.wait { try await database.commit(commit) }
+        let stored = try Blocking.wait { try await database.commit(commit, ingests: ingests) }
         guard stored == after else { throw HubStartError.versionsDiffer(expected: after, stored: stored) }
         db.afterNextTransaction(onCommit: { [self] _ in
-            lock.withLock { versions = after }
+            lock.withLock {
+                versions = after
+                for ingest in ingests { chainEnds[ingest.computer] = ingest.after }
+            }
             if changeSet != nil { onVersion(after.ledger) }
         }, onRollback: { [self] _ in
             // PostgreSQL has it and the working copy does not: every later write would be refused as
