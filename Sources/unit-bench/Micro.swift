@@ -3,10 +3,10 @@ import Foundation
 
 /// `unit-bench micro`: what the hub does per record on its ingest path, timed one step at a time
 /// in this process (the same AssetCore code mediahub runs), for a batch of `--batch` device-event
-/// records: opening the signed batch (signature and JSON decoding of `EventBatch`), `ChainCheck`
-/// (which recomputes `RecordChain.hash` for each record), the content decoded as `UnitLearning.take`
-/// and `HubIngest.insertViolation` decode it (`LedgerCapture.decode`), and, for comparison, the
-/// same hash with a table lookup for the hex digits instead of `String(format:)`.
+/// records: opening the signed batch (signature and JSON decoding of `EventBatch`), hashing every
+/// record (`HashedRecords`, in the request's task), `ChainCheck` over the hashed records (the part
+/// inside the hub's serial section), and the content decoded as `LedgerCapture.decode` decodes it
+/// (what `UnitLearning.take` did for every record before it told the kinds that teach from the text).
 enum MicroCommand {
     struct Step: Codable {
         var name: String
@@ -45,17 +45,18 @@ enum MicroCommand {
         steps.append(try time("open: verify the signature, decode EventBatch") {
             _ = try payload.open(EventBatch.self, as: .eventBatch, trusting: key.publicText)
         })
-        steps.append(time("ChainCheck (RecordChain.hash per record)") {
+        steps.append(time("hash every record (HashedRecords, before the writer)") {
+            _ = HashedRecords(records)
+        })
+        let hashed = HashedRecords(records)
+        steps.append(time("ChainCheck over hashed records (in the writer)") {
+            _ = ChainCheck(hashed, after: .empty)
+        })
+        steps.append(time("ChainCheck with its hashing, as before") {
             _ = ChainCheck(records: records, after: .empty)
         })
-        steps.append(try time("content decoded (LedgerCapture.decode, as UnitLearning.take)") {
+        steps.append(try time("content decoded (LedgerCapture.decode), now only for kinds that teach") {
             for record in records { _ = try LedgerCapture.decode(record.content) }
-        })
-        steps.append(time("RecordChain.hash alone") {
-            for record in records { _ = RecordChain.hash(previous: record.previous, table: record.table, content: record.content) }
-        })
-        steps.append(time("the same hash, hex by table lookup") {
-            for record in records { _ = fastHash(previous: record.previous, table: record.table, content: record.content) }
         })
         for step in steps { say(String(format: "%-62@ %8.1f µs/record", step.name as NSString, step.microsecondsPerRecord)) }
         try emit(Result(batch: batch, rounds: rounds, contentBytes: records.map(\.content.utf8.count).reduce(0, +) / batch,

@@ -1,5 +1,4 @@
 import AssetCore
-import Crypto
 import Foundation
 
 /// The records a simulated computer writes, as mediad writes them: a row of `device_event` or
@@ -66,7 +65,7 @@ enum Records {
             let seq = member.seq + 1
             let at = time(computer: index, seq: seq)
             let content = content(kind, computer: member.computer, index: index, localID: seq, at: at)
-            let hash = fastHash(previous: member.hash, table: kind.rawValue, content: content)
+            let hash = RecordChain.hash(previous: member.hash, table: kind.rawValue, content: content)
             records.append(ChainedRecord(seq: seq, table: kind.rawValue, localID: seq, at: at, content: content,
                                          previous: member.hash, hash: hash))
             member.seq = seq
@@ -76,32 +75,3 @@ enum Records {
     }
 }
 
-/// `RecordChain.hash`, the same bytes in and out, without a `String(format:)` per byte: the load
-/// generator chains a million records before its clock starts. Checked against `RecordChain.hash`
-/// at every start (`Records.checkHash`).
-func fastHash(previous: String, table: String, content: String) -> String {
-    var hasher = SHA256()
-    hasher.update(data: Data(previous.utf8))
-    hasher.update(data: Data([0x0A]))
-    hasher.update(data: Data(table.utf8))
-    hasher.update(data: Data([0x0A]))
-    hasher.update(data: Data(content.utf8))
-    let digits = Array("0123456789abcdef".utf8)
-    var hex = [UInt8]()
-    hex.reserveCapacity(64)
-    for byte in hasher.finalize() {
-        hex.append(digits[Int(byte >> 4)])
-        hex.append(digits[Int(byte & 0x0F)])
-    }
-    return String(decoding: hex, as: UTF8.self)
-}
-
-extension Records {
-    static func checkHash() throws {
-        let content = content(.violation, computer: "PC-00001", index: 0, localID: 1, at: time(computer: 0, seq: 1))
-        guard fastHash(previous: RecordChain.genesis, table: "violation", content: content)
-                == RecordChain.hash(previous: RecordChain.genesis, table: "violation", content: content) else {
-            throw BenchError.failed("unit-bench's hash differs from RecordChain.hash")
-        }
-    }
-}
