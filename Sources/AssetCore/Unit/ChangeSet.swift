@@ -6,12 +6,15 @@ public enum LedgerValue: Sendable, Hashable, Codable {
     case real(Double)
     case text(String)
 
+    /// Text is tried first: most of a row is text, and every type tried in vain costs a thrown
+    /// error, which made decoding a large snapshot's rows take most of applying it. A JSON string
+    /// never decodes as a number nor a number as a string, so the order decides nothing else.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
+        else if let text = try? container.decode(String.self) { self = .text(text) }
         else if let integer = try? container.decode(Int64.self) { self = .integer(integer) }
-        else if let real = try? container.decode(Double.self) { self = .real(real) }
-        else { self = .text(try container.decode(String.self)) }
+        else { self = .real(try container.decode(Double.self)) }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -6,6 +6,8 @@ import Foundation
 public enum PayloadKind: String, Sendable, Hashable, Codable {
     case changeSet = "change-set"
     case snapshot
+    /// One of the parts of a snapshot too large to hand to mediad at once (`SnapshotPart`).
+    case snapshotPart = "snapshot-part"
     case eventBatch = "event-batch"
     case receipt
 }
