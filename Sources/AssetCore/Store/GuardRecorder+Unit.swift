@@ -25,17 +25,24 @@ extension GuardRecorder {
 
     /// Applies `payloads` in order, each in a transaction of its own, and stops at the first refused
     /// one, which is recorded (an event and a `unit-payload-refused` violation) with why.
+    ///
+    /// The parts of a snapshot signed in parts (`SnapshotPart`) are staged as they come, over as
+    /// many calls as the courier needs, and the snapshot is applied in one transaction with its last
+    /// part; until then nothing of it is written. A part that does not continue the staged ones, or
+    /// anything else arriving while a snapshot is half received, refuses the whole snapshot.
     public func unitApply(_ payloads: [SignedPayload], at: Timestamp) throws(LedgerError) -> UnitApplyResult {
         var result = UnitApplyResult()
         for payload in payloads {
-            do {
+            do throws(LedgerError) {
+                if payload.kind == .snapshotPart {
+                    if let change = try unitStage(payload, at: at) { result.applied.append(change) }
+                    continue
+                }
+                if let unfinished = SnapshotStaging.shared.drop(for: store) { throw unfinished.incomplete.ledgerError }
                 let change = try store.writeWithoutForeignKeys { db in
                     let change = try ReplicaRows.apply(db, payload, at: at)
-                    var event = GuardEvent(at: at, kind: .unitChange)
-                    event.computer = try ReplicaRows.membership(db)?.computer
-                    event.note = (payload.kind == .snapshot ? "unit ledger snapshot" : "unit ledger change")
-                        + " \(change.from) → \(change.to): \(change.rows.count) rows"
-                    _ = try GuardRows.insert(db, event: event)
+                    try Self.noteApplied(db, change, what: payload.kind == .snapshot ? "unit ledger snapshot" : "unit ledger change",
+                                         rows: change.rows.count, at: at)
                     return change
                 }
                 result.applied.append(change)
@@ -46,6 +53,33 @@ extension GuardRecorder {
             }
         }
         return result
+    }
+
+    /// Stages one snapshot part; applies the snapshot when it was the last. nil while parts are owed.
+    private func unitStage(_ payload: SignedPayload, at: Timestamp) throws(LedgerError) -> ChangeSet? {
+        let staging = SnapshotStaging.shared
+        let complete: SnapshotAssembly?
+        do throws(LedgerError) {
+            let header = try store.read { db in try ReplicaRows.openPart(db, payload) }
+            do { complete = try staging.take(header, payload, for: store) } catch { throw error.ledgerError }
+        } catch {
+            staging.drop(for: store)
+            throw error
+        }
+        guard let assembly = complete else { return nil }
+        return try store.writeWithoutForeignKeys { db in
+            let (change, rows) = try ReplicaRows.apply(db, assembly, at: at)
+            try Self.noteApplied(db, change, what: "unit ledger snapshot in \(assembly.first.parts) parts", rows: rows, at: at)
+            return change
+        }
+    }
+
+    /// The record of a change applied, in the change's transaction.
+    private static func noteApplied(_ db: Database, _ change: ChangeSet, what: String, rows: Int, at: Timestamp) throws {
+        var event = GuardEvent(at: at, kind: .unitChange)
+        event.computer = try ReplicaRows.membership(db)?.computer
+        event.note = "\(what) \(change.from) → \(change.to): \(rows) rows"
+        _ = try GuardRows.insert(db, event: event)
     }
 
     private func recordRefusal(_ payload: SignedPayload, _ error: LedgerError, at: Timestamp) throws(LedgerError) -> GuardEvent {
@@ -99,7 +133,8 @@ extension GuardRecorder {
     }
 }
 
-/// What `unitApply` did: the change sets applied, and the one refused (with its recorded event).
+/// What `unitApply` did: the change sets applied, and the one refused (with its recorded event). A
+/// snapshot applied from parts is here as its unit and versions, without its rows.
 public struct UnitApplyResult: Sendable {
     public var applied: [ChangeSet] = []
     public var refused: LedgerError?

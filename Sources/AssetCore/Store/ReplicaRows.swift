@@ -58,33 +58,20 @@ enum ReplicaRows {
                 throw UnitError.versionMismatch(held: held.ledgerVersion, from: change.from)
             }
         }
-        let tables = try columns(db)
-        var present: [ReplicatedTable: Set<String>] = [:]
-        for rowChange in change.rows {
-            guard let table = ReplicatedTable(rawValue: rowChange.table) else { throw UnitError.unknownTable(rowChange.table) }
-            if let row = rowChange.row {
-                try upsert(db, table, key: rowChange.key, row: row, columns: tables[table] ?? [])
-                present[table, default: []].insert(rowChange.key)
-            } else {
-                try db.execute(sql: "DELETE FROM \(table.rawValue) WHERE \(table.primaryKey) = ?", arguments: [rowChange.key])
-            }
-        }
-        if isSnapshot {
-            // The unit holds exactly these: what it does not list leaves the replica.
-            for table in ReplicatedTable.allCases.reversed() {
-                let keep = present[table] ?? []
-                let keys = try String.fetchAll(db, sql: "SELECT \(table.primaryKey) FROM \(table.rawValue)")
-                for key in keys where !keep.contains(key) {
-                    try db.execute(sql: "DELETE FROM \(table.rawValue) WHERE \(table.primaryKey) = ?", arguments: [key])
-                }
-            }
-        }
-        // This computer is the one it enrolled as, whatever the rows said.
+        var writer = try ReplicaWriter(db)
+        try writer.write(change.rows)
+        if isSnapshot { try writer.removeAbsent() }
+        try finish(db, held, to: change.to, at: at)
+        return change
+    }
+
+    /// What every applied change ends with: this computer is the one it enrolled as, whatever the
+    /// rows said, and the replica holds version `to`.
+    static func finish(_ db: Database, _ held: UnitMembership, to version: Int64, at: Timestamp) throws {
         try db.execute(sql: "UPDATE computer SET is_this_host = 0 WHERE is_this_host = 1 AND asset_number <> ?", arguments: [held.computer])
         try db.execute(sql: "UPDATE computer SET is_this_host = 1 WHERE asset_number = ?", arguments: [held.computer])
         try db.execute(sql: "UPDATE unit_membership SET ledger_version = ?, last_change_at = ? WHERE id = 1",
-                       arguments: [change.to, at.description])
-        return change
+                       arguments: [version, at.description])
     }
 
     /// The columns a replica takes from the hub, per table: the table's own, less this computer's.
@@ -95,20 +82,6 @@ enum ReplicaRows {
             result[table] = Set(names).subtracting(table.localColumns)
         }
         return result
-    }
-
-    private static func upsert(_ db: Database, _ table: ReplicatedTable, key: String, row: [String: LedgerValue],
-                               columns allowed: Set<String>) throws {
-        guard case .text(let rowKey)? = row[table.primaryKey], rowKey == key else {
-            throw UnitError.malformed("\(table.rawValue) row \(key) does not carry its key")
-        }
-        let names = row.keys.filter { !table.localColumns.contains($0) }.sorted()
-        for name in names where !allowed.contains(name) { throw UnitError.unknownColumn(table: table.rawValue, column: name) }
-        let quoted = names.map { "\"\($0)\"" }
-        let updates = quoted.filter { $0 != "\"\(table.primaryKey)\"" }.map { "\($0) = excluded.\($0)" }
-        let sql = "INSERT INTO \(table.rawValue) (\(quoted.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
-            + " ON CONFLICT(\(table.primaryKey)) DO " + (updates.isEmpty ? "NOTHING" : "UPDATE SET " + updates.joined(separator: ", "))
-        try db.execute(sql: sql, arguments: StatementArguments(names.map { row[$0]?.databaseValue }))
     }
 
     /// Takes the hub's receipt: records up to its sequence number are delivered. A receipt for records
