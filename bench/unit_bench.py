@@ -44,7 +44,7 @@ if not os.path.exists(MEDIAD):
 
 COMPUTERS = int(os.environ.get("UNIT_COMPUTERS", "5000"))
 # Trials: BATCHxCONCURRENCY. The concurrency (64 in flight) for each batch size, and the
-# largest batch again with 8 in flight, which the hub's thread pool keeps up with (BENCHMARKS.md 8.1).
+# largest batch again with 8 in flight (before the ingest lane, the only width without a stall; BENCHMARKS.md 8.1).
 TRIALS = [tuple(int(x) for x in t.split("x")) for t in os.environ.get("UNIT_TRIALS", "50x64,200x64,500x64,500x8").split(",") if t]
 TRIAL_EVENTS = int(os.environ.get("UNIT_TRIAL_EVENTS", "40000"))
 # Setting up (violations for the report) goes 8 at a time, clear of the stalls 64 at a time cause.
