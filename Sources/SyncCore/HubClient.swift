@@ -19,7 +19,9 @@ import NIOSSL
 /// loops back off and retry, and a handshake refused for a certificate must surface at once rather
 /// than after the connect timeout.
 public final class HubClient: Sendable {
-    /// The largest reply read: a snapshot of a large unit ledger is tens of MiB.
+    /// The largest reply read. A snapshot of a large unit ledger is tens of MiB and comes whole in
+    /// one answer (as parts, base64 in JSON): 256 MiB carries about 190 MiB of snapshot, some
+    /// 300,000 media, while bounding what a hub (or anything posing as one) can make the courier hold.
     public static let maxReplyBytes = 256 << 20
     /// How long an ordinary request may take; a long-poll gets its wait on top.
     public static let requestTimeout: TimeAmount = .seconds(120)
@@ -102,6 +104,9 @@ public final class HubClient: Sendable {
             let response = try await client.execute(request, timeout: timeout)
             status = Int(response.status.code)
             bytes = Data(try await response.body.collect(upTo: Self.maxReplyBytes).readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw HubError.malformedReply(hub: hub, detail: "the answer to \(path) is larger than the \(Self.maxReplyBytes >> 20) MiB"
+                                          + " a courier reads; the unit ledger's snapshot has outgrown this release of mediad-sync")
         } catch {
             throw HubError.from(error, hub: hub, caPath: caPath)
         }
