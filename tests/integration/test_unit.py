@@ -234,6 +234,41 @@ class Refusals(UnitCase):
                    message=lambda: f"three refusals at the hub; have {self.hub_violations()}")
 
 
+class SnapshotInParts(UnitCase):
+    """A unit ledger whose snapshot is larger than one part (the hub's bound forced down to 4 KiB,
+    so that a few dozen media need several parts): the hub signs it in parts, the courier hands
+    them over, and the new computer's mediad applies them as one snapshot."""
+
+    def setUp(self):
+        import os
+        os.environ["MEDIAHUB_SNAPSHOT_PART_BYTES"] = "4096"
+        self.addCleanup(os.environ.pop, "MEDIAHUB_SNAPSHOT_PART_BYTES", None)
+        super().setUp()
+
+    def test_a_snapshot_in_parts_reaches_a_new_computer_whole(self):
+        from unitbed import fetch_changes
+        number = self.register_stick(bind="PC-001")
+        for i in range(24):
+            self.hub.ctl("media", "register", "--kind", "usb-stick", "--level", "secret", "--holder", "P001",
+                         "--vendor", "0781", "--product", "5567", "--serial", f"PARTS{i:015d}", "--bind", "PC-002")
+        self.pc1.start_mediad()
+        self.unit.enrol(self.pc1)
+        payloads = fetch_changes(self.pc1, 0)
+        self.assertEqual({p["kind"] for p in payloads}, {"snapshot-part"}, [p["kind"] for p in payloads])
+        self.assertGreaterEqual(len(payloads), 3)
+        self.assertEqual(self.pc1.query("SELECT count(*) FROM medium"), [(25,)])
+        applied = self.pc1.query("SELECT note FROM device_event WHERE kind = 'unit-change'")
+        self.assertEqual(len(applied), 1, applied)
+        import base64
+        version = json.loads(base64.b64decode(payloads[0]["body"]))["version"]
+        self.assertIn(f"unit ledger snapshot in {len(payloads)} parts 0 → {version}", applied[0][0])
+        self.assertEqual(self.pc1.query("SELECT count(*) FROM violation WHERE type = 'unit-payload-refused'"), [(0,)])
+        # The medium registered at the hub is allowed where it is bound.
+        stick = self.plug(self.pc1)
+        self.wait_authorized(self.pc1, stick, "1")
+        self.assertEqual(self.pc1.query("SELECT bound_computers FROM medium WHERE number = ?", number), [('["PC-001"]',)])
+
+
 class IdleDelivery(UnitCase):
     def test_a_record_written_on_an_idle_computer_reaches_the_hub_at_once(self):
         """mediad holds the courier's ask for records (`unit await-outbox`) and answers it as soon as
