@@ -23,6 +23,7 @@ extension ControlServer {
         guard timeout > .zero, let waiter = broadcaster.records.join() else { return try look() ?? .unit(.batch(nil)) }
         defer { broadcaster.records.leave(waiter) }
         let deadline = ContinuousClock.now + timeout
+        var trimmed = false
         while true {
             // Drained before the look, so that a record committed after the look began is notified
             // into the pipe and wakes the poll below (`RecordSignal`).
@@ -30,6 +31,10 @@ extension ControlServer {
             if let reply = try look() { return reply }
             let left = ContinuousClock.now.duration(to: deadline)
             guard running, left > .zero else { return .unit(.batch(nil)) }
+            if !trimmed {
+                Self.giveBackFreedMemory()
+                trimmed = true
+            }
             switch connection.hold(wakingOn: waiter.read, timeout: left) {
             case .woken: continue
             case .timedOut, .clientGone: return .unit(.batch(nil))
@@ -37,3 +42,20 @@ extension ControlServer {
         }
     }
 }
+
+extension ControlServer {
+    /// Gives the heap's free pages back to the system. A change set or snapshot is decoded, checked
+    /// and applied on a connection's thread, and glibc keeps what it freed in that thread's arena:
+    /// an enrolled mediad that had applied a snapshot of 5,001 computers kept 8.9 MiB of free heap
+    /// in thread arenas (idle at 29.7 MiB VmRSS, 21.5 MiB with this; bench/unit_bench.py's idle
+    /// step). Called after an apply, and once per held outbox call, as it goes to sleep: the moment
+    /// mediad goes idle, so what an apply's request still held when it was answered goes back too.
+    /// Nothing the guard decides by is touched: only free memory is returned.
+    static func giveBackFreedMemory() {
+        _ = malloc_trim(0)
+    }
+}
+
+/// glibc's malloc_trim(3): <malloc.h> is not part of the Glibc module.
+@_silgen_name("malloc_trim")
+private func malloc_trim(_ pad: Int) -> Int32

@@ -54,6 +54,7 @@ extension ControlServer {
                     blocking { await guardian.rejudge(reason: reason) }
                 }
                 if let event = result.refusal { guardian.broadcaster.publish(WatchItem(event: event, violations: [])) }
+                Self.giveBackFreedMemory()
                 guard let held = try recorder.unitMembership() else { throw UnitError.notEnrolled.ledgerError }
                 return .unit(.applied(versions: result.applied.map(\.to), refused: result.refused, membership: held))
             case .outbox(let limit), .awaitOutbox(let limit, _):
