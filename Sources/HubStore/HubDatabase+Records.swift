@@ -70,52 +70,6 @@ extension HubDatabase {
             return records
         }
     }
-
-    // MARK: - Inside a commit
-
-    /// Stores a computer's new records and moves its position. Records go in batches of parallel
-    /// arrays, one statement each; a record whose sequence number is already held (in any month) is
-    /// skipped, never duplicated. The months they fall in get their partitions first.
-    func store(_ ingest: IngestArrays, on connection: PostgresConnection) async throws {
-        try await createPartitions(for: ingest.months, on: connection)
-        let batch = 2_000
-        for start in stride(from: 0, to: ingest.seqs.count, by: batch) {
-            let range = start..<min(start + batch, ingest.seqs.count)
-            try await exec("""
-                INSERT INTO unit_event (computer, seq, tbl, local_id, at, content, content_bytes, previous, hash, received_at)
-                SELECT \(ingest.computer), r.seq, r.tbl, r.local_id, to_timestamp(r.at), r.content::jsonb, r.bytes,
-                       r.previous, r.hash, to_timestamp(\(ingest.receivedAt))
-                FROM unnest(\(Array(ingest.seqs[range]))::bigint[], \(Array(ingest.tables[range]))::text[],
-                            \(Array(ingest.localIDs[range]))::bigint[], \(Array(ingest.times[range]))::bigint[],
-                            \(Array(ingest.contents[range]))::text[], \(Array(ingest.bytes[range]))::bytea[],
-                            \(Array(ingest.previous[range]))::text[], \(Array(ingest.hashes[range]))::text[])
-                     AS r(seq, tbl, local_id, at, content, bytes, previous, hash)
-                WHERE NOT EXISTS (SELECT 1 FROM unit_event e WHERE e.computer = \(ingest.computer) AND e.seq = r.seq)
-                ON CONFLICT (computer, seq, at) DO NOTHING
-                """, on: connection)
-        }
-        try await exec("""
-            INSERT INTO unit_computer (computer, chain_seq, chain_hash, head, ledger_version, last_heard)
-            VALUES (\(ingest.computer), \(ingest.after.seq), \(ingest.after.hash), \(ingest.head), \(ingest.ledgerVersion),
-                    to_timestamp(\(ingest.receivedAt)))
-            ON CONFLICT (computer) DO UPDATE SET chain_seq = EXCLUDED.chain_seq, chain_hash = EXCLUDED.chain_hash,
-                head = EXCLUDED.head, ledger_version = EXCLUDED.ledger_version, last_heard = EXCLUDED.last_heard
-            """, on: connection)
-    }
-
-    /// Creates the month partitions that do not exist yet. Looked up first, so an existing month
-    /// costs one catalogue read and never the lock that creating a partition takes on `unit_event`.
-    private func createPartitions(for months: Set<EventMonth>, on connection: PostgresConnection) async throws {
-        guard !months.isEmpty else { return }
-        let names = months.map(\.table)
-        let rows = try await connection.query(
-            "SELECT name FROM unnest(\(names)::text[]) AS m(name) WHERE to_regclass(name) IS NULL", logger: quiet)
-        var missing: Set<String> = []
-        for try await name in rows.decode(String.self) { missing.insert(name) }
-        for month in months.sorted(by: { ($0.year, $0.month) < ($1.year, $1.month) }) where missing.contains(month.table) {
-            try await exec(PostgresQuery(unsafeSQL: month.createStatement), on: connection)
-        }
-    }
 }
 
 /// A computer's batch as the parallel arrays one `unnest` insert takes, made storable before the
