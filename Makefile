@@ -55,12 +55,12 @@ release: deps
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWIFT=$(SWIFT) scripts/swift-tests.sh
 	@if [ -x tests/integration/run.sh ]; then MEDIAD_BIN=$(BIN)/mediad MEDIACTL_BIN=$(BIN)/mediactl tests/integration/run.sh; fi
 
 unit-test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWIFT=$(SWIFT) scripts/swift-tests.sh
 
 integration-test: build
 	MEDIAD_BIN=$(BIN)/mediad MEDIACTL_BIN=$(BIN)/mediactl tests/integration/run.sh

@@ -60,6 +60,15 @@ func withCleanup(_ body: (Cleanup) async throws -> Void) async throws {
     await cleanup.run()
 }
 
+/// Runs `body` on a thread of its own and awaits it. A write of the hub's working copy blocks its
+/// thread until PostgreSQL has committed (`Blocking.wait`), as it does on mediahub's own threads: in
+/// a test it must not be a thread of Swift's pool, which the PostgreSQL client's connections need.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
 /// A temporary folder, removed by `remove()`.
 func makeTemporaryFolder() throws -> URL {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("courier-\(UUID().uuidString.prefix(8))")

@@ -26,7 +26,9 @@ import Testing
 
         func sql(_ query: String) async throws -> [[String?]] { try await PostgresCluster.query(query, in: settings) }
 
-        func run(_ request: Request) throws -> Response { try ledger.service.handle(request, caller: HubIngestTests.admin) }
+        func run(_ request: Request) async throws -> Response {
+            try await onOwnThread { [ledger] in try ledger.service.handle(request, caller: HubIngestTests.admin) }
+        }
 
         /// Signs `records` as `member`'s batch, delivers it, and returns the receipt opened under the unit key.
         func deliver(_ records: [ChainedRecord], from member: Member) async throws -> Receipt {
@@ -48,11 +50,11 @@ import Testing
             let ledger = try await HubLedger.open(database: database, directory: folder.path, unit: "测试单位", key: SigningKey(),
                                                   logger: logger, onVersion: { _ in })
             let unit = Unit(ledger: ledger, desk: HubDesk(ledger: ledger, hubName: nil), settings: settings)
-            _ = try unit.run(.personAdd(Person(id: "P001", name: "张三", clearance: .core)))
+            _ = try await unit.run(.personAdd(Person(id: "P001", name: "张三", clearance: .core)))
             var members: [Member] = []
             for n in 1...computers {
                 let name = "PC-\(n < 10 ? "0" : "")\(n)"
-                _ = try unit.run(.computerAdd(Computer(assetNumber: name, level: .secret, network: .standalone)))
+                _ = try await unit.run(.computerAdd(Computer(assetNumber: name, level: .secret, network: .standalone)))
                 let code = try await unit.desk.issueCode(computer: name, hours: 1, by: "root")
                 let key = SigningKey()
                 let answer = try await unit.desk.enrol(EnrolmentRequest(computer: name, code: code.code, publicKey: key.publicText))
@@ -153,7 +155,7 @@ import Testing
             registration.vendorID = "0781"
             registration.productID = "5567"
             registration.serial = "4C530001230101104353"
-            guard case .medium(let registered) = try unit.run(.mediaRegister(registration)) else {
+            guard case .medium(let registered) = try await unit.run(.mediaRegister(registration)) else {
                 Issue.record("no medium registered")
                 return
             }
@@ -168,9 +170,9 @@ import Testing
                 SELECT body->>'capacity_bytes', body->>'level' FROM ledger_row WHERE tbl = 'medium' AND key = '\(number)'
                 """) == [["15376318464", "top-secret"]])
 
-            _ = try unit.run(.checkStart(CheckOpening(scope: .all, checker: "张三")))
+            _ = try await unit.run(.checkStart(CheckOpening(scope: .all, checker: "张三")))
             _ = try await unit.deliver(events(1, of: &member, medium: number), from: member)
-            guard case .check(let status) = try unit.run(.checkStatus(id: nil)) else {
+            guard case .check(let status) = try await unit.run(.checkStatus(id: nil)) else {
                 Issue.record("no check status")
                 return
             }
@@ -186,7 +188,7 @@ import Testing
             registration.vendorID = "0781"
             registration.productID = "5567"
             registration.serial = "4C530001230101104354"
-            guard case .medium(let registered) = try unit.run(.mediaRegister(registration)) else {
+            guard case .medium(let registered) = try await unit.run(.mediaRegister(registration)) else {
                 Issue.record("no medium registered")
                 return
             }

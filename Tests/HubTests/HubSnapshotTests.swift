@@ -21,7 +21,7 @@ import Testing
             let ledger = try await HubLedger.open(database: database, directory: folder.path, unit: "某单位", key: key,
                                                   logger: logger, onVersion: { _ in })
             let service = ledger.service
-            let numbers = try await HubWorkers.run { () -> [String] in
+            let numbers = try await onOwnThread { () -> [String] in
                 _ = try service.handle(.personAdd(Person(id: "P001", name: "张三", clearance: .core)), caller: Self.admin)
                 for asset in ["PC-001", "PC-002"] {
                     _ = try service.handle(.computerAdd(Computer(assetNumber: asset, level: .secret, network: .standalone, holder: "P001")),

@@ -53,7 +53,8 @@ import Testing
         try await scene(Self.settings(wait: 30)) { desk in
             try await eventually("the courier's ask for records is held by mediad") { mediad.snapshot.holding == 1 }
             mediad.update { $0.outbox = [eventBatch("written-while-waiting")] }
-            try await eventually("the record reaches the hub", within: .seconds(5)) { await desk.delivered.count == 1 }
+            // Well before the 30 s a held ask would take to end of itself: the record woke it.
+            try await eventually("the record reaches the hub", within: .seconds(15)) { await desk.delivered.count == 1 }
             #expect(await desk.delivered == [eventBatch("written-while-waiting")])
             try await eventually("its receipt reaches mediad") { mediad.receipts == [receipt("written-while-waiting")] }
             try await eventually("the courier waits again") { mediad.snapshot.holding == 1 }

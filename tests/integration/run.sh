@@ -25,12 +25,20 @@ fi
 export MEDIAD_BIN="$bin"
 
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/mediad-integration.XXXXXX") || exit 1
-trap 'rm -rf "$run_dir"' EXIT INT TERM
+driver=
+stop_driver() { if [ -n "$driver" ]; then pkill -KILL -s "$driver" 2>/dev/null; fi; }
+trap 'stop_driver; rm -rf "$run_dir"' EXIT
+trap 'stop_driver; rm -rf "$run_dir"; exit 130' INT TERM
 export TMPDIR="$run_dir"
 
-unshare -n sh -c 'sysctl -qw net.unix.max_dgram_qlen=4096 && exec umockdev-wrapper /usr/bin/python3 "$@"' \
-    sh "$here/runner.py" "$@"
+# A session of its own for the driver and all it starts: when the driver dies (an umockdev abort),
+# the daemons it started are stopped with it instead of outliving the run.
+setsid -w unshare -n sh -c 'sysctl -qw net.unix.max_dgram_qlen=4096 && exec umockdev-wrapper /usr/bin/python3 "$@"' \
+    sh "$here/runner.py" "$@" &
+driver=$!
+wait $driver
 status=$?
+stop_driver
 # A crash of the driver itself (umockdev abort) leaves no summary line: print one.
 if [ $status -gt 1 ]; then
     echo "test driver died with status $status"

@@ -96,8 +96,12 @@ class Enrolment(UnitCase):
         def capacity_at_hub():
             shown = json.loads(self.hub.ctl("media", "show", number, "--format", "json").stdout)
             return shown["medium"]["identity"].get("capacityBytes")
-        wait_until(lambda: capacity_at_hub() == SECTORS * 512, timeout=20,
-                   message=lambda: f"the capacity at the hub; it is {capacity_at_hub()}")
+
+        def where_it_is():
+            records = self.hub.sql("SELECT count(*) FROM unit_event WHERE computer = 'PC-001' AND kind = 'capacity-learnt'")
+            return (f"the capacity at the hub; it is {capacity_at_hub()}; PC-001 {self.pc1.membership()}, "
+                    f"at the hub {self.hub.computers().get('PC-001')} with {records} capacity record(s)")
+        wait_until(lambda: capacity_at_hub() == SECTORS * 512, timeout=30, message=where_it_is)
         trail = self.hub.ctl("audit", "log", "--medium", number).stdout
         self.assertIn("mediad@PC-001", trail)
         self.unit.wait_current(self.pc2)
@@ -158,8 +162,13 @@ class Delivery(UnitCase):
         self.unit.enrol(self.pc3)
         self.unit.wait_delivered(self.pc3)
         self.pc3.kill_sync()
+        start = self.pc3.membership()["head"]
         for i in range(40):
             self.plug(self.pc3, port=f"1-{i + 1}", serial=f"BURST{i:04d}")
+            # Paced by what mediad has written (an attachment and a verdict per stick): a burst faster
+            # than a busy debug mediad reads fills its uevent socket, and umockdev aborts the run.
+            wait_until(lambda: self.pc3.membership()["head"] >= start + 2 * (i + 1),
+                       message=lambda: f"the records of stick {i + 1} on PC-003: {self.pc3.membership()}")
         wait_until(lambda: self.pc3.membership()["head"] - self.pc3.membership()["acknowledged"] >= 80,
                    message=lambda: f"a backlog on PC-003: {self.pc3.membership()}")
         before = int(self.hub.sql("SELECT count(*) FROM unit_event WHERE computer = 'PC-003'"))
