@@ -48,6 +48,7 @@ public struct SignedPayload: Sendable, Hashable, Codable {
         guard signer == trusted, key.isValidSignature(signature, for: Self.signedBytes(kind, body)) else {
             throw UnitError.badSignature(kind: kind, signer: signer)
         }
+        if let scanned = T.self as? any ScannedPayload.Type, let value = scanned.scan(body) as? T { return value }
         do { return try UnitCoding.decoder.decode(T.self, from: body) } catch { throw UnitError.malformed("\(error)") }
     }
 
