@@ -22,6 +22,8 @@ public struct HubConfig: Sendable, Hashable {
     public var certificateKey = "/etc/mediahub/tls/key.pem"
     /// A computer not heard from for longer than this is on the officer's outstanding list.
     public var silentAfterDays = 7
+    /// The same for a standalone computer, heard from only when a person brings its records bundle.
+    public var standaloneAfterDays = 30
     /// How long an enrolment code stays good.
     public var enrolmentCodeHours = 24
     public var roles = RoleMap()
@@ -53,6 +55,7 @@ public struct HubConfig: Sendable, Hashable {
             case "certificate": config.certificate = value
             case "certificate-key": config.certificateKey = value
             case "silent-after-days": config.silentAfterDays = try number(value, line, in: 1...3650)
+            case "standalone-after-days": config.standaloneAfterDays = try number(value, line, in: 1...3650)
             case "enrolment-code-hours": config.enrolmentCodeHours = try number(value, line, in: 1...720)
             case "admin-groups": config.roles.admin = try groups(value, line)
             case "officer-groups": config.roles.officer = try groups(value, line)

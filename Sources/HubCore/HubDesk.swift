@@ -23,6 +23,12 @@ public struct HubDesk: CourierDesk {
     public func ledgerVersion() async -> Int64 { ledger.ledgerVersion }
 
     public func enrol(_ request: EnrolmentRequest) async throws(CourierRefusal) -> EnrolmentAnswer {
+        try await enrol(request, standalone: false)
+    }
+
+    /// Enrols a computer with its one-time code; a standalone one (enrolled by a bundle) is told
+    /// no token it could use, since it has no courier.
+    func enrol(_ request: EnrolmentRequest, standalone: Bool) async throws(CourierRefusal) -> EnrolmentAnswer {
         let computer = request.computer.trimmingWhitespace()
         guard UnitKey.publicKey(request.publicKey) != nil else {
             throw CourierRefusal(status: 400, zh: "计算机公钥无效", en: "the computer's public key is not a valid Ed25519 key")
@@ -35,14 +41,21 @@ public struct HubDesk: CourierDesk {
         let now = ledger.clock.now()
         try await refusing(status: 403) { [ledger] in
             try await ledger.database.enrol(computer: computer, codeHash: Self.digest(request.code.trimmingWhitespace()),
-                                            publicKey: request.publicKey, tokenHash: Self.digest(token), at: now)
+                                            publicKey: request.publicKey, tokenHash: Self.digest(token), at: now,
+                                            standalone: standalone)
         }
-        ledger.logger.notice("computer enrolled", metadata: ["COMPUTER": "\(computer)", "KEY": "\(UnitKey.fingerprint(request.publicKey))"])
+        ledger.logger.notice("computer enrolled", metadata: ["COMPUTER": "\(computer)", "KEY": "\(UnitKey.fingerprint(request.publicKey))",
+                                                             "STANDALONE": "\(standalone)"])
         return EnrolmentAnswer(unit: ledger.unit, unitKey: ledger.key.publicText, computer: computer, courierToken: token, hub: hubName)
     }
 
     public func deliver(token: String, batch payload: SignedPayload) async throws(CourierRefusal) -> SignedPayload {
-        let computer = try await enrolled(token)
+        try await deliver(from: try await enrolled(token), batch: payload)
+    }
+
+    /// A batch from `computer`, however it came (its courier, or a bundle carried by hand): opened
+    /// under its pinned key, stored once, answered with the signed receipt for its chain's new end.
+    func deliver(from computer: EnrolledComputer, batch payload: SignedPayload) async throws(CourierRefusal) -> SignedPayload {
         let batch: EventBatch
         do { batch = try payload.open(EventBatch.self, as: .eventBatch, trusting: computer.publicKey) } catch {
             throw CourierRefusal(status: 403, error.ledgerError)
@@ -106,7 +119,7 @@ public struct HubDesk: CourierDesk {
         do { return try await body() } catch { throw CourierRefusal(status: status, Self.ledgerError(error)) }
     }
 
-    private func ledgerCall<T: Sendable>(_ body: @Sendable () async throws -> T) async throws(LedgerError) -> T {
+    func ledgerCall<T: Sendable>(_ body: @Sendable () async throws -> T) async throws(LedgerError) -> T {
         do { return try await body() } catch { throw Self.ledgerError(error) }
     }
 

@@ -74,7 +74,7 @@ enum HubIngest {
         try insert(db, violation, computer: computer)
     }
 
-    private static func insert(_ db: Database, _ violation: ViolationRecord, computer: String) throws {
+    static func insert(_ db: Database, _ violation: ViolationRecord, computer: String?) throws {
         var record = violation
         record.computer = computer
         try db.cachedStatement(sql: """

@@ -8,6 +8,7 @@ struct HubRecords: UnitRecords {
     let database: HubDatabase
     let unitName: String
     let silentAfterDays: Int
+    let standaloneAfterDays: Int
     let clock: WallClock
     /// Events per page of `guardEvents`: a page's rows are decoded and written before the next is asked.
     static let page = 2_000
@@ -44,10 +45,12 @@ struct HubRecords: UnitRecords {
         return try Blocking.wait { try await database.latestEvents(since: since, limit: limit) }
     }
 
+    var periods: UnitView.Periods { UnitView.Periods(silent: silentAfterDays, standalone: standaloneAfterDays) }
+
     func computerStates() throws -> [UnitComputerState] {
         let database = self.database
         let states = try Blocking.wait { try await database.computerStates() }
         let now = clock.now()
-        return states.map { UnitView.state($0, name: nil, department: nil, now: now, silentAfterDays: silentAfterDays) }
+        return states.map { UnitView.state($0, name: nil, department: nil, now: now, periods: periods) }
     }
 }

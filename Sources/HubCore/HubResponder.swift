@@ -21,7 +21,7 @@ final class HubResponder: ControlResponder, @unchecked Sendable {
         self.config = config
         self.logger = logger
         let records = HubRecords(database: ledger.database, unitName: ledger.unit, silentAfterDays: config.silentAfterDays,
-                                 clock: ledger.clock)
+                                 standaloneAfterDays: config.standaloneAfterDays, clock: ledger.clock)
         self.service = InventoryService(store: ledger.store, clock: ledger.clock, unit: records)
     }
 
@@ -46,6 +46,8 @@ final class HubResponder: ControlResponder, @unchecked Sendable {
         }
     }
 
+    var periods: UnitView.Periods { UnitView.Periods(silent: config.silentAfterDays, standalone: config.standaloneAfterDays) }
+
     /// Requests about "this computer", which the hub is not.
     static func computerOnly(_ request: Request) -> LedgerError? {
         switch request {
@@ -66,7 +68,18 @@ final class HubResponder: ControlResponder, @unchecked Sendable {
                 logger.notice("enrolment code issued", metadata: ["COMPUTER": "\(code.computer)", "BY": "\(actor)"])
                 return .hub(.enrolmentCode(code))
             case .computers:
-                return .hub(.computers(try UnitView.computers(ledger, silentAfterDays: config.silentAfterDays)))
+                return .hub(.computers(try UnitView.computers(ledger, periods: periods)))
+            case .bundleExport(let computer):
+                let desk = self.desk, actor = caller.actor.name
+                let bundle = try Blocking.wait { try await desk.exportBundle(computer: computer) }
+                logger.notice("ledger bundle written", metadata: ["COMPUTER": "\(computer)", "BY": "\(actor)"])
+                return .hub(.bundle(bundle))
+            case .bundleImport(let data):
+                let desk = self.desk, actor = caller.actor.name
+                let outcome = try Blocking.wait { try await desk.importBundle(data) }
+                logger.notice("bundle imported", metadata: ["COMPUTER": "\(outcome.computer)", "KIND": "\(outcome.kind.rawValue)",
+                                                            "STORED": "\(outcome.stored)", "BY": "\(actor)"])
+                return .hub(.bundleImported(outcome))
             }
         } catch {
             return .error(HubDesk.ledgerError(error))

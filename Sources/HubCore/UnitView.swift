@@ -6,7 +6,14 @@ import HubStore
 /// when it was last heard from, the ledger version it holds, how many records it owes. Silent for
 /// longer than the period (or never heard from since enrolling) is overdue.
 enum UnitView {
-    static func computers(_ ledger: HubLedger, silentAfterDays: Int) throws -> UnitComputers {
+    /// Days of silence after which a computer is overdue: networked, and standalone (whose records
+    /// come only when a person brings them).
+    struct Periods: Sendable {
+        var silent: Int
+        var standalone: Int
+    }
+
+    static func computers(_ ledger: HubLedger, periods: Periods) throws -> UnitComputers {
         let registered = try ledger.store.readRaw { db in
             try Row.fetchAll(db, sql: """
                 SELECT c.asset_number, c.name, p.department FROM computer c LEFT JOIN person p ON p.id = c.holder ORDER BY c.asset_number
@@ -19,19 +26,27 @@ enum UnitView {
         let computers = registered.map { computer in
             state(states[computer.asset] ?? ComputerSyncState(computer: computer.asset, enrolledAt: nil, lastHeard: nil,
                                                               ledgerVersion: 0, head: 0, stored: 0),
-                  name: computer.name, department: computer.department, now: now, silentAfterDays: silentAfterDays)
+                  name: computer.name, department: computer.department, now: now, periods: periods)
         }
-        return UnitComputers(ledgerVersion: ledger.ledgerVersion, silentAfterDays: silentAfterDays, computers: computers)
+        var unit = UnitComputers(ledgerVersion: ledger.ledgerVersion, silentAfterDays: periods.silent, computers: computers)
+        unit.standaloneAfterDays = periods.standalone
+        return unit
     }
 
-    /// One computer's standing: silent when enrolled and nothing heard for longer than the period
-    /// (counted from enrolment while it has never been heard from).
+    /// One computer's standing: silent when enrolled and nothing heard for longer than its period
+    /// (counted from enrolment while it has never been heard from). A standalone computer is heard
+    /// from when its records bundle is imported, so its period is the standalone one.
     static func state(_ sync: ComputerSyncState, name: String?, department: String?, now: Timestamp,
-                      silentAfterDays: Int) -> UnitComputerState {
+                      periods: Periods) -> UnitComputerState {
         let heard = sync.lastHeard ?? sync.enrolledAt
-        let silent = sync.enrolledAt != nil && (heard.map { now.secondsSinceEpoch - $0.secondsSinceEpoch > Int64(silentAfterDays) * 86_400 } ?? true)
-        return UnitComputerState(computer: sync.computer, name: name, department: department, enrolledAt: sync.enrolledAt,
-                                 lastHeard: sync.lastHeard, ledgerVersion: sync.ledgerVersion, head: sync.head, stored: sync.stored,
-                                 silent: silent)
+        let days = Int64(sync.standalone ? periods.standalone : periods.silent)
+        let silent = sync.enrolledAt != nil && (heard.map { now.secondsSinceEpoch - $0.secondsSinceEpoch > days * 86_400 } ?? true)
+        var state = UnitComputerState(computer: sync.computer, name: name, department: department, enrolledAt: sync.enrolledAt,
+                                      lastHeard: sync.lastHeard, ledgerVersion: sync.ledgerVersion, head: sync.head, stored: sync.stored,
+                                      silent: silent)
+        state.standalone = sync.standalone
+        state.lastExport = sync.lastExport
+        state.exportedVersion = sync.exportedVersion
+        return state
     }
 }

@@ -27,9 +27,9 @@ extension HubDatabase {
     /// Enrols a computer with its code: the code must have been issued for this computer, unused and
     /// not expired at `at` (each refusal says which). The code is marked used, and the computer's key
     /// and the courier's token are pinned; a re-enrolment replaces them and keeps the old key in
-    /// `enrolled_key_history`.
+    /// `enrolled_key_history`. `standalone` marks a computer enrolled by a bundle carried by hand.
     public func enrol(computer: String, codeHash: String, publicKey: String, tokenHash: String,
-                      at: Timestamp) async throws(HubStoreError) {
+                      at: Timestamp, standalone: Bool = false) async throws(HubStoreError) {
         let now = EventStorage.seconds(at)
         try await transaction { connection in
             let rows = try await connection.query("""
@@ -53,10 +53,11 @@ extension HubDatabase {
                 SELECT computer, public_key, enrolled_at, to_timestamp(\(now)) FROM enrolled_computer WHERE computer = \(computer)
                 """, on: connection)
             try await self.exec("""
-                INSERT INTO enrolled_computer (computer, public_key, token_hash, enrolled_at)
-                VALUES (\(computer), \(publicKey), \(tokenHash), to_timestamp(\(now)))
+                INSERT INTO enrolled_computer (computer, public_key, token_hash, enrolled_at, standalone)
+                VALUES (\(computer), \(publicKey), \(tokenHash), to_timestamp(\(now)), \(standalone))
                 ON CONFLICT (computer) DO UPDATE SET public_key = EXCLUDED.public_key,
-                    token_hash = EXCLUDED.token_hash, enrolled_at = EXCLUDED.enrolled_at
+                    token_hash = EXCLUDED.token_hash, enrolled_at = EXCLUDED.enrolled_at, standalone = EXCLUDED.standalone,
+                    last_export_at = NULL, exported_version = NULL
                 """, on: connection)
         }
     }
@@ -93,6 +94,18 @@ extension HubDatabase {
                 return EnrolledComputer(computer: computer, publicKey: key, enrolledAt: Timestamp(secondsSinceEpoch: at))
             }
             return nil
+        }
+    }
+}
+
+extension HubDatabase {
+    /// Notes the ledger bundle just written for `computer`: the version it brings, and when.
+    public func noteExport(computer: String, version: Int64, at: Timestamp) async throws(HubStoreError) {
+        try await transaction { connection in
+            try await self.exec("""
+                UPDATE enrolled_computer SET last_export_at = to_timestamp(\(EventStorage.seconds(at))), exported_version = \(version)
+                WHERE computer = \(computer)
+                """, on: connection)
         }
     }
 }

@@ -23,18 +23,23 @@ extension HubDatabase {
                     UNION SELECT computer FROM enrolled_computer
                     UNION SELECT computer FROM unit_computer)
                 SELECT k.computer, extract(epoch FROM e.enrolled_at)::bigint, extract(epoch FROM u.last_heard)::bigint,
-                       COALESCE(u.ledger_version, 0), COALESCE(u.head, 0), COALESCE(u.chain_seq, 0)
+                       COALESCE(u.ledger_version, 0), COALESCE(u.head, 0), COALESCE(u.chain_seq, 0),
+                       COALESCE(e.standalone, false), extract(epoch FROM e.last_export_at)::bigint, e.exported_version
                 FROM known k LEFT JOIN enrolled_computer e ON e.computer = k.computer
                              LEFT JOIN unit_computer u ON u.computer = k.computer
                 ORDER BY k.computer COLLATE "C"
                 """, logger: self.quiet)
             var states: [ComputerSyncState] = []
-            for try await (computer, enrolled, heard, version, head, stored)
-                in rows.decode((String, Int64?, Int64?, Int64, Int64, Int64).self) {
-                states.append(ComputerSyncState(
+            for try await (computer, enrolled, heard, version, head, stored, standalone, exported, exportedVersion)
+                in rows.decode((String, Int64?, Int64?, Int64, Int64, Int64, Bool, Int64?, Int64?).self) {
+                var state = ComputerSyncState(
                     computer: computer, enrolledAt: enrolled.map { Timestamp(secondsSinceEpoch: $0) },
                     lastHeard: heard.map { Timestamp(secondsSinceEpoch: $0) },
-                    ledgerVersion: version, head: head, stored: stored))
+                    ledgerVersion: version, head: head, stored: stored)
+                state.standalone = standalone
+                state.lastExport = exported.map { Timestamp(secondsSinceEpoch: $0) }
+                state.exportedVersion = exportedVersion
+                states.append(state)
             }
             return states
         }

@@ -178,5 +178,12 @@ enum HubMigrations {
             "DROP INDEX unit_event_tbl_at",
             "CREATE INDEX unit_event_tbl_at ON unit_event (tbl, at) INCLUDE (kind, decision)",
         ]),
+        Migration(name: "v6-standalone-computers", statements: [
+            // A computer enrolled by a bundle carried by hand (单机), and the last ledger bundle the
+            // hub wrote for it: what it was sent, beside what it confirmed (unit_computer).
+            "ALTER TABLE enrolled_computer ADD COLUMN standalone boolean NOT NULL DEFAULT false",
+            "ALTER TABLE enrolled_computer ADD COLUMN last_export_at timestamptz",
+            "ALTER TABLE enrolled_computer ADD COLUMN exported_version bigint",
+        ]),
     ]
 }

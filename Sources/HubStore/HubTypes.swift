@@ -85,6 +85,11 @@ public struct ComputerSyncState: Sendable, Hashable, Codable {
     public var head: Int64
     /// The last sequence number stored here.
     public var stored: Int64
+    /// Enrolled by a bundle carried by hand: heard from only when its records bundle is imported.
+    public var standalone = false
+    /// When the hub last wrote a ledger bundle for it, and the version that bundle brought.
+    public var lastExport: Timestamp?
+    public var exportedVersion: Int64?
 
     public init(computer: String, enrolledAt: Timestamp?, lastHeard: Timestamp?, ledgerVersion: Int64, head: Int64, stored: Int64) {
         self.computer = computer

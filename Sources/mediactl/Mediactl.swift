@@ -36,7 +36,7 @@ struct Mediactl: ParsableCommand {
         subcommands: [StatusCommand.self, DevicesCommand.self, LinksCommand.self, WatchCommand.self, AllowOnceCommand.self,
                       HostCommand.self, ComputerCommand.self, PersonCommand.self, MediaCommand.self, EventsCommand.self,
                       ViolationsCommand.self, AuditCommand.self, InspectCommand.self, InspectionsCommand.self, ReportCommand.self,
-                      CheckCommand.self, ChecksCommand.self, PeripheralCommand.self, UnitCommand.self]
+                      CheckCommand.self, ChecksCommand.self, PeripheralCommand.self, UnitCommand.self, BundleCommand.self]
     )
 
     @OptionGroup var globals: GlobalOptions

@@ -17,6 +17,7 @@ import Testing
     struct Records: UnitRecords {
         let unitName = "某某局"
         let silentAfterDays = 7
+        let standaloneAfterDays = 30
         let medium: String
 
         func eventCounts(in interval: Interval, computers: [String]?) throws -> [EventCount] {

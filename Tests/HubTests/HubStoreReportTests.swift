@@ -103,16 +103,21 @@ import Testing
 
     @Test func aComputerIsSilentOnlyWhenEnrolledAndQuietLongerThanThePeriod() {
         let now = At.time("2026-11-30T12:00:00Z")
-        func state(enrolled: String?, heard: String?) -> Bool {
-            UnitView.state(ComputerSyncState(computer: "PC", enrolledAt: enrolled.map(At.time), lastHeard: heard.map(At.time),
-                                             ledgerVersion: 1, head: 0, stored: 0),
-                           name: nil, department: nil, now: now, silentAfterDays: 7).silent
+        func state(enrolled: String?, heard: String?, standalone: Bool = false) -> Bool {
+            var sync = ComputerSyncState(computer: "PC", enrolledAt: enrolled.map(At.time), lastHeard: heard.map(At.time),
+                                         ledgerVersion: 1, head: 0, stored: 0)
+            sync.standalone = standalone
+            return UnitView.state(sync, name: nil, department: nil, now: now, periods: UnitView.Periods(silent: 7, standalone: 30)).silent
         }
         #expect(state(enrolled: "2026-11-01T00:00:00Z", heard: nil))                          // never heard, enrolled 29 days ago
         #expect(!state(enrolled: "2026-11-28T00:00:00Z", heard: nil))                         // enrolled two days ago
         #expect(state(enrolled: "2026-01-01T00:00:00Z", heard: "2026-11-23T11:59:59Z"))       // 7 days and a second
         #expect(!state(enrolled: "2026-01-01T00:00:00Z", heard: "2026-11-23T12:00:00Z"))      // exactly 7 days
         #expect(!state(enrolled: nil, heard: nil))                                            // registered, not enrolled
+        // A standalone computer is heard from when its records bundle is imported: 30 days.
+        #expect(!state(enrolled: "2026-01-01T00:00:00Z", heard: "2026-11-01T12:00:00Z", standalone: true))   // 29 days
+        #expect(state(enrolled: "2026-01-01T00:00:00Z", heard: "2026-10-31T11:59:59Z", standalone: true))    // 30 days and a second
+        #expect(state(enrolled: "2026-10-01T00:00:00Z", heard: nil, standalone: true))                       // none since enrolling, 60 days
     }
 
     /// A unit database of the release before (migrations v1–v4) with records in it: v5 gives every

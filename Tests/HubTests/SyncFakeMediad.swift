@@ -140,6 +140,9 @@ final class FakeMediad: @unchecked Sendable {
         case .receipt:
             if !state.outbox.isEmpty { state.outbox.removeFirst() }
             return .unit(.membership(membership))
+        case .enrolmentRequest, .importBundle:
+            // A standalone computer's calls: the courier never makes them.
+            return .error(LedgerError(.usage, zh: "信使不导入数据包", en: "a courier does not carry bundles"))
         }
     }
 

@@ -12,15 +12,19 @@ extension GuardRecorder {
     public func unitJoin(_ answer: EnrolmentAnswer, at: Timestamp) throws(LedgerError) -> UnitMembership {
         try unitStep {
             try store.write { db in
-                try ReplicaRows.join(db, answer, at: at)
-                var event = GuardEvent(at: at, kind: .unitJoined)
-                event.computer = answer.computer
-                event.note = "enrolled in the unit \(answer.unit) (unit key \(UnitKey.fingerprint(answer.unitKey)))"
-                    + (answer.hub.map { ", hub \($0)" } ?? "")
-                _ = try GuardRows.insert(db, event: event)
+                try Self.join(db, answer, at: at, how: answer.hub.map { ", hub \($0)" } ?? "")
                 return try ReplicaRows.membership(db)!
             }
         }
+    }
+
+    /// Pins the unit and records that this computer joined, in the caller's transaction.
+    static func join(_ db: Database, _ answer: EnrolmentAnswer, at: Timestamp, how: String) throws {
+        try ReplicaRows.join(db, answer, at: at)
+        var event = GuardEvent(at: at, kind: .unitJoined)
+        event.computer = answer.computer
+        event.note = "enrolled in the unit \(answer.unit) (unit key \(UnitKey.fingerprint(answer.unitKey)))" + how
+        _ = try GuardRows.insert(db, event: event)
     }
 
     /// Applies `payloads` in order, each in a transaction of its own, and stops at the first refused
@@ -48,7 +52,7 @@ extension GuardRecorder {
                 result.applied.append(change)
             } catch {
                 result.refused = error
-                result.refusal = try recordRefusal(payload, error, at: at)
+                result.refusal = try recordRefusal(Self.describe(payload), error, at: at)
                 break
             }
         }
@@ -75,19 +79,25 @@ extension GuardRecorder {
     }
 
     /// The record of a change applied, in the change's transaction.
-    private static func noteApplied(_ db: Database, _ change: ChangeSet, what: String, rows: Int, at: Timestamp) throws {
+    static func noteApplied(_ db: Database, _ change: ChangeSet, what: String, rows: Int, at: Timestamp) throws {
         var event = GuardEvent(at: at, kind: .unitChange)
         event.computer = try ReplicaRows.membership(db)?.computer
         event.note = "\(what) \(change.from) → \(change.to): \(rows) rows"
         _ = try GuardRows.insert(db, event: event)
     }
 
-    private func recordRefusal(_ payload: SignedPayload, _ error: LedgerError, at: Timestamp) throws(LedgerError) -> GuardEvent {
+    /// How a refused payload is named in its record.
+    static func describe(_ payload: SignedPayload) -> String {
+        "a \(payload.kind.rawValue) signed by \(UnitKey.fingerprint(payload.signer))"
+    }
+
+    /// Records a refusal (an event and a `unit-payload-refused` violation): `what` names what was refused.
+    func recordRefusal(_ what: String, _ error: LedgerError, at: Timestamp) throws(LedgerError) -> GuardEvent {
         try store.write { db in
             let computer = try ReplicaRows.membership(db)?.computer
             var event = GuardEvent(at: at, kind: .unitRefused)
             event.computer = computer
-            event.note = "refused a \(payload.kind.rawValue) signed by \(UnitKey.fingerprint(payload.signer)): \(error.message.en)"
+            event.note = "refused \(what): \(error.message.en)"
             event.id = try GuardRows.insert(db, event: event)
             var record = ViolationRecord(at: at, type: .unitPayloadRefused, severity: .high, outcome: .logged,
                                          reason: Bilingual(zh: "拒收台账变更：\(error.message.zh)", en: "ledger change refused: \(error.message.en)"))
@@ -124,7 +134,7 @@ extension GuardRecorder {
     }
 
     /// Runs a unit step, giving a `UnitError` its ledger form.
-    private func unitStep<T>(_ body: () throws -> T) throws(LedgerError) -> T {
+    func unitStep<T>(_ body: () throws -> T) throws(LedgerError) -> T {
         do { return try body() } catch let error as UnitError { throw error.ledgerError } catch let error as LedgerError {
             throw error
         } catch {

@@ -1,13 +1,21 @@
+import Foundation
+
 /// What only the hub answers: enrolment codes and the unit's view of its computers.
 public enum HubCall: Sendable, Hashable, Codable {
     /// A one-time code for enrolling the registered computer `computer` (administrators).
     case enrolmentCode(computer: String)
     /// Every registered computer: enrolled or not, last heard from, ledger version held, records owed.
     case computers
+    /// Everything the standalone computer `computer` needs since the version it last confirmed, as
+    /// one `LedgerBundle` signed by the unit key, with the receipt for its records (administrators).
+    case bundleExport(computer: String)
+    /// A bundle file carried from a standalone computer, as read: its enrolment request or its records
+    /// (administrators). Checked against the computer's pinned key; records stored once.
+    case bundleImport(Data)
 
     public var permission: Permission {
         switch self {
-        case .enrolmentCode: .administer
+        case .enrolmentCode, .bundleExport, .bundleImport: .administer
         case .computers: .read
         }
     }
@@ -16,6 +24,8 @@ public enum HubCall: Sendable, Hashable, Codable {
         switch self {
         case .enrolmentCode: "computer enrol"
         case .computers: "unit computers"
+        case .bundleExport: "bundle export"
+        case .bundleImport: "bundle import"
         }
     }
 }
@@ -24,6 +34,8 @@ public enum HubCall: Sendable, Hashable, Codable {
 public enum HubReply: Sendable, Hashable, Codable {
     case enrolmentCode(EnrolmentCode)
     case computers(UnitComputers)
+    case bundle(SignedPayload)
+    case bundleImported(HubBundleImport)
 }
 
 /// A code to type on the computer (`mediad-sync enrol --code`), valid once, until `expiresAt`.
@@ -56,8 +68,14 @@ public struct UnitComputerState: Sendable, Hashable, Codable {
     public var ledgerVersion: Int64
     public var head: Int64
     public var stored: Int64
-    /// Silent for longer than the period the officer set (`UnitComputers.silentAfterDays`).
+    /// Silent for longer than the period the officer set (`UnitComputers.silentAfterDays`, or
+    /// `standaloneAfterDays` for a standalone computer, whose last word is its last bundle).
     public var silent: Bool
+    /// Enrolled by a bundle carried by hand (单机): heard from only when its records are imported.
+    public var standalone = false
+    /// When the hub last wrote a ledger bundle for it, and the version that bundle brought.
+    public var lastExport: Timestamp?
+    public var exportedVersion: Int64?
 
     public init(computer: String, name: String?, department: String?, enrolledAt: Timestamp?, lastHeard: Timestamp?,
                 ledgerVersion: Int64, head: Int64, stored: Int64, silent: Bool) {
@@ -80,6 +98,9 @@ public struct UnitComputerState: Sendable, Hashable, Codable {
 public struct UnitComputers: Sendable, Hashable, Codable {
     public var ledgerVersion: Int64
     public var silentAfterDays: Int
+    /// The same for standalone computers, whose bundles come by hand (mediahub.conf's
+    /// `standalone-after-days`).
+    public var standaloneAfterDays = 30
     public var computers: [UnitComputerState]
 
     public init(ledgerVersion: Int64, silentAfterDays: Int, computers: [UnitComputerState]) {

@@ -10,6 +10,12 @@ public enum PayloadKind: String, Sendable, Hashable, Codable {
     case snapshotPart = "snapshot-part"
     case eventBatch = "event-batch"
     case receipt
+    /// What a person carries to a standalone computer (`LedgerBundle`), signed by the unit key.
+    case ledgerBundle = "ledger-bundle"
+    /// What a person carries back from it (`RecordBundle`), signed by the computer's key.
+    case recordBundle = "record-bundle"
+    /// A standalone computer's first word to the hub (`EnrolmentRequest`), signed by its new key.
+    case enrolmentRequest = "enrolment-request"
 }
 
 /// A payload and its Ed25519 signature. The signed bytes are the bytes carried, never re-encoded, so
@@ -50,6 +56,12 @@ public struct SignedPayload: Sendable, Hashable, Codable {
         }
         if let scanned = T.self as? any ScannedPayload.Type, let value = scanned.scan(body) as? T { return value }
         do { return try UnitCoding.decoder.decode(T.self, from: body) } catch { throw UnitError.malformed("\(error)") }
+    }
+
+    /// Whether the payload is signed by `key` and its signature holds over its kind and body.
+    public func isSigned(by key: String) -> Bool {
+        guard signer == key, let publicKey = UnitKey.publicKey(key) else { return false }
+        return publicKey.isValidSignature(signature, for: Self.signedBytes(kind, body))
     }
 
     static func signedBytes(_ kind: PayloadKind, _ body: Data) -> Data {

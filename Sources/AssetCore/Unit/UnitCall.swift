@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the courier (mediad-sync) and an enrolling administrator ask of mediad about the unit.
 /// mediad checks every payload itself: the courier carries, it is never believed.
 public enum UnitCall: Sendable, Hashable, Codable {
@@ -26,11 +28,20 @@ public enum UnitCall: Sendable, Hashable, Codable {
     case awaitOutbox(limit: Int, seconds: Int)
     /// The hub's signed receipt for records delivered.
     case receipt(SignedPayload)
+    /// A standalone computer's request to join (`EnrolmentRequestBundle`), with the hub's one-time
+    /// code, signed by this computer's key (made on first ask), for a person to carry to the hub.
+    /// `computer` names the asset number when this computer is not registered in its own ledger.
+    case enrolmentRequest(code: String, computer: String?)
+    /// A ledger bundle file carried from the hub (`LedgerBundle`), as read. mediad checks it against the pinned
+    /// unit key — or, on the first one, against the fingerprint `unitKey` the administrator
+    /// confirmed — applies it in one transaction, judges present devices again, and answers with
+    /// the records the hub has not acknowledged (`RecordBundle`) for the way back.
+    case importBundle(Data, unitKey: String?)
 
     public var permission: Permission {
         switch self {
         case .state: .observe
-        case .enrolmentKey, .join: .administer
+        case .enrolmentKey, .join, .enrolmentRequest, .importBundle: .administer
         case .apply, .outbox, .awaitOutbox, .receipt: .carry
         }
     }
@@ -44,6 +55,8 @@ public enum UnitCall: Sendable, Hashable, Codable {
         case .outbox: "unit outbox"
         case .awaitOutbox: "unit await-outbox"
         case .receipt: "unit receipt"
+        case .enrolmentRequest: "bundle request"
+        case .importBundle: "bundle import"
         }
     }
 }
@@ -56,4 +69,7 @@ public enum UnitReply: Sendable, Hashable, Codable {
     /// list and is named in `refused`.
     case applied(versions: [Int64], refused: LedgerError?, membership: UnitMembership)
     case batch(SignedPayload?)
+    /// A bundle for a person to carry (an enrolment request).
+    case bundle(SignedPayload)
+    case imported(BundleImport)
 }

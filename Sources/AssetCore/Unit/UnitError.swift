@@ -13,6 +13,17 @@ public enum UnitError: Error, Sendable, Hashable, Codable, CustomStringConvertib
     case keyFileUnreadable(String)
     case unknownTable(String)
     case unknownColumn(table: String, column: String)
+    /// A ledger bundle older than what the computer holds.
+    case oldBundle(held: Int64, to: Int64)
+    /// A ledger bundle that starts after what the computer holds: one in between was not imported.
+    case bundleGap(held: Int64, from: Int64)
+    /// A first bundle, whose unit key the administrator has not confirmed (`--unit-key`).
+    case unitKeyUnconfirmed(signer: String)
+    case unitKeyMismatch(confirmed: String, signer: String)
+    /// A file that is not a whole bundle: truncated, damaged, or something else.
+    case notABundle(String)
+    /// A ledger bundle for the key the hub pinned for `computer`, which is not this computer's key.
+    case otherComputerKey(computer: String)
 
     public var zh: String {
         switch self {
@@ -29,6 +40,12 @@ public enum UnitError: Error, Sendable, Hashable, Codable, CustomStringConvertib
         case .keyFileUnreadable(let path): "无法读取或写入密钥文件 \(path)"
         case .unknownTable(let table): "未知的台账表 \(table)"
         case .unknownColumn(let table, let column): "台账表 \(table) 没有字段 \(column)"
+        case .oldBundle(let held, let to): "数据包只到版本 \(to)，本机已持有版本 \(held)：这是旧数据包；已拒收"
+        case .bundleGap(let held, let from): "数据包从版本 \(from) 开始，本机持有版本 \(held)：中间的数据包未导入；请在中心重新导出；已拒收"
+        case .unitKeyUnconfirmed(let signer): "本机尚未加入单位：首次导入须用 --unit-key 确认单位密钥指纹（中心发放注册码时显示）；本数据包的签名密钥为 \(UnitKey.fingerprint(signer))"
+        case .unitKeyMismatch(let confirmed, let signer): "数据包的签名密钥 \(UnitKey.fingerprint(signer)) 与确认的单位密钥 \(confirmed) 不符；已拒收"
+        case .notABundle(let detail): "不是完整的数据包（被截断、损坏或是其他文件）：\(detail)"
+        case .otherComputerKey(let computer): "数据包是给中心登记为 \(computer) 的另一把计算机密钥的，不是本机的密钥：不是本机的数据包（或本机重新生成过密钥，需重新入网）；已拒收"
         }
     }
 
@@ -47,13 +64,19 @@ public enum UnitError: Error, Sendable, Hashable, Codable, CustomStringConvertib
         case .keyFileUnreadable(let path): "cannot read or write the key file \(path)"
         case .unknownTable(let table): "no ledger table named \(table)"
         case .unknownColumn(let table, let column): "the ledger table \(table) has no column \(column)"
+        case .oldBundle(let held, let to): "the bundle brings the ledger up to version \(to) but this computer holds version \(held): an old bundle; refused"
+        case .bundleGap(let held, let from): "the bundle starts at version \(from) but this computer holds version \(held): a bundle in between was not imported; export a new one at the hub; refused"
+        case .unitKeyUnconfirmed(let signer): "this computer is not enrolled yet: confirm the unit key of a first bundle with --unit-key and the fingerprint the hub showed with the enrolment code; this bundle is signed by \(UnitKey.fingerprint(signer))"
+        case .unitKeyMismatch(let confirmed, let signer): "the bundle is signed by \(UnitKey.fingerprint(signer)), not by the unit key confirmed (\(confirmed)); refused"
+        case .notABundle(let detail): "not a whole bundle (truncated, damaged, or another file): \(detail)"
+        case .otherComputerKey(let computer): "the bundle is for the key the hub holds for \(computer), not this computer's key: a bundle for another machine (or this computer made a new key and must enrol again); refused"
         }
     }
 
     /// The same failure as the ledger's error, for replies over the control socket.
     public var ledgerError: LedgerError {
         switch self {
-        case .notEnrolled, .alreadyEnrolled: LedgerError(.usage, zh: zh, en: description)
+        case .notEnrolled, .alreadyEnrolled, .unitKeyUnconfirmed: LedgerError(.usage, zh: zh, en: description)
         case .keyFileOpen, .keyFileUnreadable: LedgerError(.storage, zh: zh, en: description)
         default: LedgerError(.validation, zh: zh, en: description)
         }

@@ -1,4 +1,5 @@
 import AssetCore
+import FoundationEssentials
 import ControlSocket
 
 /// The unit through the socket. The courier (role `courier`) hands in the hub's signed change sets
@@ -61,8 +62,49 @@ extension ControlServer {
                 return .unit(.batch(try recorder.unitOutbox(limit: limit, key: try loadKey(create: false), at: now)))
             case .receipt(let payload):
                 return .unit(.membership(try recorder.unitReceipt(payload)))
+            case .enrolmentRequest(let code, let computer):
+                return .unit(.bundle(try enrolmentRequest(code: code, computer: computer, at: now)))
+            case .importBundle(let data, let unitKey):
+                return .unit(.imported(try importBundle(data, unitKey: unitKey, at: now)))
             }
         }
+    }
+
+    /// A standalone computer's request to join, for a person to carry to the hub.
+    private func enrolmentRequest(code: String, computer: String?, at now: Timestamp) throws(LedgerError) -> SignedPayload {
+        let key = try loadKey(create: true)
+        let named = computer?.trimmingWhitespace()
+        let registered = try guardian.recorder.host()?.assetNumber
+        guard let asset = (named?.isEmpty == false ? named : nil) ?? registered else {
+            throw LedgerError(.usage, zh: "本机未登记资产编号：请用 --computer 资产编号 指明（与中心登记的一致）",
+                              en: "this computer has no asset number in its ledger: give it with --computer ASSET (as registered at the hub)")
+        }
+        let request = EnrolmentRequestBundle(computer: asset, publicKey: key.publicText, code: code.trimmingWhitespace(), createdAt: now)
+        do { return try SignedPayload.sign(request, kind: .enrolmentRequest, with: key) } catch { throw error.ledgerError }
+    }
+
+    /// A ledger bundle carried from the hub: applied (or refused and recorded), present devices and
+    /// links judged again, and the records for the way back.
+    private func importBundle(_ data: Data, unitKey: String?, at now: Timestamp) throws(LedgerError) -> BundleImport {
+        let recorder = guardian.recorder
+        let key = try loadKey(create: true)
+        let result = try recorder.unitImport(data, confirmedUnitKey: unitKey, computerKey: key.publicText, at: now)
+        if !result.applied.isEmpty || result.joined || result.refusal != nil { broadcaster.records.notify() }
+        if let event = result.refusal { guardian.broadcaster.publish(WatchItem(event: event, violations: [])) }
+        if let refused = result.refused {
+            logger.warning("refused a ledger bundle", metadata: ["ERROR": "\(refused.message.en)"])
+            throw refused
+        }
+        if let last = result.applied.last {
+            let guardian = self.guardian
+            logger.notice("imported a ledger bundle", metadata: ["VERSION": "\(last.to)", "CHANGES": "\(result.applied.count)"])
+            blocking { await guardian.rejudge(reason: "unit ledger version \(last.to), from a bundle") }
+            Self.giveBackFreedMemory()
+        }
+        guard let held = try recorder.unitMembership() else { throw UnitError.notEnrolled.ledgerError }
+        let (records, count) = try recorder.unitRecordBundle(key: key, at: now)
+        return BundleImport(applied: result.applied.map(\.to), joined: result.joined, acknowledged: result.acknowledged,
+                            membership: held, records: records, recordCount: count)
     }
 
     private func loadKey(create: Bool) throws(LedgerError) -> SigningKey {

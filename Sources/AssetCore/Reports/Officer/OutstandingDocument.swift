@@ -121,9 +121,14 @@ enum OutstandingDocument {
             guard state.silent, let computer = computers[state.computer] else { return nil }
             let since = (state.lastHeard ?? state.enrolledAt).map { c.time.day(of: $0) }
             let owed = max(0, state.head - state.stored)
-            let heard = state.lastHeard.map { l.pick("最后联系 ", "last heard ") + c.stamp($0) }
-                ?? l.pick("登记入网后从未联系", "never heard from since enrolling")
-            let detail = heard + l.pick("；超过 \(unit.silentAfterDays) 天", "; over \(unit.silentAfterDays) days")
+            // A standalone computer is heard from only when a person brings its records bundle.
+            let period = state.standalone ? unit.standaloneAfterDays : unit.silentAfterDays
+            let heard = state.standalone
+                ? state.lastHeard.map { l.pick("单机，最后导入其记录数据包 ", "standalone, records bundle last imported ") + c.stamp($0) }
+                    ?? l.pick("单机，加入后从未导入其记录数据包", "standalone, no records bundle imported since enrolling")
+                : state.lastHeard.map { l.pick("最后联系 ", "last heard ") + c.stamp($0) }
+                    ?? l.pick("登记入网后从未联系", "never heard from since enrolling")
+            let detail = heard + l.pick("；超过 \(period) 天", "; over \(period) days")
                 + (owed > 0 ? l.pick("；欠交记录 \(owed) 条", "; owes \(owed) records") : "")
             return Item(category: .silentComputer, item: state.computer, person: c.person(computer.holder),
                         since: since?.description ?? "", days: since.map { today.days(since: $0) } ?? 0, detail: detail)

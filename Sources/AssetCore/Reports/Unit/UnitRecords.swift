@@ -10,6 +10,9 @@ public protocol UnitRecords: Sendable {
     var unitName: String { get }
     /// Days without a word after which a computer is chased (mediahub.conf's `silent-after-days`).
     var silentAfterDays: Int { get }
+    /// The same for standalone computers, heard from only when their records bundle is imported
+    /// (mediahub.conf's `standalone-after-days`).
+    var standaloneAfterDays: Int { get }
     func eventCounts(in interval: Interval, computers: [String]?) throws -> [EventCount]
     /// One line per computer and device identity, most used first.
     func deviceUses(in interval: Interval, decision: Decision, computers: [String]?) throws -> [DeviceUse]
