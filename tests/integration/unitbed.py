@@ -86,8 +86,8 @@ class Postgres:
 class Hub:
     """mediahub in the namespace `ns`, on the database `database` of `postgres`."""
 
-    def __init__(self, root, postgres, database, ns, addresses):
-        self.root = os.path.join(root, "hub")
+    def __init__(self, root, postgres, database, ns, addresses, unit=UNIT, folder="hub"):
+        self.root = os.path.join(root, folder)
         os.makedirs(self.root)
         self.postgres = postgres
         self.database = database
@@ -101,7 +101,7 @@ class Hub:
                        check=True, capture_output=True, env=clean_env())
         self.config = os.path.join(self.root, "mediahub.conf")
         with open(self.config, "w") as f:
-            f.write(f"unit = {UNIT}\nname = hub.test\n"
+            f.write(f"unit = {unit}\nname = hub.test\n"
                     f"database = host={postgres.dir} user=mediahub dbname={database}\n"
                     f"key = {self.root}/unit.key\nstate = {self.root}/state\nsocket = {self.socket}\nsocket-group = root\n"
                     f"listen = 0.0.0.0\nport = 8443\ncertificate = {self.cert}\ncertificate-key = {key}\n")
@@ -139,7 +139,7 @@ class Computer:
     """One classified computer: its namespace and veth to the hub, its testbed, its ledger (this
     computer registered locally first, as before enrolment), mediad and mediad-sync."""
 
-    def __init__(self, index, root, hub_ns, hub, asset):
+    def __init__(self, index, root, hub_ns, hub, asset, linked=True):
         self.asset = asset
         self.hub = hub
         self.root = os.path.join(root, asset)
@@ -148,11 +148,13 @@ class Computer:
         self.hub_address = f"192.0.2.{4 * index + 1}"
         address = f"192.0.2.{4 * index + 2}"
         hub_side = f"h{os.getpid() % 10000}c{index}"
-        self.ns.ip("link", "add", "eth0", "type", "veth", "peer", "name", hub_side, "netns", hub_ns.name)
-        hub_ns.ip("addr", "add", f"{self.hub_address}/30", "dev", hub_side)
-        hub_ns.ip("link", "set", hub_side, "up")
-        self.ns.ip("addr", "add", f"{address}/30", "dev", "eth0")
-        self.ns.ip("link", "set", "eth0", "up")
+        if linked:
+            self.ns.ip("link", "add", "eth0", "type", "veth", "peer", "name", hub_side, "netns", hub_ns.name)
+            hub_ns.ip("addr", "add", f"{self.hub_address}/30", "dev", hub_side)
+            hub_ns.ip("link", "set", hub_side, "up")
+            self.ns.ip("addr", "add", f"{address}/30", "dev", "eth0")
+            self.ns.ip("link", "set", "eth0", "up")
+        # A standalone computer (linked=False) has loopback only: no way to the hub but by hand.
         self.ns.ip("link", "set", "lo", "up")
         self.tb = Testbed()
         self.db = os.path.join(self.root, "mediad.db")
@@ -242,7 +244,7 @@ class Computer:
 class Unit:
     """A cluster, a hub and `count` computers PC-001…, registered at the hub; P001 holds them."""
 
-    def __init__(self, case, count=3):
+    def __init__(self, case, count=3, standalone=False):
         self.root = tempfile.mkdtemp(prefix="unit-", dir=os.environ.get("TMPDIR"))
         case.addCleanup(shutil.rmtree, self.root, True)
         self.postgres = Postgres(self.root)
@@ -256,16 +258,16 @@ class Unit:
         self.hub.start()
         self.hub.ctl("person", "add", "--id", "P001", "--name", "张三", "--clearance", "core", "--department", "办公室")
         self.computers = []
+        network = ["--network", "standalone"] if standalone else \
+            ["--network", "classified-lan", "--allow-if", "eth0", "--lan-prefix", "192.0.2.0/24"]
         for i in range(1, count + 1):
             asset = f"PC-00{i}"
-            self.hub.ctl("computer", "add", "--asset-no", asset, "--level", "secret", "--network", "classified-lan",
-                         "--holder", "P001", "--allow-if", "eth0", "--lan-prefix", "192.0.2.0/24")
-            computer = Computer(i, self.root, self.hub_ns, self.hub, asset)
+            self.hub.ctl("computer", "add", "--asset-no", asset, "--level", "secret", "--holder", "P001", *network)
+            computer = Computer(i, self.root, self.hub_ns, self.hub, asset, linked=not standalone)
             case.addCleanup(computer.cleanup)
             # Before enrolment the computer keeps its own ledger: this computer, as at the hub.
             computer.local("person", "add", "--id", "P001", "--name", "张三", "--clearance", "core")
-            computer.local("host", "set", "--asset-no", asset, "--level", "secret", "--network", "classified-lan",
-                           "--holder", "P001", "--allow-if", "eth0", "--lan-prefix", "192.0.2.0/24")
+            computer.local("host", "set", "--asset-no", asset, "--level", "secret", "--holder", "P001", *network)
             self.computers.append(computer)
 
     def enrol(self, computer):
