@@ -139,20 +139,22 @@ extension Render {
 
     /// The line above `unit computers`' table: the version the BEHIND column counts from.
     func unitSummary(_ unit: UnitComputers) -> String {
-        t("单位台账版本 \(unit.ledgerVersion)；超过 \(unit.silentAfterDays) 天未联系的计算机标为失联",
-          "unit ledger version \(unit.ledgerVersion); computers not heard from for \(unit.silentAfterDays) days are marked silent")
+        t("单位台账版本 \(unit.ledgerVersion)；超过 \(unit.silentAfterDays) 天未联系（单机：超过 \(unit.standaloneAfterDays) 天未导入其记录数据包）的计算机标为失联",
+          "unit ledger version \(unit.ledgerVersion); computers not heard from for \(unit.silentAfterDays) days (standalone ones: no records bundle for \(unit.standaloneAfterDays) days) are marked silent")
     }
 
     /// `unit computers`: one row per registered computer. A computer not enrolled holds no version
     /// and owes nothing, so those cells are empty rather than zero.
     func unitComputers(_ unit: UnitComputers) -> SmallTable {
-        let header = [t("计算机", "COMPUTER"), t("名称", "NAME"), t("部门", "DEPARTMENT"), t("加入时间", "ENROLLED"),
+        let header = [t("计算机", "COMPUTER"), t("名称", "NAME"), t("部门", "DEPARTMENT"), t("加入时间", "ENROLLED"), t("方式", "VIA"),
                       t("最近联系", "LAST HEARD"), t("台账版本", "LEDGER VERSION"), t("落后", "BEHIND"),
                       t("待收记录", "RECORDS OWED"), t("失联", "SILENT")]
         let rows = unit.computers.map { c -> [String] in
             let enrolled = c.enrolledAt != nil
             return [c.computer, c.name ?? "", c.department ?? "",
                     c.enrolledAt.map(stamp) ?? t("未加入", "not enrolled"),
+                    // How its records come: its courier, or bundles carried by hand (单机).
+                    enrolled ? (c.standalone ? t("数据包", "bundle") : t("网络", "courier")) : "",
                     c.lastHeard.map(stamp) ?? (enrolled ? t("从未", "never") : ""),
                     enrolled ? String(c.ledgerVersion) : "",
                     enrolled ? String(max(0, unit.ledgerVersion - c.ledgerVersion)) : "",

@@ -19,6 +19,8 @@ import Testing
         let silentAfterDays = 7
         let standaloneAfterDays = 30
         let medium: String
+        /// PC-002 as a standalone computer, whose last word was its records bundle of 1 November.
+        var standalone = false
 
         func eventCounts(in interval: Interval, computers: [String]?) throws -> [EventCount] {
             if computers == ["PC-002"] { return [EventCount(kind: .attach, decision: .allow, count: 1)] }
@@ -48,14 +50,19 @@ import Testing
         func computerStates() throws -> [UnitComputerState] {
             [UnitComputerState(computer: "PC-001", name: nil, department: nil, enrolledAt: Timestamp(parsing: "2026-01-05T00:00:00Z"),
                                lastHeard: Timestamp(parsing: "2026-11-22T09:00:00Z"), ledgerVersion: 9, head: 40, stored: 40, silent: false),
-             UnitComputerState(computer: "PC-002", name: nil, department: nil, enrolledAt: Timestamp(parsing: "2026-01-05T00:00:00Z"),
-                               lastHeard: Timestamp(parsing: "2026-11-01T03:00:00Z"), ledgerVersion: 7, head: 25, stored: 19, silent: true)]
+             {
+                var state = UnitComputerState(computer: "PC-002", name: nil, department: nil, enrolledAt: Timestamp(parsing: "2026-01-05T00:00:00Z"),
+                                              lastHeard: Timestamp(parsing: "2026-11-01T03:00:00Z"), ledgerVersion: 7, head: 25, stored: 19,
+                                              silent: true)
+                state.standalone = standalone
+                return state
+            }()]
         }
     }
 
-    func json(_ request: OfficerReportRequest, unit: Bool) throws -> [String: Any] {
+    func json(_ request: OfficerReportRequest, unit: Bool, standalone: Bool = false) throws -> [String: Any] {
         let service = InventoryService(store: ledger.fixture.store, clock: .fixed(OfficerLedger.now),
-                                       unit: unit ? Records(medium: ledger.numbers["M1"]!) : nil)
+                                       unit: unit ? Records(medium: ledger.numbers["M1"]!, standalone: standalone) : nil)
         var bytes: [UInt8] = []
         var output = ReportOutput { block in bytes += block }
         try service.report(.officer(request), format: .json, language: .zh, caller: ledger.fixture.admin, to: &output)
@@ -126,5 +133,15 @@ import Testing
         // On one computer there is no unit to fall silent to.
         let local = try json(OfficerReportRequest(kind: .outstanding, zone: OfficerLedger.beijing), unit: false)
         #expect((local["totals"] as? [String: Int])?["silent-computer"] == nil)
+    }
+
+    /// A standalone computer is chased for its records bundle, after the standalone period (the hub
+    /// decides `silent`; the report says why, with that period).
+    @Test func outstandingNamesAStandaloneComputersMissingBundle() throws {
+        let report = try json(OfficerReportRequest(kind: .outstanding, zone: OfficerLedger.beijing), unit: true, standalone: true)
+        let rows = try #require(report["rows"] as? [[String: Any]])
+        let detail = try #require(rows.first { ($0["item"] as? String) == "PC-002" }?["detail"] as? String)
+        #expect(detail.hasPrefix("单机，最后导入其记录数据包 2026-11-01"), "\(detail)")
+        #expect(detail.contains("超过 30 天") && !detail.contains("超过 7 天"), "\(detail)")
     }
 }

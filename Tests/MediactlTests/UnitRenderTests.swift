@@ -112,8 +112,8 @@ import Testing
         #expect(text.contains("\nLast change           none\n"), "\(text)")
     }
 
-    /// Four computers: current; behind, owing and silent; registered but not enrolled; enrolled and
-    /// never heard from since.
+    /// Four computers: current; behind, owing and silent; registered but not enrolled; standalone,
+    /// enrolled and never heard from since.
     static let unit = UnitComputers(ledgerVersion: 120, silentAfterDays: 7, computers: [
         UnitComputerState(computer: "PC-001", name: "财务处电脑", department: "财务处",
                           enrolledAt: Timestamp(parsing: "2026-11-01T02:00:00Z"), lastHeard: Timestamp(parsing: "2026-11-22T09:30:00Z"),
@@ -123,34 +123,38 @@ import Testing
                           ledgerVersion: 117, head: 30, stored: 26, silent: true),
         UnitComputerState(computer: "PC-003", name: nil, department: nil, enrolledAt: nil, lastHeard: nil,
                           ledgerVersion: 0, head: 0, stored: 0, silent: false),
-        UnitComputerState(computer: "PC-004", name: nil, department: nil,
-                          enrolledAt: Timestamp(parsing: "2026-11-22T01:00:00Z"), lastHeard: nil,
-                          ledgerVersion: 0, head: 0, stored: 0, silent: false),
+        {
+            var bundled = UnitComputerState(computer: "PC-004", name: nil, department: nil,
+                                            enrolledAt: Timestamp(parsing: "2026-11-22T01:00:00Z"), lastHeard: nil,
+                                            ledgerVersion: 0, head: 0, stored: 0, silent: false)
+            bundled.standalone = true
+            return bundled
+        }(),
     ])
 
     @Test func theUnitsComputersInEnglish() throws {
         #expect(Self.render(.en).unitSummary(Self.unit)
-                == "unit ledger version 120; computers not heard from for 7 days are marked silent")
+                == "unit ledger version 120; computers not heard from for 7 days (standalone ones: no records bundle for 30 days) are marked silent")
         #expect(try Self.text(Self.render(.en).unitComputers(Self.unit)) == """
-            COMPUTER  NAME        DEPARTMENT  ENROLLED                    LAST HEARD                  LEDGER VERSION  BEHIND  RECORDS OWED  SILENT
-            --------  ----------  ----------  --------------------------  --------------------------  --------------  ------  ------------  ------
-            PC-001    财务处电脑  财务处      2026-11-01 10:00:00 +08:00  2026-11-22 17:30:00 +08:00  120             0       0             \("")
-            PC-002                办公室      2026-11-02 10:00:00 +08:00  2026-11-10 09:00:00 +08:00  117             3       4             yes
-            PC-003                            not enrolled                                                                                  \("")
-            PC-004                            2026-11-22 09:00:00 +08:00  never                       0               120     0             \("")
+            COMPUTER  NAME        DEPARTMENT  ENROLLED                    VIA      LAST HEARD                  LEDGER VERSION  BEHIND  RECORDS OWED  SILENT
+            --------  ----------  ----------  --------------------------  -------  --------------------------  --------------  ------  ------------  ------
+            PC-001    财务处电脑  财务处      2026-11-01 10:00:00 +08:00  courier  2026-11-22 17:30:00 +08:00  120             0       0             \("")
+            PC-002                办公室      2026-11-02 10:00:00 +08:00  courier  2026-11-10 09:00:00 +08:00  117             3       4             yes
+            PC-003                            not enrolled                                                                                           \("")
+            PC-004                            2026-11-22 09:00:00 +08:00  bundle   never                       0               120     0             \("")
 
             """)
     }
 
     @Test func theUnitsComputersInChinese() throws {
-        #expect(Self.render(.zh).unitSummary(Self.unit) == "单位台账版本 120；超过 7 天未联系的计算机标为失联")
+        #expect(Self.render(.zh).unitSummary(Self.unit) == "单位台账版本 120；超过 7 天未联系（单机：超过 30 天未导入其记录数据包）的计算机标为失联")
         #expect(try Self.text(Self.render(.zh).unitComputers(Self.unit)) == """
-            计算机  名称        部门    加入时间                    最近联系                    台账版本  落后  待收记录  失联
-            ------  ----------  ------  --------------------------  --------------------------  --------  ----  --------  ----
-            PC-001  财务处电脑  财务处  2026-11-01 10:00:00 +08:00  2026-11-22 17:30:00 +08:00  120       0     0         \("")
-            PC-002              办公室  2026-11-02 10:00:00 +08:00  2026-11-10 09:00:00 +08:00  117       3     4         是
-            PC-003                      未加入                                                                            \("")
-            PC-004                      2026-11-22 09:00:00 +08:00  从未                        0         120   0         \("")
+            计算机  名称        部门    加入时间                    方式    最近联系                    台账版本  落后  待收记录  失联
+            ------  ----------  ------  --------------------------  ------  --------------------------  --------  ----  --------  ----
+            PC-001  财务处电脑  财务处  2026-11-01 10:00:00 +08:00  网络    2026-11-22 17:30:00 +08:00  120       0     0         \("")
+            PC-002              办公室  2026-11-02 10:00:00 +08:00  网络    2026-11-10 09:00:00 +08:00  117       3     4         是
+            PC-003                      未加入                                                                                    \("")
+            PC-004                      2026-11-22 09:00:00 +08:00  数据包  从未                        0         120   0         \("")
 
             """)
     }
