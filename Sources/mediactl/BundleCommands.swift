@@ -15,14 +15,16 @@ struct BundleCommand: ParsableCommand {
             registered medium instead; every bundle is signed (the unit key one way, the \
             computer's key the other), so it is trusted for its signature, never for who carried it.
 
-            Joining, once:
-              mediactl --hub computer enrol PC-007                  (at the hub: a code)
-              mediactl bundle request --code CODE --output req.bundle   (on PC-007)
-              mediactl --hub bundle import req.bundle               (at the hub)
-            Then, each time:
+            Joining, once (at the hub, on PC-007, at the hub):
+              mediactl --hub computer enrol PC-007
+              mediactl bundle request --code CODE --output req.bundle
+              mediactl --hub bundle import req.bundle
+
+            Then each time (at the hub, on PC-007 with --unit-key the first \
+            time, at the hub):
               mediactl --hub bundle export --for PC-007 --output PC-007.bundle
-              mediactl bundle import PC-007.bundle [--unit-key FINGERPRINT the first time]
-              mediactl --hub bundle import PC-007-records.bundle
+              mediactl bundle import PC-007.bundle --unit-key FINGERPRINT
+              mediactl --hub bundle import PC-007-records-41.bundle
             """,
         subcommands: [Request.self, Export.self, Import.self, Show.self])
 
@@ -35,7 +37,7 @@ struct BundleCommand: ParsableCommand {
                 (mediactl --hub bundle import FILE). Administrators only; asks this computer's mediad.
 
                 Example:
-                  mediactl bundle request --code ABCD-EFGH-JKMN --output /media/stick/PC-007-request.bundle
+                  mediactl bundle request --code ABCD-EFGH-JKMN --output req.bundle
                 """)
         @OptionGroup var globals: GlobalOptions
         @Option(help: "The one-time code the hub showed.") var code: String
@@ -67,7 +69,7 @@ struct BundleCommand: ParsableCommand {
                 import it there. Administrators only.
 
                 Example:
-                  mediactl --hub bundle export --for PC-007 --output /media/stick/PC-007.bundle
+                  mediactl --hub bundle export --for PC-007 --output PC-007.bundle
                 """)
         @OptionGroup var globals: GlobalOptions
         @Option(name: .customLong("for"), help: ArgumentHelp("The computer's asset number.", valueName: "asset")) var computer: String
@@ -108,8 +110,8 @@ struct BundleCommand: ParsableCommand {
                 on the computer are entered in the unit's violations.
 
                 Examples:
-                  mediactl bundle import /media/stick/PC-007.bundle --unit-key 3f2a9c0d5e6b7a81
-                  mediactl --hub bundle import /media/stick/PC-007-records.bundle
+                  mediactl bundle import PC-007.bundle --unit-key 3f2a9c0d5e6b7a81
+                  mediactl --hub bundle import PC-007-records-41.bundle
                 """)
         @OptionGroup var globals: GlobalOptions
         @Argument(help: ArgumentHelp("The bundle file.", valueName: "file")) var file: String
@@ -157,7 +159,7 @@ struct BundleCommand: ParsableCommand {
                 the signature does not hold.
 
                 Example:
-                  mediactl bundle show /media/stick/PC-007.bundle
+                  mediactl bundle show PC-007.bundle
                 """)
         @OptionGroup var globals: GlobalOptions
         @Argument(help: ArgumentHelp("The bundle file.", valueName: "file")) var file: String

@@ -41,7 +41,7 @@ import Testing
     @Test func migratingTwiceChangesNothing() async throws {
         try await withHub { hub, settings in
             let expected = ["v1-hub-ledger", "v2-enrolment", "v3-unit-events", "v4-officer-views",
-                            "v5-event-report-columns"]
+                            "v5-event-report-columns", "v6-standalone-computers"]
             #expect(try await hub.appliedMigrations() == expected)
             let before = try await sql("SELECT name, applied_at::text FROM hub_migration ORDER BY name", settings)
             #expect(before.map { $0[0] } == expected)

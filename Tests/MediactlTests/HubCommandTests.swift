@@ -134,18 +134,20 @@ import Testing
                                 environment: environment, local: false)
         #expect(table.status == 0, "\(table.err)")
         let lines = table.out.split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines.prefix(4) == ["unit ledger version 120; computers not heard from for 7 days are marked silent", "",
-                                    "COMPUTER  NAME        DEPARTMENT  ENROLLED                    LAST HEARD                  "
-                                    + "LEDGER VERSION  BEHIND  RECORDS OWED  SILENT",
-                                    "--------  ----------  ----------  --------------------------  --------------------------  "
-                                    + "--------------  ------  ------------  ------"])
+        let summary: String = "unit ledger version 120; computers not heard from for 7 days (standalone ones: no records "
+            + "bundle for 30 days) are marked silent"
+        let header: String = "COMPUTER  NAME        DEPARTMENT  ENROLLED                    VIA      LAST HEARD                  "
+            + "LEDGER VERSION  BEHIND  RECORDS OWED  SILENT"
+        let rule: String = "--------  ----------  ----------  --------------------------  -------  --------------------------  "
+            + "--------------  ------  ------------  ------"
+        #expect(lines.prefix(4).map(String.init) == [summary, "", header, rule])
         let csv = try cli.run(["--hub", "--socket", listener.path, "unit", "computers", "--format", "csv", "--tz", "+08:00"],
                               environment: environment, local: false)
         #expect(csv.status == 0, "\(csv.err)")
         let rows = csv.out.split(separator: "\r\n", omittingEmptySubsequences: false)
         #expect(rows.count == 6 && rows.last == "", "\(csv.out)")
-        #expect(rows.first == "\u{FEFF}COMPUTER,NAME,DEPARTMENT,ENROLLED,LAST HEARD,LEDGER VERSION,BEHIND,RECORDS OWED,SILENT")
-        #expect(rows.dropFirst().first == "PC-001,财务处电脑,财务处,2026-11-01 10:00:00 +08:00,2026-11-22 17:30:00 +08:00,120,0,0,")
+        #expect(rows.first == "\u{FEFF}COMPUTER,NAME,DEPARTMENT,ENROLLED,VIA,LAST HEARD,LEDGER VERSION,BEHIND,RECORDS OWED,SILENT")
+        #expect(rows.dropFirst().first == "PC-001,财务处电脑,财务处,2026-11-01 10:00:00 +08:00,courier,2026-11-22 17:30:00 +08:00,120,0,0,")
         let json = try cli.run(["--hub", "--socket", listener.path, "unit", "computers", "--format", "json"], local: false)
         #expect(json.status == 0, "\(json.err)")
         #expect(try JSONDecoder().decode(UnitComputers.self, from: Data(json.out.utf8)) == unit)
