@@ -200,6 +200,9 @@ actor Guard {
     private func learnCapacity(_ medium: Medium, _ bytes: UInt64, syspath: String) {
         do {
             try recorder.learnCapacity(of: medium.number, bytes: bytes, at: clock.now())
+            // Its record (capacity-learnt) is owed to the hub: a courier holding `await-outbox`
+            // takes it now rather than at its next timeout.
+            broadcaster.records.notify()
             decided.learnt(capacity: bytes, for: syspath)
             logger.info("learnt the capacity of a registered medium", metadata: ["MEDIA_NUMBER": "\(medium.number)",
                                                                                   "MEDIA_CAPACITY": "\(bytes)"])
