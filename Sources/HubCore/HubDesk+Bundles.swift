@@ -16,8 +16,8 @@ extension HubDesk {
         let computer = asset.trimmingWhitespace()
         let (enrolled, held, chain) = try await ledgerCall { [ledger] in
             let enrolled = try await ledger.database.enrolled(computer: computer)
-            let held = try await ledger.database.computerStates().first { $0.computer == computer }?.ledgerVersion ?? 0
-            return (enrolled, held, try await ledger.database.chainState(computer: computer))
+            let state = try await ledger.database.computerStates().first { $0.computer == computer }
+            return (enrolled, state.map(Self.confirmedVersion) ?? 0, try await ledger.database.chainState(computer: computer))
         }
         guard let enrolled else { throw Self.notEnrolled(computer) }
         let version = ledger.ledgerVersion
@@ -146,6 +146,14 @@ extension HubDesk {
         }
         ledger.logger.warning("bundle refused", metadata: ["WHAT": "\(what)", "ERROR": "\(error.message.en)"])
         return error
+    }
+
+    /// The version a computer is known to hold: what it last confirmed, unless it has enrolled since
+    /// (a computer set up again starts from an empty ledger, and gets a snapshot).
+    static func confirmedVersion(_ state: ComputerSyncState) -> Int64 {
+        guard let heard = state.lastHeard, let enrolled = state.enrolledAt,
+              heard.secondsSinceEpoch >= enrolled.secondsSinceEpoch else { return 0 }
+        return state.ledgerVersion
     }
 
     static func notEnrolled(_ computer: String) -> LedgerError {

@@ -150,6 +150,19 @@ import Testing
         }
     }
 
+    /// What the next export starts from: the version confirmed since the computer's (last) enrolment.
+    @Test func theNextExportStartsFromWhatWasConfirmedSinceEnrolling() {
+        func from(enrolled: String?, heard: String?) -> Int64 {
+            HubDesk.confirmedVersion(ComputerSyncState(computer: "PC", enrolledAt: enrolled.map(At.time), lastHeard: heard.map(At.time),
+                                                       ledgerVersion: 12, head: 30, stored: 30))
+        }
+        #expect(from(enrolled: "2026-11-01T00:00:00Z", heard: "2026-11-20T00:00:00Z") == 12)
+        #expect(from(enrolled: "2026-11-01T00:00:00Z", heard: "2026-11-01T00:00:00Z") == 12)   // in the same second
+        #expect(from(enrolled: "2026-11-01T00:00:00Z", heard: nil) == 0)                        // nothing back yet
+        #expect(from(enrolled: "2026-11-25T00:00:00Z", heard: "2026-11-20T00:00:00Z") == 0)     // set up again since
+        #expect(from(enrolled: nil, heard: nil) == 0)
+    }
+
     @Test func aRecordRemovedOnTheComputerIsMissingAtTheHub() async throws {
         try await withUnitHub { hub, folder in
             let pc = try standalone("PC-02", in: folder)
