@@ -231,6 +231,10 @@ class StandaloneComputers(unittest.TestCase):
         # The first record the hub does not hold yet, deleted before the next records bundle is written.
         deleted = self.pc1.query("SELECT chain_seq FROM device_event WHERE chain_seq > ? ORDER BY chain_seq LIMIT 1", stored)[0][0]
         self.pc1.execute("DELETE FROM device_event WHERE chain_seq = ?", deleted)
+        # The computer's own audit names it too, before any bundle leaves.
+        verify = self.pc1.ctl("audit", "verify", ok=False)
+        self.assertEqual(verify.returncode, 65, verify.stdout + verify.stderr)
+        self.assertIn(f"guard record {deleted} was deleted", verify.stdout)
         _, records = self.take(self.pc1, self.export(self.pc1, "PC-001-2.bundle")[0])
         outcome = json.loads(self.hub.ctl("bundle", "import", records, "--format", "json").stdout)
         self.assertEqual(outcome["missing"], [[deleted, deleted]])

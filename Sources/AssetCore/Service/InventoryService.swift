@@ -39,7 +39,15 @@ public final class InventoryService: Sendable {
         case .mediaReclassify(let change): return try reclassify(change, context)
         case .mediaHistory(let number): return try history(number)
         case .mediaImport(let csv): return try importMedia(csv, context)
-        case .auditVerify: return .verification(try store.read(AuditTrail.verify))
+        case .auditVerify:
+            // The guard's records are checked where they are written; at the hub they are the
+            // computers', in PostgreSQL, checked as each batch arrives (`ChainCheck`).
+            let checksRecords = unit == nil
+            return .verification(try store.read { db in
+                var verification = try AuditTrail.verify(db)
+                if checksRecords { verification.records = try RecordChainRows.verify(db) }
+                return verification
+            })
         case .auditLog(let entity, let key): return .trail(try store.read { try AuditTrail.entries($0, entity: entity, key: key) })
         case .mediaRegisterLastUnregistered(let registration): return try registerLastUnregistered(registration, context)
         case .events(let since, let limit):

@@ -47,7 +47,11 @@ public struct TrailVerification: Sendable, Hashable, Codable {
 
     public var rowCount: Int
     public var problems: [Problem]
-    public var intact: Bool { problems.isEmpty }
+    /// The guard's own records (device events, violations), checked by the same command; nil where
+    /// a ledger keeps none (the hub's working copy: the computers' records are in PostgreSQL).
+    public var records: RecordVerification?
+    /// The admin trail and the guard's records both unbroken.
+    public var intact: Bool { problems.isEmpty && records?.intact != false }
 }
 
 /// The admin trail: append-only, each row carrying SHA-256 of its predecessor's hash and its own
