@@ -59,7 +59,11 @@ def section(unit):
                   "computer's own batches one after the other). Bodies built and signed before the clock starts; receipts checked after it stops "
                   "(each signed by the unit key and naming the batch's last record). Events/s = records acknowledged by "
                   "receipts / wall time from the first request to the last receipt. After every trial `SELECT count(*) "
-                  "FROM unit_event` equalled every record acknowledged so far.", "",
+                  "FROM unit_event` equalled every record acknowledged so far." + (
+                      " Before each trial the page cache's dirty pages were written back (`sync`; "
+                      + ", ".join(f"{t['dirtyKiBBefore'] / 1024:,.0f}" for t in trials)
+                      + " MiB dirty), so that PostgreSQL's fsyncs do not queue behind what the guard's benchmarks "
+                      "wrote just before." if all("dirtyKiBBefore" in t for t in trials) else ""), "",
                   "| batch | in flight | batches | events | computers | wall | events/s | latency p50 | p99 | max | "
                   "longest silence | count(*) check | target ≥ 20,000/s |",
                   "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
@@ -80,17 +84,23 @@ def section(unit):
 
     micro = unit.get("micro")
     if micro:
-        lines += ["Where the hub's time goes: each batch is one write of the hub's SQLite working copy, and writes are "
-                  "serial (`HubIngest.store` inside `LedgerStore.writeThrough`, whose hook commits to PostgreSQL in the "
-                  "same transaction). Inside that serial section every record is hashed again (`ChainCheck` → "
-                  "`RecordChain.hash`) and its content JSON-decoded (`UnitLearning.take`), before PostgreSQL's insert. "
+        lines += ["Where the hub's time goes: a delivery's body is decoded, its signature checked and its batch read "
+                  "(`SignedPayload.open`, `EventBatch.scan`), and every record's hash recomputed (`HashedRecords`), in "
+                  "the request's own task; then deliveries wait for the one ingest thread (`IngestLane`), which takes "
+                  "every batch waiting into one write of the SQLite working copy, whose hook commits to PostgreSQL in the "
+                  "same transaction. Inside that serial section only numbers and hashes are compared (`ChainCheck`); a "
+                  "record's content is decoded there only when its kind may teach the unit (`UnitLearning`: "
+                  "capacity-learnt, level-raised). "
                   f"`unit-bench micro` times those steps in process on a batch of {micro['batch']} device-event records "
                   "(the same AssetCore code mediahub runs; see bench/findings.md, \"Issue 15\", for the profile):", "",
-                  "| step | µs per record | inside the serial section |", "| --- | --- | --- |"]
-        serial = {"ChainCheck (RecordChain.hash per record)", "content decoded (LedgerCapture.decode, as UnitLearning.take)"}
+                  "| step | µs per record | where |", "| --- | --- | --- |"]
         for step in micro["steps"]:
-            where = "yes" if step["name"] in serial else "no" if "hash" not in step["name"] else "(for comparison)"
-            lines.append(f"| {step['name']} | {step['microsecondsPerRecord']:.1f} | {where} |")
+            name = step["name"]
+            where = ("the serial section" if "in the writer" in name
+                     else "the serial section, records of teaching kinds only" if "kinds that teach" in name
+                     else "for comparison (the step before the fixes)" if "as before" in name
+                     else "the request's task")
+            lines.append(f"| {name} | {step['microsecondsPerRecord']:.1f} | {where} |")
         lines.append("")
 
     prop = unit.get("propagate")
