@@ -548,10 +548,14 @@ def idle(work, hub, results):
                 except OSError:
                     pass
             with open(f"/proc/{pid}/status") as f:
-                peak = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+                status = {line.split(":")[0]: line.split()[1] for line in f if line.startswith(("VmHWM:", "RssAnon:", "RssFile:"))}
+            peak = int(status["VmHWM"])
             figures[name] = {"vmrss_kb": rss1, "vmhwm_kb": peak, "wakeups": cs1 - cs0, "threads": len(th1), "per_thread": per_thread,
-                             "context_switches_all_threads": all_switches}
-            log(f"idle {name}: VmRSS {rss1 / 1024:.1f} MiB, wake-ups {cs1 - cs0} (perf: {all_switches})")
+                             "context_switches_all_threads": all_switches,
+                             # Heap and stacks, against pages of the binary and of files mapped (clean, shared).
+                             "rss_anon_kb": int(status.get("RssAnon", 0)), "rss_file_kb": int(status.get("RssFile", 0))}
+            log(f"idle {name}: VmRSS {rss1 / 1024:.1f} MiB (anonymous {figures[name]['rss_anon_kb'] / 1024:.1f}, "
+                f"file {figures[name]['rss_file_kb'] / 1024:.1f}), wake-ups {cs1 - cs0} (perf: {all_switches})")
         import sqlite3
         connection = sqlite3.connect(f"file:{enrolled.db}?mode=ro", uri=True)
         figures["replicaComputers"] = connection.execute("SELECT count(*) FROM computer").fetchone()[0]

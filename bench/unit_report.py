@@ -179,6 +179,8 @@ def section(unit):
             threads = ", ".join(f"{k} {v}" for k, v in sorted(d["per_thread"].items(), key=lambda kv: -kv[1])) or "none"
             perf = d.get("context_switches_all_threads")
             peak = f" (peak {d['vmhwm_kb'] / 1024:.1f})" if d.get("vmhwm_kb") else ""
+            if d.get("rss_anon_kb") is not None and d.get("rss_file_kb") is not None:
+                peak += f"; anonymous {d['rss_anon_kb'] / 1024:.1f}, file {d['rss_file_kb'] / 1024:.1f}"
             lines.append(f"| {name} | {d['vmrss_kb'] / 1024:.1f} MiB{peak} | {d['threads']} | {d['wakeups']} | "
                          f"{'—' if perf is None else perf} | {threads} |")
         ratio_rss = enrolled["vmrss_kb"] / alone["vmrss_kb"]
