@@ -5,9 +5,12 @@ import Logging
 public struct CourierSettings: Sendable, Hashable {
     /// Records per event batch.
     public var batch: Int
-    /// Seconds a long-poll for ledger changes may be held by the hub, and the ask for records by
-    /// mediad.
+    /// Seconds a long-poll for ledger changes may be held by the hub; 0 holds nothing (polling).
     public var wait: Int
+    /// Seconds mediad may hold the ask for records (`unit await-outbox`): from sync.conf, the
+    /// longest mediad holds (`UnitCall.longestOutboxWait`) unless `wait = 0`. mediad answers as
+    /// soon as a record is written, so the hold only sets how often an idle guard is woken.
+    public var recordsHold: Int
     /// The pause between two asks that nobody holds: with `wait = 0`, between two asks to the hub
     /// for changes and between two looks at mediad's outbox; and between looks at the outbox of a
     /// mediad of an older release (not yet restarted after an upgrade) that does not know
@@ -15,15 +18,17 @@ public struct CourierSettings: Sendable, Hashable {
     public var flush: Duration
     public var backoff: BackoffPolicy
 
-    public init(batch: Int, wait: Int, flush: Duration, backoff: BackoffPolicy = .standard) {
+    public init(batch: Int, wait: Int, recordsHold: Int? = nil, flush: Duration, backoff: BackoffPolicy = .standard) {
         self.batch = batch
         self.wait = wait
+        self.recordsHold = recordsHold ?? wait
         self.flush = flush
         self.backoff = backoff
     }
 
     public init(_ config: SyncConfig) {
-        self.init(batch: config.batch, wait: config.wait, flush: .seconds(config.flush))
+        self.init(batch: config.batch, wait: config.wait, recordsHold: config.wait > 0 ? UnitCall.longestOutboxWait : 0,
+                  flush: .seconds(config.flush))
     }
 }
 
@@ -137,13 +142,13 @@ public struct Courier: Sendable {
 }
 
 extension Courier {
-    /// The next batch owed, asked with `unit await-outbox` (held by mediad up to `wait` seconds) or,
+    /// The next batch owed, asked with `unit await-outbox` (held by mediad up to `recordsHold` seconds) or,
     /// where mediad cannot hold it, with the plain `outbox`; `held` says which answered, so that
     /// only an unheld empty answer is followed by the `flush` pause.
     func askOutbox(_ polling: inout PollingNotice) async throws(MediadError) -> (reply: UnitReply, held: Bool) {
-        guard settings.wait > 0 else { return (try await mediad.call(.outbox(limit: settings.batch)), false) }
+        guard settings.recordsHold > 0 else { return (try await mediad.call(.outbox(limit: settings.batch)), false) }
         do {
-            let reply = try await mediad.call(.awaitOutbox(limit: settings.batch, seconds: settings.wait))
+            let reply = try await mediad.call(.awaitOutbox(limit: settings.batch, seconds: settings.recordsHold))
             polling.held()
             return (reply, true)
         } catch .refused(let error) where error.kind == .usage {

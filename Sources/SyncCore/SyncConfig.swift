@@ -19,8 +19,8 @@ public struct SyncConfig: Sendable, Hashable {
     public var state = "/var/lib/mediad-sync"
     /// Records per event batch posted to the hub.
     public var batch = 500
-    /// Seconds a `GET /v1/changes` long-poll may be held by the hub (it holds at most 60), and the
-    /// courier's `unit await-outbox` by mediad (`UnitCall.longestOutboxWait`).
+    /// Seconds a `GET /v1/changes` long-poll may be held by the hub (it holds at most 60). Not 0:
+    /// mediad also holds the courier's `unit await-outbox`, up to `UnitCall.longestOutboxWait`.
     public var wait = 30
     /// Seconds between two asks that nobody holds (`CourierSettings.flush`): with `wait = 0`, or
     /// an older mediad's outbox. Still read and checked in every file, so that a sync.conf written

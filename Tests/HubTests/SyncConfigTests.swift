@@ -24,6 +24,15 @@ struct SyncConfigTests {
         #expect(config.flush == 5)
     }
 
+    /// mediad holds the ask for records four minutes (an idle guard woken once in four minutes,
+    /// inside the courier's 300 s reply timeout) whatever the hub's long-poll; `wait = 0` polls both.
+    @Test func theAskForRecordsIsHeldLongerThanTheHubsLongPoll() throws {
+        let held = CourierSettings(try SyncConfig.parse("hub = https://10.0.0.5:8443\nca = /etc/mediad/hub.pem\nwait = 30\n"))
+        #expect(held.wait == 30 && held.recordsHold == 240)
+        let polling = CourierSettings(try SyncConfig.parse("hub = https://10.0.0.5:8443\nca = /etc/mediad/hub.pem\nwait = 0\n"))
+        #expect(polling.wait == 0 && polling.recordsHold == 0)
+    }
+
     @Test func defaultsHoldForWhatIsNotSaid() throws {
         let config = try SyncConfig.parse("hub = https://10.0.0.5:8443\nca = /etc/mediad/hub.pem\n")
         #expect(config.socket == "/run/mediad/mediad.sock")

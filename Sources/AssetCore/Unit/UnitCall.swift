@@ -3,10 +3,11 @@ import Foundation
 /// What the courier (mediad-sync) and an enrolling administrator ask of mediad about the unit.
 /// mediad checks every payload itself: the courier carries, it is never believed.
 public enum UnitCall: Sendable, Hashable, Codable {
-    /// The longest mediad holds an `awaitOutbox` call, whatever the courier asks: as long as the
-    /// hub holds a long-poll (sync.conf's `wait` goes up to 60), well inside the courier's reply
-    /// timeout, and short enough that a courier on a half-open socket is noticed.
-    public static let longestOutboxWait = 60
+    /// The longest mediad holds an `awaitOutbox` call, whatever the courier asks, and what the
+    /// courier asks for: inside the courier's reply timeout (300 s). Over a Unix socket there is no
+    /// half-open peer to notice by timing out (mediad sees the courier hang up at once), so the
+    /// hold is as long as that allows: an idle enrolled guard wakes for it once in four minutes.
+    public static let longestOutboxWait = 240
 
     /// This computer's membership, or `notEnrolled`.
     case state

@@ -2,8 +2,9 @@ import AssetCore
 import ControlSocket
 
 /// `unit await-outbox`: the courier's records loop, held open on this connection's thread until a
-/// record is owed. An idle enrolled guard then wakes once per `seconds` (sync.conf's `wait`)
-/// instead of once per outbox poll, and a record written meanwhile leaves at once.
+/// record is owed. An idle enrolled guard then wakes once per `seconds` (the courier asks for
+/// `UnitCall.longestOutboxWait`) instead of once per outbox poll, and a record written meanwhile
+/// leaves at once.
 ///
 /// The wait holds no lock, no read transaction and nothing of the Guard's actor: the thread sleeps
 /// in poll(2) on the client's socket and its own `RecordSignal` pipe. It ends when a record is
