@@ -24,6 +24,8 @@ public struct HubConfig: Sendable, Hashable {
     public var silentAfterDays = 7
     /// The same for a standalone computer, heard from only when a person brings its records bundle.
     public var standaloneAfterDays = 30
+    /// Both periods, as the unit's views read them.
+    var periods: UnitView.Periods { UnitView.Periods(silent: silentAfterDays, standalone: standaloneAfterDays) }
     /// How long an enrolment code stays good.
     public var enrolmentCodeHours = 24
     public var roles = RoleMap()

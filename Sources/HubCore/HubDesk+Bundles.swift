@@ -6,7 +6,7 @@ import HubStore
 /// Standalone computers (单机), served by bundles a person carries on a registered medium: the same
 /// signed change sets, snapshots, event batches and receipts as the couriers', in one file each way.
 /// What comes back is trusted for the computer's signature only, and stored exactly as a courier's
-/// delivery would be (`deliver(from:batch:)`), so gaps and altered records are found the same way.
+/// delivery would be (`HubDesk.open(_:from:unit:)`, `ingest`), so gaps and altered records are found the same way.
 /// Every refusal is entered in the unit's violations.
 extension HubDesk {
     /// Everything `computer` needs since the version it last confirmed (a snapshot when it has
@@ -16,7 +16,7 @@ extension HubDesk {
         let computer = asset.trimmingWhitespace()
         let (enrolled, held, chain) = try await ledgerCall { [ledger] in
             let enrolled = try await ledger.database.enrolled(computer: computer)
-            let state = try await ledger.database.computerStates().first { $0.computer == computer }
+            let state = try await ledger.database.computerStates(only: computer).first
             return (enrolled, state.map(Self.confirmedVersion) ?? 0, try await ledger.database.chainState(computer: computer))
         }
         guard let enrolled else { throw Self.notEnrolled(computer) }
@@ -57,7 +57,7 @@ extension HubDesk {
         do { payload = try BundleFile.read(data) } catch {
             throw await refused("a bundle file of \(data.count) bytes", claimedBy: nil, Self.ledgerError(error))
         }
-        let what = "a \(payload.kind.rawValue) signed by \(UnitKey.fingerprint(payload.signer))"
+        let what = payload.label
         switch payload.kind {
         case .enrolmentRequest:
             let request: EnrolmentRequestBundle
@@ -96,38 +96,34 @@ extension HubDesk {
     }
 
     /// Stores a standalone computer's records, batch by batch, as its courier would have delivered
-    /// them: records already held are skipped, gaps and altered records are entered as violations.
+    /// them (`ingest`): records already held are skipped, gaps and altered records are entered as
+    /// violations. Each batch is opened and its records hashed once; the same hashes tell the
+    /// administrator what the import found.
     private func importRecords(_ payload: SignedPayload, claimed: String) async throws(LedgerError) -> HubBundleImport {
         let found = try await ledgerCall { [ledger] in try await ledger.database.enrolled(computer: claimed) }
         guard let computer = found else { throw Self.notEnrolled(claimed) }
         let bundle: RecordBundle
-        var batches: [EventBatch] = []
+        let batches: [EventBatch]
         do {
             bundle = try payload.open(RecordBundle.self, as: .recordBundle, trusting: computer.publicKey)
             guard bundle.unit == ledger.unit else { throw UnitError.otherUnit(expected: ledger.unit, got: bundle.unit) }
-            for signed in bundle.batches {
-                let batch = try signed.open(EventBatch.self, as: .eventBatch, trusting: computer.publicKey)
-                guard batch.computer == computer.computer else {
-                    throw UnitError.otherComputer(expected: computer.computer, got: batch.computer)
-                }
-                batches.append(batch)
-            }
+            batches = try bundle.batches.map { signed throws(UnitError) in try Self.open(signed, from: computer, unit: ledger.unit) }
         } catch { throw Self.ledgerError(error) }
-        let start = try await ledgerCall { [ledger] in try await ledger.database.chainState(computer: computer.computer) }
-        let check = ChainCheck(records: batches.flatMap(\.records), after: start)
-        for signed in bundle.batches {
-            do { _ = try await deliver(from: computer, batch: signed) } catch {
-                throw LedgerError(.validation, zh: error.zh, en: error.en)
-            }
-        }
+        var state = try await ledgerCall { [ledger] in try await ledger.database.chainState(computer: computer.computer) }
         var outcome = HubBundleImport(kind: .records, computer: computer.computer, keyFingerprint: UnitKey.fingerprint(computer.publicKey))
-        outcome.records = batches.reduce(0) { $0 + $1.records.count }
-        outcome.stored = check.new.count
-        outcome.duplicates = check.duplicates
-        outcome.missing = check.missing
-        outcome.altered = check.altered
+        for batch in batches {
+            let records = HashedRecords(batch.records)
+            let check = ChainCheck(records, after: state)
+            do { _ = try await ingest(batch, records: records) } catch { throw LedgerError(.validation, zh: error.zh, en: error.en) }
+            outcome.records += batch.records.count
+            outcome.stored += check.new.count
+            outcome.duplicates += check.duplicates
+            outcome.missing += check.missing
+            outcome.altered += check.altered
+            state = check.after
+        }
         outcome.ledgerVersion = bundle.ledgerVersion
-        outcome.chainEnd = check.after.seq
+        outcome.chainEnd = state.seq
         return outcome
     }
 

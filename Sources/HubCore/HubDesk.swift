@@ -50,26 +50,28 @@ public struct HubDesk: CourierDesk {
     }
 
     public func deliver(token: String, batch payload: SignedPayload) async throws(CourierRefusal) -> SignedPayload {
-        try await deliver(from: try await enrolled(token), batch: payload)
-    }
-
-    /// A batch from `computer`, however it came (its courier, or a bundle carried by hand): opened
-    /// under its pinned key, stored once, answered with the signed receipt for its chain's new end.
-    func deliver(from computer: EnrolledComputer, batch payload: SignedPayload) async throws(CourierRefusal) -> SignedPayload {
+        let computer = try await enrolled(token)
         let batch: EventBatch
-        do { batch = try payload.open(EventBatch.self, as: .eventBatch, trusting: computer.publicKey) } catch {
-            throw CourierRefusal(status: 403, error.ledgerError)
-        }
-        guard batch.unit == ledger.unit else { throw CourierRefusal(status: 403, UnitError.otherUnit(expected: ledger.unit, got: batch.unit).ledgerError) }
-        guard batch.computer == computer.computer else {
-            throw CourierRefusal(status: 403, UnitError.otherComputer(expected: computer.computer, got: batch.computer).ledgerError)
-        }
+        do { batch = try Self.open(payload, from: computer, unit: ledger.unit) } catch { throw CourierRefusal(status: 403, error.ledgerError) }
         // Every record's hash depends on the record alone: worked out here, in the request's task,
         // so the lane's one writer only compares numbers and hashes.
-        let records = HashedRecords(batch.records)
-        let after = try await refusing(status: 500) { [ledger] in try await ledger.ingest(batch, records: records) }
+        let after = try await ingest(batch, records: HashedRecords(batch.records))
         let receipt = Receipt(unit: ledger.unit, computer: computer.computer, seq: after.seq, hash: after.hash, at: ledger.clock.now())
         do { return try SignedPayload.sign(receipt, kind: .receipt, with: ledger.key) } catch { throw CourierRefusal(status: 500, error.ledgerError) }
+    }
+
+    /// A batch from `computer`, however it came (its courier, or a bundle carried by hand), opened
+    /// under its pinned key and checked to be its own and this unit's.
+    static func open(_ payload: SignedPayload, from computer: EnrolledComputer, unit: String) throws(UnitError) -> EventBatch {
+        let batch = try payload.open(EventBatch.self, as: .eventBatch, trusting: computer.publicKey)
+        guard batch.unit == unit else { throw UnitError.otherUnit(expected: unit, got: batch.unit) }
+        guard batch.computer == computer.computer else { throw UnitError.otherComputer(expected: computer.computer, got: batch.computer) }
+        return batch
+    }
+
+    /// Stores an opened batch once, through the ingest lane; the computer's chain end after it.
+    func ingest(_ batch: EventBatch, records: HashedRecords) async throws(CourierRefusal) -> ChainState {
+        try await refusing(status: 500) { [ledger] in try await ledger.ingest(batch, records: records) }
     }
 
     /// A one-time code for `computer`, registered in the unit ledger, stored as its hash only.

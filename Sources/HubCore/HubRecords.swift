@@ -7,8 +7,7 @@ import HubStore
 struct HubRecords: UnitRecords {
     let database: HubDatabase
     let unitName: String
-    let silentAfterDays: Int
-    let standaloneAfterDays: Int
+    let periods: UnitView.Periods
     let clock: WallClock
     /// Events per page of `guardEvents`: a page's rows are decoded and written before the next is asked.
     static let page = 2_000
@@ -45,7 +44,8 @@ struct HubRecords: UnitRecords {
         return try Blocking.wait { try await database.latestEvents(since: since, limit: limit) }
     }
 
-    var periods: UnitView.Periods { UnitView.Periods(silent: silentAfterDays, standalone: standaloneAfterDays) }
+    var silentAfterDays: Int { periods.silent }
+    var standaloneAfterDays: Int { periods.standalone }
 
     func computerStates() throws -> [UnitComputerState] {
         let database = self.database

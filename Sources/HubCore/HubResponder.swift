@@ -20,8 +20,7 @@ final class HubResponder: ControlResponder, @unchecked Sendable {
         self.desk = desk
         self.config = config
         self.logger = logger
-        let records = HubRecords(database: ledger.database, unitName: ledger.unit, silentAfterDays: config.silentAfterDays,
-                                 standaloneAfterDays: config.standaloneAfterDays, clock: ledger.clock)
+        let records = HubRecords(database: ledger.database, unitName: ledger.unit, periods: config.periods, clock: ledger.clock)
         self.service = InventoryService(store: ledger.store, clock: ledger.clock, unit: records)
     }
 
@@ -46,8 +45,6 @@ final class HubResponder: ControlResponder, @unchecked Sendable {
         }
     }
 
-    var periods: UnitView.Periods { UnitView.Periods(silent: config.silentAfterDays, standalone: config.standaloneAfterDays) }
-
     /// Requests about "this computer", which the hub is not.
     static func computerOnly(_ request: Request) -> LedgerError? {
         switch request {
@@ -68,7 +65,7 @@ final class HubResponder: ControlResponder, @unchecked Sendable {
                 logger.notice("enrolment code issued", metadata: ["COMPUTER": "\(code.computer)", "BY": "\(actor)"])
                 return .hub(.enrolmentCode(code))
             case .computers:
-                return .hub(.computers(try UnitView.computers(ledger, periods: periods)))
+                return .hub(.computers(try UnitView.computers(ledger, periods: config.periods)))
             case .bundleExport(let computer):
                 let desk = self.desk, actor = caller.actor.name
                 let bundle = try Blocking.wait { try await desk.exportBundle(computer: computer) }

@@ -15,7 +15,8 @@ extension HubDatabase {
 
     /// Every computer the hub knows of (registered in the ledger, enrolled, or heard from) and where
     /// it stands, by asset number: one never heard from is on the officer's outstanding list too.
-    public func computerStates() async throws(HubStoreError) -> [ComputerSyncState] {
+    /// `only` narrows it to one computer (nothing when the hub does not know it).
+    public func computerStates(only: String? = nil) async throws(HubStoreError) -> [ComputerSyncState] {
         try await read { connection in
             let rows = try await connection.query("""
                 WITH known AS (
@@ -27,6 +28,7 @@ extension HubDatabase {
                        COALESCE(e.standalone, false), extract(epoch FROM e.last_export_at)::bigint, e.exported_version
                 FROM known k LEFT JOIN enrolled_computer e ON e.computer = k.computer
                              LEFT JOIN unit_computer u ON u.computer = k.computer
+                WHERE \(only)::text IS NULL OR k.computer = \(only)
                 ORDER BY k.computer COLLATE "C"
                 """, logger: self.quiet)
             var states: [ComputerSyncState] = []

@@ -34,11 +34,17 @@ enum BundleFiles {
             }
             return fsync(fd) == 0
         }
-        let error = cannot("write", path)
+        // The reason is read from errno where the step failed, before close or unlink can change it.
+        let failed = ok ? nil : cannot("write", path)
         close(fd)
-        guard ok, rename(partial, path) == 0 else {
+        if let failed {
             unlink(partial)
-            throw session.fail(error)
+            throw session.fail(failed)
+        }
+        guard rename(partial, path) == 0 else {
+            let failed = cannot("write", path)
+            unlink(partial)
+            throw session.fail(failed)
         }
     }
 

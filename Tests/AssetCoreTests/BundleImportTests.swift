@@ -64,7 +64,7 @@ import Testing
     @Test func theRecordsGoBackSignedWithTheVersionHeld() throws {
         let (_, recorder) = try standalone()
         _ = try importing(recorder, try bundle(0, 7, [try change(0, 7, Self.rows, kind: .snapshot)]), confirm: fingerprint)
-        let (payload, count) = try recorder.unitRecordBundle(key: computerKey, at: Self.at)
+        let (payload, count, _) = try recorder.unitRecordBundle(key: computerKey, at: Self.at)
         let back = try payload.open(RecordBundle.self, as: .recordBundle, trusting: computerKey.publicText)
         #expect(back.computer == "PC-002" && back.unit == "某单位" && back.ledgerVersion == 7)
         let records = try back.batches.flatMap { try $0.open(EventBatch.self, as: .eventBatch, trusting: computerKey.publicText).records }
@@ -75,7 +75,7 @@ import Testing
                                              kind: .receipt, with: unitKey)
         let again = try importing(recorder, try bundle(7, 7, [], receipt: receipt))
         #expect(again.refused == nil && again.acknowledged == 2 && again.applied.isEmpty)
-        let (empty, none) = try recorder.unitRecordBundle(key: computerKey, at: Self.at)
+        let (empty, none, _) = try recorder.unitRecordBundle(key: computerKey, at: Self.at)
         let emptyBack = try empty.open(RecordBundle.self, as: .recordBundle, trusting: computerKey.publicText)
         #expect(none == 0 && emptyBack.batches.count == 1)
         #expect(try emptyBack.batches[0].open(EventBatch.self, as: .eventBatch, trusting: computerKey.publicText).records.isEmpty)

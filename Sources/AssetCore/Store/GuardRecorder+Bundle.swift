@@ -15,14 +15,15 @@ extension GuardRecorder {
         var result = BundleApplyResult()
         var what = "a bundle file of \(data.count) bytes"
         do throws(LedgerError) {
-            let payload = try unitStep { try BundleFile.read(data) }
-            what = Self.describe(payload)
-            let held = try unitMembership()
-            let host = try host()?.assetNumber
-            let bundle = try unitStep {
-                try BundleCheck.open(payload, held: held, confirmed: confirmedUnitKey, computerKey: computerKey, host: host)
+            let payload: SignedPayload
+            do { payload = try BundleFile.read(data) } catch { throw error.ledgerError }
+            what = payload.label
+            // Checked against what is held in the transaction that applies it.
+            let applied = try store.writeWithoutForeignKeys { db in
+                let bundle = try BundleCheck.open(payload, held: try ReplicaRows.membership(db), confirmed: confirmedUnitKey,
+                                                  computerKey: computerKey, host: try Ledger.thisHost(db)?.assetNumber)
+                return try BundleCheck.apply(db, bundle, at: at)
             }
-            let applied = try store.writeWithoutForeignKeys { db in try BundleCheck.apply(db, bundle, at: at) }
             result.applied = applied.changes
             result.joined = applied.joined
             result.acknowledged = applied.acknowledged
@@ -34,34 +35,32 @@ extension GuardRecorder {
     }
 
     /// Every record the hub has not acknowledged (as many as fit in one bundle, oldest first) and the
-    /// ledger version held, as a records bundle signed with `key`, and how many records it carries.
-    public func unitRecordBundle(key: SigningKey, at: Timestamp) throws(LedgerError) -> (SignedPayload, records: Int) {
-        try unitStep {
-            try store.read { db in
-                guard let held = try ReplicaRows.membership(db) else { throw UnitError.notEnrolled }
-                var batches: [SignedPayload] = []
-                var after = held.acknowledged, bytes = 0, count = 0
-                while bytes < BundleFile.recordBytesPerBundle {
-                    let records = try RecordChainRows.records(db, after: after, limit: 2_000)
-                    guard let last = records.last else { break }
-                    let batch = EventBatch(unit: held.unit, computer: held.computer, sentAt: at, head: held.head,
-                                           ledgerVersion: held.ledgerVersion, records: records)
-                    let signed = try SignedPayload.sign(batch, kind: .eventBatch, with: key)
-                    batches.append(signed)
-                    bytes += signed.body.count
-                    count += records.count
-                    after = last.seq
-                }
-                if batches.isEmpty {
-                    // Nothing owed: the hub still learns the version held and when it was heard from.
-                    let batch = EventBatch(unit: held.unit, computer: held.computer, sentAt: at, head: held.head,
-                                           ledgerVersion: held.ledgerVersion, records: [])
-                    batches.append(try SignedPayload.sign(batch, kind: .eventBatch, with: key))
-                }
-                let bundle = RecordBundle(unit: held.unit, computer: held.computer, createdAt: at, ledgerVersion: held.ledgerVersion,
-                                          head: held.head, batches: batches)
-                return (try SignedPayload.sign(bundle, kind: .recordBundle, with: key), count)
+    /// ledger version held, as a records bundle signed with `key`; how many records it carries, and
+    /// the membership it was read with.
+    public func unitRecordBundle(key: SigningKey, at: Timestamp) throws(LedgerError)
+        -> (bundle: SignedPayload, records: Int, membership: UnitMembership) {
+        try store.read { db in
+            guard let held = try ReplicaRows.membership(db) else { throw UnitError.notEnrolled }
+            func batch(_ records: [ChainedRecord]) throws -> SignedPayload {
+                try SignedPayload.sign(EventBatch(unit: held.unit, computer: held.computer, sentAt: at, head: held.head,
+                                                  ledgerVersion: held.ledgerVersion, records: records), kind: .eventBatch, with: key)
             }
+            var batches: [SignedPayload] = []
+            var after = held.acknowledged, bytes = 0, count = 0
+            while bytes < BundleFile.recordBytesPerBundle {
+                let records = try RecordChainRows.records(db, after: after, limit: 2_000)
+                guard let last = records.last else { break }
+                let signed = try batch(records)
+                batches.append(signed)
+                bytes += signed.body.count
+                count += records.count
+                after = last.seq
+            }
+            // Nothing owed: one empty batch, so the hub still learns the version held and when it was heard from.
+            if batches.isEmpty { batches.append(try batch([])) }
+            let bundle = RecordBundle(unit: held.unit, computer: held.computer, createdAt: at, ledgerVersion: held.ledgerVersion,
+                                      head: held.head, batches: batches)
+            return (try SignedPayload.sign(bundle, kind: .recordBundle, with: key), count, held)
         }
     }
 }

@@ -52,7 +52,7 @@ extension GuardRecorder {
                 result.applied.append(change)
             } catch {
                 result.refused = error
-                result.refusal = try recordRefusal(Self.describe(payload), error, at: at)
+                result.refusal = try recordRefusal(payload.label, error, at: at)
                 break
             }
         }
@@ -84,11 +84,6 @@ extension GuardRecorder {
         event.computer = try ReplicaRows.membership(db)?.computer
         event.note = "\(what) \(change.from) → \(change.to): \(rows) rows"
         _ = try GuardRows.insert(db, event: event)
-    }
-
-    /// How a refused payload is named in its record.
-    static func describe(_ payload: SignedPayload) -> String {
-        "a \(payload.kind.rawValue) signed by \(UnitKey.fingerprint(payload.signer))"
     }
 
     /// Records a refusal (an event and a `unit-payload-refused` violation): `what` names what was refused.
@@ -134,7 +129,7 @@ extension GuardRecorder {
     }
 
     /// Runs a unit step, giving a `UnitError` its ledger form.
-    func unitStep<T>(_ body: () throws -> T) throws(LedgerError) -> T {
+    private func unitStep<T>(_ body: () throws -> T) throws(LedgerError) -> T {
         do { return try body() } catch let error as UnitError { throw error.ledgerError } catch let error as LedgerError {
             throw error
         } catch {

@@ -14,7 +14,7 @@ public enum PayloadKind: String, Sendable, Hashable, Codable {
     case ledgerBundle = "ledger-bundle"
     /// What a person carries back from it (`RecordBundle`), signed by the computer's key.
     case recordBundle = "record-bundle"
-    /// A standalone computer's first word to the hub (`EnrolmentRequest`), signed by its new key.
+    /// A standalone computer's first word to the hub (`EnrolmentRequestBundle`), signed by its new key.
     case enrolmentRequest = "enrolment-request"
 }
 
@@ -50,13 +50,14 @@ public struct SignedPayload: Sendable, Hashable, Codable {
     /// pinned key `trusted`. Anything else is refused before a byte of the body is decoded.
     public func open<T: Decodable>(_ type: T.Type, as expected: PayloadKind, trusting trusted: String) throws(UnitError) -> T {
         guard kind == expected else { throw UnitError.wrongKind(expected: expected, got: kind) }
-        guard let key = UnitKey.publicKey(trusted) else { throw UnitError.badKey(trusted) }
-        guard signer == trusted, key.isValidSignature(signature, for: Self.signedBytes(kind, body)) else {
-            throw UnitError.badSignature(kind: kind, signer: signer)
-        }
+        guard UnitKey.publicKey(trusted) != nil else { throw UnitError.badKey(trusted) }
+        guard isSigned(by: trusted) else { throw UnitError.badSignature(kind: kind, signer: signer) }
         if let scanned = T.self as? any ScannedPayload.Type, let value = scanned.scan(body) as? T { return value }
         do { return try UnitCoding.decoder.decode(T.self, from: body) } catch { throw UnitError.malformed("\(error)") }
     }
+
+    /// How a payload is named in records and logs (a refusal): its kind and its signer's fingerprint.
+    public var label: String { "a \(kind.rawValue) signed by \(UnitKey.fingerprint(signer))" }
 
     /// Whether the payload is signed by `key` and its signature holds over its kind and body.
     public func isSigned(by key: String) -> Bool {

@@ -44,18 +44,8 @@ extension ControlServer {
                 return .unit(.membership(held))
             case .apply(let payloads):
                 let result = try recorder.unitApply(payloads, at: now)
-                // Each change set applied, and a refusal, is a record of its own for the hub.
-                if !result.applied.isEmpty || result.refusal != nil { broadcaster.records.notify() }
-                if let refused = result.refused {
-                    logger.warning("refused a unit ledger change", metadata: ["ERROR": "\(refused.message.en)"])
-                }
-                if !result.applied.isEmpty {
-                    let guardian = self.guardian
-                    let reason = "unit ledger version \(result.applied.last!.to)"
-                    blocking { await guardian.rejudge(reason: reason) }
-                }
-                if let event = result.refusal { guardian.broadcaster.publish(WatchItem(event: event, violations: [])) }
-                Self.giveBackFreedMemory()
+                settle(applied: result.applied, joined: false, refused: result.refused, refusal: result.refusal,
+                       what: "a unit ledger change", from: "")
                 guard let held = try recorder.unitMembership() else { throw UnitError.notEnrolled.ledgerError }
                 return .unit(.applied(versions: result.applied.map(\.to), refused: result.refused, membership: held))
             case .outbox(let limit), .awaitOutbox(let limit, _):
@@ -89,22 +79,28 @@ extension ControlServer {
         let recorder = guardian.recorder
         let key = try loadKey(create: true)
         let result = try recorder.unitImport(data, confirmedUnitKey: unitKey, computerKey: key.publicText, at: now)
-        if !result.applied.isEmpty || result.joined || result.refusal != nil { broadcaster.records.notify() }
-        if let event = result.refusal { guardian.broadcaster.publish(WatchItem(event: event, violations: [])) }
-        if let refused = result.refused {
-            logger.warning("refused a ledger bundle", metadata: ["ERROR": "\(refused.message.en)"])
-            throw refused
-        }
-        if let last = result.applied.last {
-            let guardian = self.guardian
-            logger.notice("imported a ledger bundle", metadata: ["VERSION": "\(last.to)", "CHANGES": "\(result.applied.count)"])
-            blocking { await guardian.rejudge(reason: "unit ledger version \(last.to), from a bundle") }
-            Self.giveBackFreedMemory()
-        }
-        guard let held = try recorder.unitMembership() else { throw UnitError.notEnrolled.ledgerError }
-        let (records, count) = try recorder.unitRecordBundle(key: key, at: now)
+        settle(applied: result.applied, joined: result.joined, refused: result.refused, refusal: result.refusal,
+               what: "a ledger bundle", from: ", from a bundle")
+        if let refused = result.refused { throw refused }
+        let (records, count, held) = try recorder.unitRecordBundle(key: key, at: now)
         return BundleImport(applied: result.applied.map(\.to), joined: result.joined, acknowledged: result.acknowledged,
                             membership: held, records: records, recordCount: count)
+    }
+
+    /// What follows a unit ledger change, however it came (the courier's change sets, a bundle):
+    /// each change applied, a joining and a refusal are records of their own for the hub (the held
+    /// `await-outbox` is woken); a refusal is logged and shown to watchers; present devices and links
+    /// are judged again by the new ledger (`rejudge` logs why, naming the version and `from`); and
+    /// the heap the apply freed goes back.
+    private func settle(applied: [ChangeSet], joined: Bool, refused: LedgerError?, refusal: GuardEvent?, what: String, from: String) {
+        if !applied.isEmpty || joined || refusal != nil { broadcaster.records.notify() }
+        if let refused { logger.warning("refused \(what)", metadata: ["ERROR": "\(refused.message.en)"]) }
+        if let last = applied.last {
+            let guardian = self.guardian, reason = "unit ledger version \(last.to)" + from
+            blocking { await guardian.rejudge(reason: reason) }
+        }
+        if let refusal { guardian.broadcaster.publish(WatchItem(event: refusal, violations: [])) }
+        Self.giveBackFreedMemory()
     }
 
     private func loadKey(create: Bool) throws(LedgerError) -> SigningKey {
