@@ -136,7 +136,12 @@ class StandaloneComputers(unittest.TestCase):
         today = datetime.date.today().isoformat()
         audit = json.loads(self.hub.ctl("report", "audit", "--computer", "PC-002", "--from", today, "--to", today, "--tz", "UTC",
                                         "--format", "json").stdout)
-        self.assertEqual(audit["totals"]["attached_refused"], 1, audit["totals"])
+        self.assertGreaterEqual(audit["totals"]["attached_refused"], 1, audit["totals"])
+        # The stick's own refused attachment, once, on PC-002 (the testbeds sometimes show a stray
+        # serial-less device beside it, as test_unit_hub notes).
+        events = json.loads(self.hub.ctl("events", "--format", "json").stdout)
+        sticks = [(e["computer"], e["decision"]) for e in events if e["kind"] == "attach" and e.get("serial") == STICK["serial"]]
+        self.assertEqual([s for s in sticks if s[0] == "PC-002"], [("PC-002", "block")], events)
         # The hub knows what PC-002 holds and owes.
         state = {c["computer"]: c for c in json.loads(self.hub.ctl("unit", "computers", "--format", "json").stdout)["computers"]}["PC-002"]
         self.assertEqual(state["ledgerVersion"], self.hub.version())
