@@ -4,6 +4,7 @@ import Glibc
 import AssetCore
 import Dispatch
 import Logging
+import Synchronization
 import SystemSupport
 
 /// What a daemon answers on its control socket, once the listener has done everything that must be
@@ -17,10 +18,22 @@ public protocol ControlResponder: AnyObject, Sendable {
 
 /// A control socket: one request per connection (or a stream, for `watch`), peer credentials from
 /// the kernel, roles from the configuration, deny by default. Each connection runs on a thread of
-/// its own with a read timeout, so a slow or hostile client can hold nothing but itself. The
-/// responder sees only requests the caller's roles allow.
+/// its own with a deadline for its whole request, and one user holds at most
+/// `maxConnectionsPerUser` of the `maxConnections`, so a slow, hostile or flooding client can hold
+/// nothing but its own share (tests/integration/test_flood.py). The responder sees only requests
+/// the caller's roles allow.
 public final class ControlListener: @unchecked Sendable {
-    public static let maxConnections = 32
+    /// Connections served at once, each on a thread of its own.
+    public static let maxConnections = 64
+    /// One uid's connections at once (root's too). A user who floods the socket, or leaves slow or
+    /// idle clients on it, is told "busy" beyond this, and every other user still finds a place
+    /// until eight users misbehave at once (only root and the socket's group can connect at all).
+    /// With 32 places for all and none per user, a flood of `status` with a few idle clients left
+    /// an officer's `mediactl status` told "busy" (bench/findings.md, floods).
+    public static let maxConnectionsPerUser = 8
+    /// The whole request — header and body — must arrive within this time, however it trickles in
+    /// (a timeout per `recv` alone let a client sending a byte every few seconds hold its thread
+    /// for ever). The largest request (32 MiB) takes well under a second on a Unix socket.
     public static let readTimeoutSeconds = 10
     /// Connections the kernel queues before `accept`; more are refused by the kernel.
     public static let backlog: Int32 = 64
@@ -40,7 +53,8 @@ public final class ControlListener: @unchecked Sendable {
     /// each daemon has one ledger whose reader connections they bound.
     let reportSlots = DispatchSemaphore(value: ControlConnection.concurrentReports)
     private let listener: Int32
-    private let connections = DispatchSemaphore(value: ControlListener.maxConnections)
+    /// Connections being served, by the peer's uid; their sum is at most `maxConnections`.
+    private let served = Mutex<[UInt32: Int]>([:])
     /// Set by `start` before any connection is accepted, read by `stop`.
     private var acceptor: ReadinessLoop?
 
@@ -129,40 +143,68 @@ public final class ControlListener: @unchecked Sendable {
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 { return }
+            // accept4 does not import; the daemon starts no program meanwhile, so there is no race.
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             // The listener is non-blocking; a client socket must not inherit that.
             _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) & ~O_NONBLOCK)
-            guard connections.wait(timeout: .now()) == .success else {
-                // Full: refuse at once rather than queue without bound.
+            // Credentials first: they are what the connection is counted by.
+            guard let peer = PeerCredentials.of(socket: client) else { close(client); continue }
+            guard admit(peer.uid) else {
+                // Full, for everyone or for this user: refuse at once rather than queue without bound.
                 refuse(client)
                 continue
             }
             let started = Threads.start(name: threadName) { [self] in
-                defer { connections.signal() }
-                serve(client)
+                defer { release(peer.uid) }
+                serve(client, peer: peer)
                 closeGracefully(client)
             }
             if !started {
-                connections.signal()
+                release(peer.uid)
                 refuse(client)
             }
         }
     }
 
+    /// Takes a place for a connection of `uid`, or says there is none.
+    private func admit(_ uid: UInt32) -> Bool {
+        served.withLock { served in
+            let mine = served[uid, default: 0]
+            guard mine < Self.maxConnectionsPerUser, served.values.reduce(0, +) < Self.maxConnections else { return false }
+            served[uid] = mine + 1
+            return true
+        }
+    }
+
+    private func release(_ uid: UInt32) {
+        served.withLock { served in
+            let left = served[uid, default: 1] - 1
+            served[uid] = left > 0 ? left : nil
+        }
+    }
+
+    /// Connections served now, for tests.
+    public var openConnections: Int { served.withLock { $0.values.reduce(0, +) } }
+
+    /// The accept thread never waits on a client: the reply goes out only if the socket takes it
+    /// at once (a new socket's buffer always holds it), then the connection is closed.
     private func refuse(_ client: Int32) {
-        ControlConnection.send(client, .error(LedgerError(.storage, zh: "\(daemonName) 连接数已满，请稍后重试",
-                                                          en: "\(daemonName) is busy (too many connections); try again")))
+        let error = LedgerError(.storage, zh: "\(daemonName) 连接数已满，请稍后重试",
+                                en: "\(daemonName) is busy (too many connections); try again")
+        if let bytes = try? ControlProtocol.frame(ControlResponse(reply: .error(error))) {
+            _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        }
         close(client)
     }
 
-    /// One connection: credentials, one framed request, its permission, then the responder.
-    private func serve(_ fd: Int32) {
+    /// One connection: one framed request, read before its deadline, its permission, then the
+    /// responder.
+    private func serve(_ fd: Int32, peer: PeerCredentials) {
+        let deadline = ContinuousClock.now + .seconds(Self.readTimeoutSeconds)
         var timeout = timeval(tv_sec: Self.readTimeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard let peer = PeerCredentials.of(socket: fd) else { return }
         let connection = ControlConnection(fd: fd, peer: peer, daemonName: daemonName, reportSlots: reportSlots)
-        guard let header = readExactly(fd, 4), let length = ControlProtocol.length(ofHeader: header) else {
+        guard let header = Self.read(fd, 4, before: deadline), let length = ControlProtocol.length(ofHeader: header) else {
             connection.send(.error(LedgerError(.usage, zh: "请求不完整", en: "truncated request")))
             return
         }
@@ -170,7 +212,7 @@ public final class ControlListener: @unchecked Sendable {
             connection.send(.error(LedgerError(.usage, zh: "请求过大（\(length) 字节）", en: "request too large (\(length) bytes)")))
             return
         }
-        guard let body = readExactly(fd, length) else {
+        guard let body = Self.read(fd, length, before: deadline) else {
             connection.send(.error(LedgerError(.usage, zh: "请求不完整", en: "truncated request")))
             return
         }
@@ -192,13 +234,15 @@ public final class ControlListener: @unchecked Sendable {
 
     /// Closing with unread input makes the kernel reset the connection, and the client may lose the
     /// reply (an error about an oversized request, say). Half-close, drain a bounded amount, close.
+    /// The drain has a deadline of its own for all of it, not per `recv`: a client trickling bytes
+    /// would otherwise keep the thread.
     private func closeGracefully(_ fd: Int32) {
         shutdown(fd, Int32(SHUT_WR))
-        var timeout = timeval(tv_sec: Self.drainTimeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let deadline = ContinuousClock.now + .seconds(Self.drainTimeoutSeconds)
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var drained = 0
         while drained < Self.drainLimit {
+            guard Self.setReceiveTimeout(fd, until: deadline) else { break }
             let got = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if got <= 0 { break }
             drained += got
@@ -206,9 +250,36 @@ public final class ControlListener: @unchecked Sendable {
         close(fd)
     }
 
-    private func readExactly(_ fd: Int32, _ count: Int) -> [UInt8]? {
-        var buffer = [UInt8](repeating: 0, count: count)
-        let complete = buffer.withUnsafeMutableBytes { Descriptor.fillAll($0) { recv(fd, $0.baseAddress, $0.count, 0) } }
-        return complete ? buffer : nil
+    /// Reads at most this much at a time into a request. A header's length is only a claim: the
+    /// buffer grows with the bytes that really come, so a client announcing 32 MiB and sending
+    /// nothing costs 64 KiB, not 32 MiB zeroed (32 such clients once held 1 GiB).
+    static let readChunk = 1 << 16
+
+    /// `count` bytes, or nil when the peer closes, fails, or `deadline` passes first.
+    static func read(_ fd: Int32, _ count: Int, before deadline: ContinuousClock.Instant) -> [UInt8]? {
+        var buffer = [UInt8]()
+        buffer.reserveCapacity(min(count, readChunk))
+        while buffer.count < count {
+            guard setReceiveTimeout(fd, until: deadline) else { return nil }
+            let want = min(count - buffer.count, readChunk)
+            let start = buffer.count
+            buffer.append(contentsOf: repeatElement(0, count: want))
+            let got = buffer.withUnsafeMutableBytes { bytes in
+                Descriptor.retryingInterrupts { recv(fd, bytes.baseAddress! + start, want, 0) }
+            }
+            guard got > 0 else { return nil }
+            buffer.removeLast(want - got)
+        }
+        return buffer
+    }
+
+    /// SO_RCVTIMEO set to what is left until `deadline`; false when nothing is left.
+    static func setReceiveTimeout(_ fd: Int32, until deadline: ContinuousClock.Instant) -> Bool {
+        let left = ContinuousClock.now.duration(to: deadline)
+        guard left > .zero else { return false }
+        let (seconds, attoseconds) = left.components
+        // At least a millisecond: a zero timeval would mean no timeout at all.
+        var timeout = timeval(tv_sec: Int(seconds), tv_usec: max(Int(attoseconds / 1_000_000_000_000), seconds == 0 ? 1000 : 0))
+        return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size)) == 0
     }
 }

@@ -1,0 +1,240 @@
+"""Floods (issue 17, item 4): over 10,000 connections a second on a daemon's control socket, from
+allowed users, users without a role, users the socket's permissions keep out, oversized requests,
+slow clients, idle clients and clients that never read — while sticks are plugged. The guard must
+still decide them (authorized files and ledger rows), an officer's `mediactl status` must still
+work, unknown users must be refused, and afterwards mediad must be alive with its descriptors back
+at their count before the flood (no leak) and its VmRSS within a bound. The same for mediahub, on
+its Unix socket and on its HTTPS face.
+
+The flood is bench/flood.c (one epoll loop per user and mode; see floodbed.py). Figures with a
+release build: `make bench` (bench/flood_bench.py, BENCHMARKS.md).
+"""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+
+from floodbed import Flood, Sampler, build_flood, fd_kinds, open_fds, warm_up, rss_kib, tcp_target, unix_target, wait_fds
+from harness import wait_until
+from netns import Namespace, clean_env
+from test_control import ADMIN_GID, OFFICER_GID, SOCKET_GID, SocketCase
+from unitbed import Hub, Postgres
+
+ADMIN = (4301, [SOCKET_GID, ADMIN_GID])
+OFFICER = (4302, [SOCKET_GID, OFFICER_GID])
+NO_ROLE = (4304, [SOCKET_GID])          # may connect, may ask nothing
+STRANGER = (4305, [])                   # not in the socket's group: the kernel refuses the connect
+SLOWPOKE = (4306, [SOCKET_GID])         # slow and idle clients, no role
+NOREADER = (4308, [SOCKET_GID, ADMIN_GID])
+CLAIMANT = (4309, [SOCKET_GID])         # announces 32 MiB and sends nothing
+
+# Every request must arrive whole within ControlListener.readTimeoutSeconds (10 s): the slow
+# clients' floods last longer, so that a daemon without that deadline is seen keeping them.
+DEADLINE = 10
+SLOW_SECONDS = DEADLINE + 3
+FLOOD_SECONDS = 8
+# VmRSS allowed above the idle daemon's while flooded. At most 64 connections are served at once
+# (ControlListener.maxConnections), each a thread (its touched stack, a 64 KiB drain buffer, a
+# request buffer that grows only with bytes received — these clients send under 2 KiB) and one of
+# glibc's malloc arenas (at most 8 per core, their pages touched only as used): some 0.5 MiB each,
+# 32 MiB for all; the flood's users are six, so 48 connections at most, 24 MiB, and as much again
+# for the debug build's larger frames and the guard's own work on the sticks. Before the request
+# buffer grew with what arrives, each client announcing 32 MiB ("claims 32 MiB") made the daemon
+# zero 32 MiB: 256 MiB for one user's eight.
+RSS_BOUND_KIB = 48 * 1024
+
+
+def stick_floods(tool, socket, seconds=FLOOD_SECONDS):
+    """The mix on a control socket: about 10,200 connection attempts a second."""
+    target = unix_target(socket)
+    return [
+        Flood(tool, target, "status", 3000, seconds, name="root status"),
+        Flood(tool, target, "status", 2000, seconds, user=ADMIN, name="admin status"),
+        Flood(tool, target, "status", 2000, seconds, user=NO_ROLE, name="no-role status"),
+        Flood(tool, target, "status", 2000, seconds, user=STRANGER, name="stranger status"),
+        Flood(tool, target, "oversized", 1000, seconds, user=NO_ROLE, name="oversized"),
+        Flood(tool, target, "slow", 50, SLOW_SECONDS, user=SLOWPOKE, hold=16, trickle_ms=200, name="slow"),
+        Flood(tool, target, "idle", 50, seconds, user=SLOWPOKE, hold=16, name="idle"),
+        Flood(tool, target, "noread", 100, seconds, user=NOREADER, hold=16, name="never reads"),
+        Flood(tool, target, "claim", 50, seconds, user=CLAIMANT, hold=16, name="claims 32 MiB"),
+    ]
+
+
+class FloodCase:
+    """What every flood must show, whichever daemon."""
+
+    def check_floods(self, results, reply_ok=True):
+        by = {r["name"]: r for r in results}
+        attempts = sum(r["attempts"] for r in results if r["mode"] != "slow")
+        seconds = max(r["seconds"] for r in results if r["mode"] != "slow")
+        # The flood itself must have been one: a tool that could not keep the rate tests nothing.
+        self.assertGreater(attempts / seconds, 8000, results)
+        stranger = by["stranger status"]
+        self.assertGreater(stranger["attempts"], 0, stranger)
+        self.assertEqual(stranger["connected"], 0, stranger)
+        self.assertEqual(stranger["refused_access"], stranger["attempts"], stranger)
+        no_role = by["no-role status"]
+        self.assertEqual(no_role["ok"], 0, no_role)
+        self.assertGreater(no_role["denied"], 0, no_role)
+        oversized = by["oversized"]
+        self.assertEqual(oversized["ok"], 0, oversized)
+        self.assertGreater(oversized["too_large"], 0, oversized)
+        if reply_ok:
+            self.assertGreater(by["root status"]["ok"] + by["admin status"]["ok"], 0, results)
+        # The slow clients were cut at the request's deadline, however long they trickled.
+        slow = by["slow"]
+        self.assertGreaterEqual(slow["hung_up"], 8, slow)
+        self.assertLessEqual(slow["lifetime_s_max"], DEADLINE + 1.5, slow)
+
+    def report(self, what, results, extra):
+        lines = [f"{what}: " + ", ".join(f"{k} {v}" for k, v in extra.items())]
+        for r in results:
+            lines.append(f"  {r['name']}: {r['attempts']} attempts ({r['rate']:.0f}/s), connected {r['connected']}, "
+                         f"ok {r['ok']} (p50 {r['reply_ms_p50']:.1f} ms, p99 {r['reply_ms_p99']:.1f} ms), errors {r['error_replies']} (busy {r['busy']}, denied {r['denied']}, "
+                         f"too large {r['too_large']}), no access {r['refused_access']}, backlog full {r['backlog_full']}, "
+                         f"hung up {r['hung_up']} (max {r['lifetime_s_max']:.1f} s)")
+        print("\n".join(lines), flush=True)
+
+
+class MediadFlood(SocketCase, FloodCase):
+
+    def setUp(self):
+        super().setUp()
+        self.tools = tempfile.mkdtemp(prefix="flood-", dir="/tmp")
+        self.addCleanup(shutil.rmtree, self.tools, True)
+        self.tool = build_flood(self.tools)
+
+    def test_decisions_status_and_descriptors_survive_a_flood(self):
+        sticks = {"FLOOD0000001": "1-1", "FLOOD0000002": "1-2"}
+        numbers = {serial: self.register(serial=serial) for serial in sticks}
+        self.start()
+        pid = self.daemon.proc.pid
+        # The idle daemon's count, once the start-up's work is done and a first client came and went.
+        self.assertEqual(self.as_user("officer", "status").returncode, 0)
+        sockets = fd_kinds(pid).get("socket", 0)
+        warm_up(self.tool, unix_target(self.socket))
+        wait_until(lambda: fd_kinds(pid).get("socket", 0) <= sockets,
+                   message=lambda: f"the warm-up's connections closed; {fd_kinds(pid)}")
+        baseline_kinds = fd_kinds(pid)
+        baseline_fds = open_fds(pid)
+        baseline_rss = rss_kib(pid)
+        sampler = Sampler(pid)
+        floods = stick_floods(self.tool, self.socket)
+        self.addCleanup(lambda: [f.stop() for f in floods])
+        try:
+            # The flood has reached the daemon: connections held by its slow and idle clients.
+            wait_until(lambda: open_fds(pid) >= baseline_fds + 8, timeout=5,
+                       message=lambda: f"the flood's connections at mediad ({open_fds(pid)} fds, {baseline_fds} before)")
+            started = time.monotonic()
+            plugged = {serial: self.tb.add_stick(port=port, serial=serial) for serial, port in sticks.items()}
+            stranger = self.tb.add_stick(port="1-3", serial="UNKNOWN00003")
+            for stick in plugged.values():
+                self.wait_authorized(stick.syspath, "1")
+            self.wait_authorized(stranger.syspath, "0")
+            decided = time.monotonic() - started
+            during = self.as_user("officer", "status")
+            self.assertTrue(all(f.running() for f in floods[:5]), "the sticks were decided after the flood ended")
+        finally:
+            results = [f.result() for f in floods]
+            peak = sampler.stop()
+        after_fds = wait_fds(pid, baseline_fds)
+        self.report("mediad", results, {"sticks decided in": f"{decided:.2f} s", "fds": f"{baseline_fds} → peak {peak['fds']} → {after_fds}",
+                                        "VmRSS": f"{baseline_rss} → peak {peak['rss_kib']} KiB", "threads peak": peak["threads"]})
+        self.assertEqual(during.returncode, 0, during.stderr)
+        for serial, stick in plugged.items():
+            self.assertEqual(self.wait_event(stick.syspath), [("attach", "allow", numbers[serial])])
+        self.assertEqual(self.wait_event(stranger.syspath), [("attach", "block", None)])
+        self.check_floods(results)
+        # Afterwards: alive, every descriptor given back, memory within its bound, still answering.
+        self.assertIsNone(self.daemon.proc.poll(), self.daemon.describe())
+        self.assertEqual(after_fds, baseline_fds, 
+                         f"mediad holds {after_fds - baseline_fds} descriptors more than before the flood: "
+                         f"{fd_kinds(pid)}, before {baseline_kinds}")
+        self.assertLess(peak["rss_kib"] - baseline_rss, RSS_BOUND_KIB, peak)
+        after = self.as_user("officer", "status")
+        self.assertEqual(after.returncode, 0, after.stderr)
+
+
+class HubFlood(unittest.TestCase, FloodCase):
+    """mediahub on a throwaway cluster, its Unix socket open to the test's groups, its HTTPS face on
+    127.0.0.1 in a namespace of its own."""
+
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="hubflood-", dir=os.environ.get("TMPDIR"))
+        self.addCleanup(shutil.rmtree, self.root, True)
+        self.tools = tempfile.mkdtemp(prefix="flood-", dir="/tmp")
+        self.addCleanup(shutil.rmtree, self.tools, True)
+        self.tool = build_flood(self.tools)
+        self.postgres = Postgres(self.root)
+        self.addCleanup(self.postgres.stop)
+        self.postgres.create_database("unit")
+        self.ns = Namespace("f")
+        self.addCleanup(self.ns.delete)
+        self.ns.ip("link", "set", "lo", "up")
+        self.hub = Hub(self.root, self.postgres, "unit", self.ns, ["127.0.0.1"])
+        self.addCleanup(self.hub.stop)
+        # Its socket where the test's users can reach it, and their roles.
+        os.chmod(self.hub.root, 0o755)
+        with open(self.hub.config) as handle:
+            config = handle.read().replace("socket-group = root\n", f"socket-group = {SOCKET_GID}\n")
+        with open(self.hub.config, "w") as handle:
+            handle.write(config + f"admin-groups = {ADMIN_GID}\nofficer-groups = {OFFICER_GID}\n")
+        self.hub.start()
+
+    def health(self):
+        """A courier's first question, over HTTPS, trusting only the hub's certificate."""
+        return subprocess.run(["ip", "netns", "exec", self.ns.name, "curl", "-sS", "--max-time", "10", "--cacert",
+                               self.hub.cert, "https://127.0.0.1:8443/v1/health"],
+                              capture_output=True, text=True, env=clean_env())
+
+    def test_the_hub_keeps_its_descriptors_and_answers_after_a_flood(self):
+        pid = self.hub.daemon.proc.pid
+        self.assertEqual(self.health().returncode, 0)
+        self.hub.ctl("unit", "computers")
+        sockets = fd_kinds(pid).get("socket", 0)
+        warm_up(self.tool, unix_target(self.hub.socket))
+        wait_until(lambda: fd_kinds(pid).get("socket", 0) <= sockets,
+                   message=lambda: f"the warm-up's connections closed; {fd_kinds(pid)}")
+        baseline_kinds = fd_kinds(pid)
+        baseline_fds = open_fds(pid)
+        baseline_rss = rss_kib(pid)
+        sampler = Sampler(pid)
+        floods = stick_floods(self.tool, self.hub.socket)
+        # The HTTPS face: connections that never start a TLS handshake, and plain HTTP to it.
+        prefix = ["ip", "netns", "exec", self.ns.name]
+        floods.append(Flood(self.tool, tcp_target("127.0.0.1:8443"), "tcp-idle", 200, FLOOD_SECONDS, hold=200,
+                            prefix=prefix, name="https idle"))
+        floods.append(Flood(self.tool, tcp_target("127.0.0.1:8443"), "tcp-junk", 500, FLOOD_SECONDS, prefix=prefix,
+                            name="https junk"))
+        self.addCleanup(lambda: [f.stop() for f in floods])
+        try:
+            wait_until(lambda: open_fds(pid) >= baseline_fds + 8, timeout=5,
+                       message=lambda: f"the flood's connections at mediahub ({open_fds(pid)} fds, {baseline_fds} before)")
+            during_unix = self.hub.ctl("unit", "computers", ok=False)
+            during_https = self.health()
+            self.assertTrue(all(f.running() for f in floods[:5]), "the requests were answered after the flood ended")
+        finally:
+            results = [f.result() for f in floods]
+            peak = sampler.stop()
+        after_fds = wait_fds(pid, baseline_fds)
+        self.report("mediahub", results, {"fds": f"{baseline_fds} → peak {peak['fds']} → {after_fds}",
+                                          "VmRSS": f"{baseline_rss} → peak {peak['rss_kib']} KiB", "threads peak": peak["threads"]})
+        self.assertEqual(during_unix.returncode, 0, during_unix.stderr)
+        self.assertEqual(during_https.returncode, 0, during_https.stderr)
+        self.assertIn("version", during_https.stdout)
+        # The hub answers `status` with an error (it is no computer): a reply all the same.
+        self.check_floods([r for r in results if not r["name"].startswith("https")], reply_ok=False)
+        by = {r["name"]: r for r in results}
+        self.assertGreater(by["root status"]["error_replies"] + by["admin status"]["error_replies"], 0, results)
+        self.assertGreater(by["https idle"]["connected"], 0, by["https idle"])
+        self.assertGreater(by["https junk"]["connected"], 0, by["https junk"])
+        self.assertIsNone(self.hub.daemon.proc.poll(), self.hub.daemon.describe())
+        self.assertEqual(after_fds, baseline_fds, 
+                         f"mediahub holds {after_fds - baseline_fds} descriptors more than before the flood: "
+                         f"{fd_kinds(pid)}, before {baseline_kinds}")
+        self.assertLess(peak["rss_kib"] - baseline_rss, RSS_BOUND_KIB * 2, peak)
+        self.hub.ctl("unit", "computers")
+        self.assertEqual(self.health().returncode, 0)
