@@ -20,9 +20,11 @@ enum Daemon {
             // Without a readable configuration nothing is known, so the ports are closed anyway.
             lockDown(logger)
             logger.critical("\(error.message.en)")
+            notStarted(KernelAudit.start(enabled: true, logger: logger), nil, error.message.en)
             return ExitStatus.configuration
         }
         if config.lockdown { lockDown(logger) }
+        let audit = KernelAudit.start(enabled: config.kernelAudit, logger: logger)
 
         // The monitor is open before anything is enumerated, so no device falls between the two.
         let monitor: DeviceMonitor
@@ -30,6 +32,7 @@ enum Daemon {
             monitor = try DeviceMonitor(prefetch: true)
         } catch {
             logger.critical("cannot listen to udev: \(error)")
+            notStarted(audit, config, "cannot listen to udev: \(error)")
             return ExitStatus.systemError
         }
         if !monitor.receiveBufferSizeApplied {
@@ -40,6 +43,7 @@ enum Daemon {
             store = try LedgerStore(path: config.database)
         } catch {
             logger.critical("\(error.message.en)", metadata: ["DATABASE": "\(config.database)"])
+            notStarted(audit, config, error.message.en)
             return ExitStatus.ledgerUnavailable
         }
         // rtnetlink, subscribed before the dump in start(), like udev before enumeration.
@@ -52,12 +56,15 @@ enum Daemon {
         let linkEvents = linkWatch?.events
         let broadcaster = Broadcaster()
         let guardian = Guard(recorder: GuardRecorder(store: store), config: config, logger: logger, broadcaster: broadcaster,
-                             links: linkWatch)
+                             links: linkWatch, audit: audit)
         // SIGTERM and SIGINT end the event stream, so the loop below records the stop and returns.
         guard let stopping = SignalWatch(onStop: { monitor.stop() }) else {
             logger.critical("cannot start the signal thread", metadata: ["ERROR": "\(UdevError.text(for: errno))"])
+            notStarted(audit, config, "cannot start the signal thread")
             return ExitStatus.systemError
         }
+        // Before the start-up scan, so the verdicts on devices present at start follow it.
+        audit?.record(.start(version: MediadVersion.string, config: config))
         await guardian.start()
         let server: ControlServer
         do {
@@ -66,6 +73,7 @@ enum Daemon {
         } catch {
             logger.critical("\(error.message.en)")
             await guardian.stop(reason: "control socket unavailable")
+            stopped(audit, "control socket unavailable", nil)
             return ExitStatus.systemError
         }
         do {
@@ -73,6 +81,7 @@ enum Daemon {
         } catch {
             logger.critical("\(error.message.en)")
             await guardian.stop(reason: "control socket unavailable")
+            stopped(audit, "control socket unavailable", nil)
             return ExitStatus.systemError
         }
         // Ready only now: every device present at start has been decided.
@@ -91,7 +100,22 @@ enum Daemon {
         notifier.notify("STOPPING=1")
         server.stop()
         await guardian.stop(reason: stopping.reason ?? "event stream ended", requestedBy: stopping.request)
+        stopped(audit, stopping.reason ?? "event stream ended", stopping.request)
         return ExitStatus.success
+    }
+
+    /// A guard that could not start is what a system auditor most needs to see: a failed start
+    /// record, sent before the process ends (at most a second's wait; audit never holds a start-up
+    /// that works).
+    static func notStarted(_ audit: KernelAudit?, _ config: GuardConfig?, _ reason: String) {
+        audit?.record(.start(version: MediadVersion.string, config: config, failure: reason))
+        audit?.drain(within: .seconds(1))
+    }
+
+    /// The stop record, sent before the process ends (at most a second's wait).
+    static func stopped(_ audit: KernelAudit?, _ reason: String, _ request: StopRequest?) {
+        audit?.record(.stop(reason: reason, request: request))
+        audit?.drain(within: .seconds(1))
     }
 
     /// The watchdog is fed only after a round trip through the Guard actor, so a wedged decision loop

@@ -24,6 +24,9 @@ public struct GuardConfig: Sendable, Hashable {
     public var lockdown = true
     /// Put `authorized_default` back to 1 when the daemon stops. Off by default: fail closed.
     public var releaseOnStop = false
+    /// Send every verdict, violation, start and stop to the kernel audit log too (AUDIT_USER_DEVICE
+    /// records, when the kernel has audit): a second copy for the system auditor. Never a gate.
+    public var kernelAudit = true
     public var actions: [ViolationType: ViolationAction] = GuardConfig.defaultActions
     /// The group that owns the control socket (mode 0660): members may connect; what they may do
     /// is decided by their role groups.
@@ -82,6 +85,7 @@ public struct GuardConfig: Sendable, Hashable {
                 config.mode = mode
             case "lockdown": config.lockdown = try yesNo(value, lineNumber)
             case "release-on-stop": config.releaseOnStop = try yesNo(value, lineNumber)
+            case "kernel-audit": config.kernelAudit = try yesNo(value, lineNumber)
             case "socket-group": config.socketGroup = value
             case ViolationType.lowerLevelMedium.rawValue:
                 // The one rule with three choices, also accepted outside [actions].

@@ -33,10 +33,12 @@ actor Guard {
     var receivedAt: ContinuousClock.Instant?
     /// Interfaces and disks seen before their USB device was decided, held until it is.
     var heldChildren = HeldChildren()
+    /// The kernel audit log's copy of each verdict (Audit/KernelAudit.swift); nil when off or unavailable.
+    let audit: KernelAudit?
 
     init(recorder: GuardRecorder, config: GuardConfig, reader: ObservationReader = ObservationReader(),
          authorizer: SysfsAuthorizer = SysfsAuthorizer(), clock: WallClock = .system, logger: Logger,
-         broadcaster: Broadcaster = Broadcaster(), links: sending LinkWatch? = nil) {
+         broadcaster: Broadcaster = Broadcaster(), links: sending LinkWatch? = nil, audit: KernelAudit? = nil) {
         self.recorder = recorder
         self.config = config
         self.reader = reader
@@ -45,6 +47,7 @@ actor Guard {
         self.logger = logger
         self.broadcaster = broadcaster
         self.links = links
+        self.audit = audit
         self.startedAt = clock.now()
     }
 
@@ -235,6 +238,7 @@ actor Guard {
             + (verdict.violations.isEmpty ? "" : " — " + verdict.violations.map(\.reason.en).joined(separator: "; "))
         let level: Logger.Level = verdict.violations.isEmpty ? .info : .warning
         logger.log(level: level, "\(SafeText.escape(text))", metadata: metadata(device, verdict, [:]))
+        audit?.record(.verdict(device, verdict, kind: kind))
     }
 
     func metadata(_ device: USBDeviceObservation, _ verdict: Verdict?, _ extra: [String: String]) -> Logger.Metadata {

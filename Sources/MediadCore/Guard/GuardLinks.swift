@@ -99,6 +99,7 @@ extension Guard {
         }
         let text = "link \(link.name): " + verdict.violations.map(\.reason.en).joined(separator: "; ") + (action.map { " — \($0)" } ?? "")
         logger.warning("\(SafeText.escape(text))", metadata: fields)
+        audit?.record(.link(link, verdict))
     }
 
     /// `mediactl links`: every interface with its kind, identity, state and verdict.
