@@ -25,12 +25,13 @@ RELEASE_FLAGS ?= -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -
 GROUPS   = mediad mediad-admin mediad-officer mediad-auditor mediad-sync
 
 # systemd: journald and journalctl for test_journal, systemd-analyze for test_systemd (a container
-# may lack them); usbguard: the unit test_systemd scores mediad's hardening against. Without them
-# those tests are skipped, and the integration summary names them.
+# may lack them); usbguard: the unit test_systemd scores mediad's hardening against; auditd: the
+# private audit daemon and ausearch of test_kernel_audit. Without them those tests are skipped, and
+# the integration summary names them.
 APT_PACKAGES = libudev-dev libsqlite3-dev pkg-config sqlite3 util-linux iproute2 \
                umockdev libumockdev-dev gir1.2-umockdev-1.0 python3-gi usbguard systemd \
                chromium fonts-noto-cjk poppler-utils python3-pil \
-               postgresql openssl python3-cryptography
+               postgresql openssl python3-cryptography auditd
 
 .PHONY: all deps build release test unit-test integration-test run hub demo clean install uninstall bench
 

@@ -11,7 +11,8 @@ from test_control import SocketCase
 # The threads mediad starts itself besides its main thread (named after the executable); a client
 # thread may come and go. Anything else (Dispatch names its workers after their queues:
 # "com.apple.root.default-qos", "…-qos.overcommit") is a regression.
-OWN_THREADS = {"mediad-udev", "mediad-netlink", "mediad-accept", "mediad-signals", "mediad-client", "mediad-report"}
+OWN_THREADS = {"mediad-udev", "mediad-netlink", "mediad-accept", "mediad-signals", "mediad-client", "mediad-report",
+               "mediad-audit"}
 WINDOW_SECONDS = 3
 
 
