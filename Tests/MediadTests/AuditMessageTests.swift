@@ -101,6 +101,13 @@ import Testing
         #expect(message.succeeded)
     }
 
+    @Test func aVerdictTheLedgerCouldNotTakeSaysWhy() {
+        let message = AuditMessage.unrecorded(Self.stick(serial: "S1"), kind: .attach, reason: "disk full")
+        #expect(message.text == "op=device-attach decision=block device=\"1-2\" vendor=\"0781\" product=\"5567\" "
+                + "serial=\"S1\" medium=? violations=none reason=6469736B2066756C6C")
+        #expect(!message.succeeded)
+    }
+
     @Test func startAndStop() {
         var config = GuardConfig()
         config.mode = .audit

@@ -30,6 +30,15 @@ extension AuditMessage {
         return message
     }
 
+    /// A device blocked because its verdict could not be stored in the ledger (the policy's verdict
+    /// is not carried out): `decision=block`, no violations known, and why (`reason`). For the
+    /// guard's storage-fault path; the audit log is then the only record outside the spool.
+    static func unrecorded(_ device: USBDeviceObservation, kind: GuardEventKind, reason: String) -> AuditMessage {
+        var message = verdict(device, Verdict(decision: .block), kind: kind)
+        message.text("reason", reason)
+        return message
+    }
+
     /// A network-link verdict worth a ledger record: `op=link`, `decision=cut|allow|audit`, the
     /// link, its kind and how far it got, its USB identity; res=failed when the link is cut.
     static func link(_ link: LinkObservation, _ verdict: LinkVerdict) -> AuditMessage {
