@@ -126,11 +126,17 @@ final class KernelAudit: Sendable {
         var logged: Set<Int32> = []
         while true {
             var signals = (UInt64(0), UInt64(0))   // any wake-ups written since the last read
-            _ = Descriptor.retryingInterrupts { read(wake.read, &signals, 16) }
+            guard Descriptor.retryingInterrupts({ read(wake.read, &signals, 16) }) > 0 else {
+                // The pipe is broken (never seen): stop rather than spin; records are dropped.
+                let code = errno
+                queue.withLock { $0.closed = true; $0.busy = false; $0.pending.removeAll() }
+                logger.notice("kernel audit records are off: the sender's pipe failed", metadata: ["ERROR": "\(UdevError.text(for: code))"])
+                return
+            }
             while true {
                 let batch: [AuditMessage] = queue.withLock { queue in
-                    let batch = queue.pending
-                    queue.pending.removeAll(keepingCapacity: true)
+                    var batch: [AuditMessage] = []
+                    swap(&batch, &queue.pending)
                     queue.busy = !batch.isEmpty
                     return batch
                 }
