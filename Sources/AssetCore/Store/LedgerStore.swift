@@ -33,7 +33,16 @@ public final class LedgerStore: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Schema.migrator.migrate(pool)
-            if capture { try pool.writeWithoutTransaction(LedgerCapture.install) }
+            if capture {
+                try pool.writeWithoutTransaction(LedgerCapture.install)
+            } else {
+                // GRDB's WAL default (NORMAL) syncs only at checkpoints: a commit survives a crash of
+                // mediad but not a power cut or a disk that fails, and the guard enforces a verdict
+                // as soon as it is committed, so a device could be used and its record vanish.
+                // FULL syncs the WAL at each commit (the guard commits once per group of devices).
+                // The hub's working copy is rebuilt from PostgreSQL, which keeps its durability.
+                try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            }
         } catch {
             throw Self.translate(error, path: path)
         }
@@ -103,6 +112,22 @@ public final class LedgerStore: Sendable {
         }
     }
 
+    /// Whether the file system holding `path` refuses writes as read-only now: what an I/O error
+    /// from SQLite means on a disk the kernel turned read-only after an error (ext4's
+    /// errors=remount-ro, which the mount flags do not show). Asked by creating a file beside it,
+    /// only after an I/O error.
+    static func isOnReadOnlyFileSystem(_ path: String) -> Bool {
+        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let probe = (directory.isEmpty ? "." : directory) + "/.mediad-write-probe"
+        let fd = open(probe, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        if fd >= 0 {
+            close(fd)
+            unlink(probe)
+            return false
+        }
+        return errno == EROFS
+    }
+
     static func translate(_ error: any Error, path: String) -> LedgerError {
         if let ledgerError = error as? LedgerError { return ledgerError }
         if let unitError = error as? UnitError { return unitError.ledgerError }
@@ -122,6 +147,14 @@ public final class LedgerStore: Sendable {
             return LedgerError(.storage,
                 zh: "无法打开或写入数据库 \(path)（权限不足或路径不存在）",
                 en: "cannot open or write the ledger database \(path) (no permission, or the path does not exist)")
+        case .SQLITE_IOERR where isOnReadOnlyFileSystem(path):
+            return LedgerError(.storage,
+                zh: "数据库 \(path) 所在文件系统已变为只读（磁盘出错后由内核设为只读，或以只读方式挂载）；本次操作未保存，请检查磁盘后以读写方式重新挂载",
+                en: "the file system holding \(path) is read-only (the kernel makes it so after a disk error, or it was mounted so); nothing was saved: check the disk and mount it read-write again")
+        case .SQLITE_IOERR:
+            return LedgerError(.storage,
+                zh: "读写数据库 \(path) 时发生输入输出错误，磁盘可能已损坏；本次操作未保存",
+                en: "input/output error on the ledger database \(path): the disk may be failing; nothing was saved")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return LedgerError(.storage, zh: "数据库 \(path) 正忙，请稍后重试",
                                en: "the ledger database \(path) is busy; try again in a moment")
