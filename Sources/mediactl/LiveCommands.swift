@@ -17,6 +17,14 @@ struct StatusCommand: ParsableCommand {
         let host = st.host.map { "\($0.assetNumber) (\($0.level.name(s.language)), \($0.network.name(s.language)))" }
             ?? r.t("未登记（所有存储设备被阻断）", "not registered (every storage device is blocked)")
         let last = st.lastEvent.map { "\($0.at) \($0.kind.rawValue) \($0.port ?? "") \($0.note ?? "")" } ?? ""
+        let ledger = st.ledgerTrouble.map { t in
+            r.t("无法写入！自 \(t.since) 起（\(t.reason)）；\(t.spooled) 条记录暂存于 \(t.spool)"
+                + (t.dropped > 0 ? "，\(t.dropped) 条因暂存区满而丢失" : "") + (t.spoolFailure.map { "（暂存文件：\($0)）" } ?? "")
+                + "；\(t.blocked) 个设备因裁决无法记录而被阻断，恢复后重新裁决",
+                "NOT STORING since \(t.since) (\(t.reason)); \(t.spooled) records spooled in \(t.spool)"
+                + (t.dropped > 0 ? ", \(t.dropped) lost (spool full)" : "") + (t.spoolFailure.map { " (spool file: \($0))" } ?? "")
+                + "; \(t.blocked) devices blocked until their verdict can be stored")
+        } ?? r.t("正常写入", "storing")
         try r.print(Fields([
             (r.t("版本", "Version"), "mediad \(st.version)"),
             (r.t("运行时间", "Uptime"), "\(st.uptimeSeconds / 3600)h \(st.uptimeSeconds / 60 % 60)m \(st.uptimeSeconds % 60)s"),
@@ -27,6 +35,7 @@ struct StatusCommand: ParsableCommand {
             (r.t("未处置违规", "Open violations"), String(st.openViolations)),
             (r.t("接入设备", "Devices attached"), String(st.devicesAttached)),
             (r.t("最近事件", "Last event"), last),
+            (r.t("台账", "Ledger"), ledger),
         ]))
     }
 }

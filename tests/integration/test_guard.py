@@ -78,13 +78,12 @@ class StorageVerdicts(GuardCase):
                    message=lambda: f"mediad to report the refused record; {self.daemon.describe()}")
         self.assertEqual(self.authorized(stick.syspath), "0", "a registered stick whose verdict was not stored stays blocked")
         self.assertEqual(self.events(stick.syspath), [])
-        # Once the ledger takes records again, the next insertion is recorded, then allowed.
+        # Once the ledger takes records again, the spooled record is written and the stick, blocked
+        # only because its verdict could not be stored, is decided again without being replugged.
         self.execute("DROP TRIGGER refuse")
-        self.tb.remove(stick.syspath)
-        self.wait_event(stick.syspath, "detach")
-        again = self.tb.add_stick(port="1-1", extra_attributes=LOCKED)
-        self.wait_authorized(again.syspath, "1")
-        self.assertEqual(self.events(again.syspath), [("detach", None, None), ("attach", "allow", number)])
+        self.wait_authorized(stick.syspath, "1")
+        self.assertEqual(self.events(stick.syspath), [("attach", "block", number), ("recheck", "allow", number)])
+        self.assertEqual([t for (t, *_) in self.query("SELECT type FROM violation")], ["ledger-unavailable"])
 
     def test_composite_keyboard_storage_is_split_per_interface(self):
         self.start()

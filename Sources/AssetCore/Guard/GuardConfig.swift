@@ -19,6 +19,9 @@ public enum ViolationAction: String, Sendable, Hashable, Codable {
 public struct GuardConfig: Sendable, Hashable {
     public var database = LedgerStore.defaultPath
     public var socket = "/run/mediad/mediad.sock"
+    /// Where the records the ledger cannot take are kept until it can (`spool = PATH`); nil: see
+    /// `spoolPath`.
+    public var spool: String?
     public var mode = GuardMode.enforce
     /// Set `authorized_default=0` on every root hub, so nothing new is usable before a verdict.
     public var lockdown = true
@@ -34,6 +37,13 @@ public struct GuardConfig: Sendable, Hashable {
     public var roles = RoleMap()
 
     public init() {}
+
+    /// The spool: away from the ledger's disk by default (/run is memory), so that a full or
+    /// read-only disk does not take the spool with it; beside a ledger named elsewhere (a
+    /// developer's or a test's), so that two ledgers never share one.
+    public var spoolPath: String {
+        spool ?? (database == LedgerStore.defaultPath ? "/run/mediad/ledger.spool" : database + ".spool")
+    }
 
     /// Everything blocks except what only needs an officer's attention.
     public static let defaultActions: [ViolationType: ViolationAction] = {
@@ -80,6 +90,7 @@ public struct GuardConfig: Sendable, Hashable {
             switch key {
             case "database": config.database = value
             case "socket": config.socket = value
+            case "spool": config.spool = value
             case "mode":
                 guard let mode = GuardMode(rawValue: value.lowercased()) else { throw bad(lineNumber, "mode takes enforce or audit") }
                 config.mode = mode

@@ -70,13 +70,17 @@ public enum ViolationType: String, Sendable, Hashable, Codable, CaseIterable {
     /// The unit (found by mediad): a ledger change that is not the unit's, not the next one, or not
     /// well formed came through the courier and was refused.
     case unitPayloadRefused = "unit-payload-refused"
+    /// 12. The ledger could not store records for a while (a full or read-only disk, a damaged
+    /// file): devices were blocked for it and the records were spooled; found when storage is back.
+    case ledgerUnavailable = "ledger-unavailable"
 
     /// Found about the guard itself, this computer's record, a departure or a media check: there is no
     /// device or link to block, so they are always recorded as logged and mediad.conf has no say.
     public var blocksNothing: Bool {
         switch self {
         case .guardGap, .guardWeakened, .guardStopped, .classifiedOnline, .handbackOutstanding, .missingAtCheck,
-             .forbiddenAtCheck, .hardwareChanged, .recordsMissing, .recordsAltered, .unitPayloadRefused:
+             .forbiddenAtCheck, .hardwareChanged, .recordsMissing, .recordsAltered, .unitPayloadRefused,
+             .ledgerUnavailable:
             true
         default:
             false
@@ -117,6 +121,7 @@ public enum ViolationType: String, Sendable, Hashable, Codable, CaseIterable {
         case .recordsMissing: Bilingual(zh: "计算机记录缺失（疑被删除）", en: "records missing from a computer")
         case .recordsAltered: Bilingual(zh: "计算机记录被篡改", en: "records altered on a computer")
         case .unitPayloadRefused: Bilingual(zh: "拒收非本单位或失序的台账变更", en: "ledger change refused")
+        case .ledgerUnavailable: Bilingual(zh: "台账一度无法写入（存储故障）", en: "ledger could not store records")
         }
     }
 

@@ -160,9 +160,12 @@ public struct GuardStatus: Sendable, Hashable, Codable {
     public var openViolations: Int
     public var devicesAttached: Int
     public var lastEvent: GuardEvent?
+    /// Set while the ledger cannot store records (a full or read-only disk, a damaged file).
+    public var ledgerTrouble: LedgerTrouble?
 
     public init(version: String, startedAt: Timestamp, uptimeSeconds: Int64, mode: GuardMode, lockdown: Bool,
-                host: Computer?, mediaRegistered: Int, openViolations: Int, devicesAttached: Int, lastEvent: GuardEvent?) {
+                host: Computer?, mediaRegistered: Int, openViolations: Int, devicesAttached: Int, lastEvent: GuardEvent?,
+                ledgerTrouble: LedgerTrouble? = nil) {
         self.version = version
         self.startedAt = startedAt
         self.uptimeSeconds = uptimeSeconds
@@ -173,6 +176,7 @@ public struct GuardStatus: Sendable, Hashable, Codable {
         self.openViolations = openViolations
         self.devicesAttached = devicesAttached
         self.lastEvent = lastEvent
+        self.ledgerTrouble = ledgerTrouble
     }
 }
 

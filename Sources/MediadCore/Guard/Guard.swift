@@ -35,6 +35,9 @@ actor Guard {
     var heldChildren = HeldChildren()
     /// The kernel audit log's copy of each verdict (Audit/KernelAudit.swift); nil when off or unavailable.
     let audit: KernelAudit?
+    /// The records the ledger could not take, and the trouble while it lasts (GuardStorage.swift).
+    var spool: LedgerSpool
+    var trouble: StorageTrouble?
 
     init(recorder: GuardRecorder, config: GuardConfig, reader: ObservationReader = ObservationReader(),
          authorizer: SysfsAuthorizer = SysfsAuthorizer(), clock: WallClock = .system, logger: Logger,
@@ -49,6 +52,7 @@ actor Guard {
         self.links = links
         self.audit = audit
         self.startedAt = clock.now()
+        self.spool = LedgerSpool(path: config.spoolPath, ledger: config.database)
     }
 
     /// Decides a USB device: present at start, plugged in, or changed.
@@ -115,21 +119,19 @@ actor Guard {
     }
 
     private func judge(_ group: ArraySlice<(read: ObservedDevice, kind: GuardEventKind)>, twins: [String: String]) {
+        // While the ledger fails, the spool is written first, so that records keep their order;
+        // if it cannot be, neither can these verdicts.
+        guard recoverLedger() else {
+            blockUnrecorded(group, reason: trouble?.reason ?? "the ledger failed")
+            return
+        }
         let judged: [Judgement]
         do {
             judged = try recorder.judge(group.map { ($0.read.observation, $0.kind) }, at: clock.now(), config: config,
                                         twins: twins)
         } catch {
-            // A verdict that cannot be recorded is not carried out: block, then say so loudly (the
-            // block first: it is what protects, and whoever reads the log finds it already written).
-            for (read, _) in group {
-                let device = read.observation
-                let verdict = Verdict(decision: .block)
-                enforce(device, verdict, in: read.directory)
-                remember(device, verdict)
-                logger.critical("cannot record the verdict in the ledger; blocking the device",
-                                metadata: metadata(device, nil, ["ERROR": "\(error.message.en)"]))
-            }
+            // A verdict that cannot be recorded is not carried out: block, spool, say so loudly.
+            blockUnrecorded(group, reason: error.message.en)
             return
         }
         // `judge` keeps the group's order, one judgement per device.
@@ -185,7 +187,8 @@ actor Guard {
         }
         guard var verdict = Policy.recheck(device, previous: known.verdict, config: config) else { return }
         let now = clock.now()
-        do {
+        do throws(LedgerError) {
+            guard recoverLedger() else { throw LedgerError(.storage, zh: "台账无法写入", en: trouble?.reason ?? "the ledger failed") }
             // The facts are read, never made up: if the ledger cannot be read, the record cannot be
             // written either, and the device is blocked below.
             let facts = try recorder.facts(for: device, today: now.localDay)
@@ -193,7 +196,9 @@ actor Guard {
             broadcaster.publish(WatchItem(event: event, violations: verdict.violations))
         } catch {
             logger.critical("cannot record a capacity mismatch; blocking the device", metadata: metadata(device, verdict, ["ERROR": "\(error.message.en)"]))
-            verdict.decision = .block
+            beginTrouble(error.message.en, at: now)
+            spoolBlocked(device, kind: .recheck, at: now)
+            verdict = Verdict(decision: .block)
         }
         if !verdict.audited && verdict.decision == .block { write(false, syspath) }
         remember(device, verdict)
@@ -215,18 +220,21 @@ actor Guard {
     }
 
     /// A decided device, and its identity among those present.
-    private func remember(_ device: USBDeviceObservation, _ verdict: Verdict) {
+    func remember(_ device: USBDeviceObservation, _ verdict: Verdict) {
         decided.remember(device, verdict)
     }
 
     func forget(_ syspath: String) {
         _ = heldChildren.release(syspath)
         overrides.end(syspath)
+        trouble?.blocked.remove(syspath)
         guard let known = decided.remove(syspath) else { return }
-        do {
+        do throws(LedgerError) {
+            guard recoverLedger() else { throw LedgerError(.storage, zh: "台账无法写入", en: trouble?.reason ?? "the ledger failed") }
             broadcaster.publish(WatchItem(event: try recorder.recordDetach(known.observation, at: clock.now()), violations: []))
         } catch {
-            logger.error("cannot record a detach", metadata: metadata(known.observation, nil, ["ERROR": "\(error.message.en)"]))
+            logger.error("cannot record a detach; spooled", metadata: metadata(known.observation, nil, ["ERROR": "\(error.message.en)"]))
+            spool(GuardRecorder.spooledDetach(known.observation, at: clock.now()), error: error)
         }
         logger.info("device removed", metadata: metadata(known.observation, known.verdict, [:]))
     }

@@ -170,14 +170,20 @@ extension Guard {
 
     /// Start-up (the root hubs are already locked down): record the start, decide everything present.
     func start() {
-        do {
-            for event in try recorder.recordStart(at: clock.now(), note: "mediad \(MediadVersion.string), mode \(config.mode.rawValue)"
-                                                  + (config.lockdown ? "" : ", no lockdown"), config: config) {
+        // Records an earlier run could not store come first: they happened first.
+        loadLeftSpool()
+        let note = "mediad \(MediadVersion.string), mode \(config.mode.rawValue)" + (config.lockdown ? "" : ", no lockdown")
+        do throws(LedgerError) {
+            guard recoverLedger() else { throw LedgerError(.storage, zh: "台账无法写入", en: trouble?.reason ?? "the ledger failed") }
+            for event in try recorder.recordStart(at: clock.now(), note: note, config: config) {
                 if event.kind == .guardGap { logger.warning("\(event.note ?? "gap in the watch")") }
             }
             lastHeartbeat = clock.now()
         } catch {
-            logger.error("cannot record the start", metadata: ["ERROR": "\(error.message.en)"])
+            logger.error("cannot record the start; spooled", metadata: ["ERROR": "\(error.message.en)"])
+            var event = GuardEvent(at: clock.now(), kind: .guardStart)
+            event.note = note
+            spool(SpooledRecord(event: event), error: error)
         }
         reconcile(relockingHubs: false)
         // The first device plugged in after start should not pay for first-use costs.
@@ -199,10 +205,16 @@ extension Guard {
             authorizer.restoreKernelDefault()
         }
         if let request { logger.warning("stop requested: \(request.description)") }
-        do {
+        do throws(LedgerError) {
+            guard recoverLedger() else { throw LedgerError(.storage, zh: "台账无法写入", en: trouble?.reason ?? "the ledger failed") }
             try recorder.recordStop(at: clock.now(), note: reason, requestedBy: request)
         } catch {
-            logger.error("cannot record the stop", metadata: ["ERROR": "\(error.message.en)"])
+            // Kept for the next start, which writes it before its own start.
+            logger.error("cannot record the stop; spooled for the next start", metadata: ["ERROR": "\(error.message.en)",
+                                                                                        "MEDIA_SPOOL": "\(spool.path)"])
+            var event = GuardEvent(at: clock.now(), kind: .guardStop)
+            event.note = request.map { "\(reason); \($0.description)" } ?? reason
+            spool(SpooledRecord(event: event), error: error)
         }
         logger.notice("stopped", metadata: ["REASON": "\(reason)", "LOCKDOWN_KEPT": "\(config.lockdown && !config.releaseOnStop)"])
     }

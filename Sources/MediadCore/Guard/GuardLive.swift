@@ -13,7 +13,7 @@ extension Guard {
                            uptimeSeconds: now.secondsSinceEpoch - startedAt.secondsSinceEpoch, mode: config.mode,
                            lockdown: config.lockdown, host: counts?.host, mediaRegistered: counts?.media ?? 0,
                            openViolations: counts?.openViolations ?? 0, devicesAttached: decided.count,
-                           lastEvent: counts?.lastEvent)
+                           lastEvent: counts?.lastEvent, ledgerTrouble: ledgerTrouble)
     }
 
     func attachedDevices() -> [AttachedDevice] {
