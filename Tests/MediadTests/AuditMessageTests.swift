@@ -136,6 +136,13 @@ import Testing
         #expect(!message.succeeded)
     }
 
+    @Test func theOptionTurnsItOff() throws {
+        #expect(GuardConfig().kernelAudit)
+        #expect(try !GuardConfig.parse("kernel-audit = no\n").kernelAudit)
+        #expect(try GuardConfig.parse("kernel-audit = yes\n").kernelAudit)
+        #expect(throws: LedgerError.self) { try GuardConfig.parse("kernel-audit = maybe\n") }
+    }
+
     // -- the netlink framing -----------------------------------------------------------------------
 
     @Test func theRequestIsOneUserDeviceMessageWithItsNul() {
