@@ -100,6 +100,26 @@ class Tethering(NetGuardCase):
         self.ns.ip("link", "set", "usb0", "up")
         self.ns.wait_down("usb0")
 
+    def test_a_link_is_cut_while_the_ledger_refuses_and_its_record_arrives_after(self):
+        self.start()
+        import sqlite3
+        connection = sqlite3.connect(self.db, timeout=10)
+        connection.execute("CREATE TRIGGER refuse BEFORE INSERT ON device_event BEGIN SELECT RAISE(ABORT, 'refused'); END")
+        connection.commit()
+        self.veth("usb0", "rndis0")
+        self.peer.ip("link", "set", "rndis0", "up")
+        self.ns.ip("link", "set", "usb0", "up")
+        self.ns.wait_down("usb0")   # not recorded is no reason to leave it up
+        wait_until(lambda: any("cannot record a link verdict" in l for l in self.daemon.stderr),
+                   message=lambda: f"the refused record said; {self.daemon.describe()}")
+        self.assertEqual(self.link_violations(), [])
+        connection.execute("DROP TRIGGER refuse")
+        connection.commit()
+        connection.close()
+        # The spooled verdict reaches the ledger with the outage.
+        self.assertEqual(self.wait_violations(1)[0], ("unauthorized-link", "low", "blocked"))
+        self.assertIn("ledger could not store records", self.ctl("violations", "list", "--format", "csv"))
+
     def test_a_link_present_at_start_is_judged(self):
         self.veth("eth9", "peer9")
         self.ns.ip("link", "set", "eth9", "up")

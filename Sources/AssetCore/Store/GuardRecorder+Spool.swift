@@ -37,6 +37,22 @@ extension GuardRecorder {
         return SpooledRecord(event: event)
     }
 
+    /// Stores an event made without the ledger and its violations, linked to it; the computer, when
+    /// it was not known, is `host`'s. Returns the stored event.
+    static func insert(_ db: Database, _ record: SpooledRecord, host: Computer? = nil) throws -> GuardEvent {
+        var event = record.event
+        event.id = nil
+        if event.computer == nil { event.computer = host?.assetNumber }
+        event.id = try GuardRows.insert(db, event: event)
+        for var violation in record.violations {
+            violation.id = nil
+            violation.eventID = event.id
+            if violation.computer == nil { violation.computer = host?.assetNumber }
+            _ = try GuardRows.insert(db, violation: violation)
+        }
+        return event
+    }
+
     /// Writes the spooled records in their order, then the `ledger-unavailable` violation, in one
     /// transaction: all of them are stored, or none and the spool is kept. Returns the stored events.
     @discardableResult
@@ -45,19 +61,7 @@ extension GuardRecorder {
             let host = try Ledger.thisHost(db)
             var stored: [GuardEvent] = []
             stored.reserveCapacity(records.count)
-            for record in records {
-                var event = record.event
-                event.id = nil
-                if event.computer == nil { event.computer = host?.assetNumber }
-                event.id = try GuardRows.insert(db, event: event)
-                for var violation in record.violations {
-                    violation.id = nil
-                    violation.eventID = event.id
-                    if violation.computer == nil { violation.computer = host?.assetNumber }
-                    _ = try GuardRows.insert(db, violation: violation)
-                }
-                stored.append(event)
-            }
+            for record in records { stored.append(try Self.insert(db, record, host: host)) }
             let found = outage.violation(written: records.count)
             var violation = ViolationRecord(at: outage.until, type: found.type, severity: found.severity, outcome: .logged,
                                             reason: found.reason)

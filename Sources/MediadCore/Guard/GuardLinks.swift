@@ -43,12 +43,15 @@ extension Guard {
         guard !updates.isEmpty else { return }
         for case .deleted(let ifindex, let last) in updates {
             guard let previous = linkVerdicts.removeValue(forKey: ifindex), !previous.violations.isEmpty, let last else { continue }
-            do {
-                let event = try recorder.recordLink(last, verdict: previous, kind: .linkGone, action: nil, host: try? recorder.host(),
-                                                    at: clock.now(), config: config)
+            let record = GuardRecorder.linkRecord(last, verdict: previous, kind: .linkGone, action: nil, host: try? recorder.host(),
+                                                  at: clock.now(), config: config)
+            do throws(LedgerError) {
+                guard recoverLedger() else { throw LedgerError(.storage, zh: "台账无法写入", en: trouble?.reason ?? "the ledger failed") }
+                let event = try recorder.store(record)
                 broadcaster.publish(WatchItem(event: event, violations: []))
             } catch {
-                logger.error("cannot record a link's removal", metadata: ["LINK": "\(last.name)", "ERROR": "\(error.message.en)"])
+                logger.error("cannot record a link's removal; spooled", metadata: ["LINK": "\(last.name)", "ERROR": "\(error.message.en)"])
+                spool(record, error: error)
             }
         }
         judgeLinks(atStart: false)
@@ -66,13 +69,17 @@ extension Guard {
             let link = judgement.link, verdict = judgement.verdict, action = judgement.action
             linkVerdicts[link.ifindex] = verdict
             guard judgement.recorded else { continue }
-            do {
-                let event = try recorder.recordLink(link, verdict: verdict, kind: .link, action: action, host: host,
-                                                    at: clock.now(), config: config)
+            let record = GuardRecorder.linkRecord(link, verdict: verdict, kind: .link, action: action, host: host, at: clock.now(),
+                                                  config: config)
+            do throws(LedgerError) {
+                guard recoverLedger() else { throw LedgerError(.storage, zh: "台账无法写入", en: trouble?.reason ?? "the ledger failed") }
+                let event = try recorder.store(record)
                 broadcaster.publish(WatchItem(event: event, violations: verdict.violations.map(Violation.init)))
             } catch {
-                // Not recorded is no reason to leave the link up.
-                logger.critical("cannot record a link verdict; cutting anyway", metadata: ["LINK": "\(link.name)", "ERROR": "\(error.message.en)"])
+                // Not recorded is no reason to leave the link up; the record waits in the spool.
+                logger.critical("cannot record a link verdict; cutting anyway, the record spooled",
+                                metadata: ["LINK": "\(link.name)", "ERROR": "\(error.message.en)"])
+                spool(record, error: error)
             }
             log(link, verdict, action: action)
             if judgement.mustCut {
