@@ -12,6 +12,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import unit_report  # noqa: E402  (section 8, the unit: bench/run-unit.sh)
+import flood_report  # noqa: E402  (section 9, floods: bench/run-flood.sh)
 
 
 def load(directory, name):
@@ -359,6 +360,7 @@ def main():
     overflow = load(directory, "overflow.json")
     officer = load(directory, "officer-reports.json")
     unit = load(directory, "unit.json")
+    flood = load(directory, "flood.json")
     out = ["# Benchmarks: mediad against USBGuard, and at scale", "",
            "Written by `make bench` (bench/run.sh → bench/report.py); every figure below comes from that one run"
            + (f", which took {wall // 60} min {wall % 60} s" if wall else "")
@@ -376,6 +378,7 @@ def main():
     s6, startup_met = section_startup(guard)
     s7, officer_fast, officer_html = section_officer(officer)
     s8, unit_targets = unit_report.section(unit)
+    s9, flood_targets = flood_report.section(flood)
     summary = ["## Targets", "", "| target | figure | |", "| --- | --- | --- |"]
     for key, label in (("hotplug-100", "1. mediad ≤ 0.5 × USBGuard, 100 hot-plugged"),
                        ("hotplug-1000", "1. mediad ≤ 0.5 × USBGuard, 1,000 hot-plugged"),
@@ -405,8 +408,9 @@ def main():
         summary.append(f"| 7. officer reports over a year of records, html with charts < 2 s | slowest last byte "
                        f"{secs(officer_html[0])} | {verdict(officer_html[1])} |")
     summary += unit_targets
+    summary += flood_targets
     summary.append("")
-    out += summary + s1 + s2 + s3 + s4 + s5 + s6 + s7 + s8
+    out += summary + s1 + s2 + s3 + s4 + s5 + s6 + s7 + s8 + s9
     findings = os.path.join(HERE, "findings.md")
     if os.path.exists(findings):
         with open(findings) as f:

@@ -33,6 +33,8 @@ BENCH_REPORT_LISTINGS=${BENCH_REPORT_LISTINGS:-media-csv,media-table,violations-
 echo "== 7: officer reports over a year of records ($events events, $violations violations)" >&2
 MEDIAD_BENCH_BIN="$bin/mediad-bench" /usr/bin/python3 "$here/officer_reports.py" "$out/officer-reports.json" \
     --db "$out/officer.db" --runs "$runs" --media 100000 --violations "$violations" --events "$events"
+echo "== 9: floods on the control socket while sticks are plugged" >&2
+"$here/run-flood.sh" "$out/flood.json" "$runs"
 rm -f "$out"/*.db "$out"/*.db-wal "$out"/*.db-shm
 end=$(date +%s)
 /usr/bin/python3 "$here/report.py" "$out" "$repo/BENCHMARKS.md" "$((end - start))"

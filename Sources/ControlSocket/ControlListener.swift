@@ -37,6 +37,12 @@ public final class ControlListener: @unchecked Sendable {
     public static let readTimeoutSeconds = 10
     /// Connections the kernel queues before `accept`; more are refused by the kernel.
     public static let backlog: Int32 = 64
+    /// The nice value of the accept thread and of every connection's thread. The guard's own threads
+    /// (uevents, decisions, sysfs writes) stay at the daemon's: when a flood of clients and the
+    /// daemon's answers to it take both cores, the scheduler still gives the guard about ten times a
+    /// client thread's share, and a stick plugged meanwhile is decided nearly as fast as on an idle
+    /// machine (BENCHMARKS.md, section 9). A client's request is answered a little later instead.
+    public static let clientNice: Int32 = 10
     /// At close, unread input up to this much is drained (see `closeGracefully`), for at most
     /// `drainTimeoutSeconds`.
     public static let drainLimit = 4 << 20
@@ -55,8 +61,13 @@ public final class ControlListener: @unchecked Sendable {
     private let listener: Int32
     /// Connections being served, by the peer's uid; their sum is at most `maxConnections`.
     private let served = Mutex<[UInt32: Int]>([:])
+    /// When each uid's last denial was logged, and how many since were not.
+    private let deniedLog = Mutex<[UInt32: (at: ContinuousClock.Instant, quiet: Int)]>([:])
+    public static let denialLogSeconds = 10
     /// Set by `start` before any connection is accepted, read by `stop`.
     private var acceptor: ReadinessLoop?
+    /// Touched by the accept thread only.
+    private var acceptorLowered = false
 
     /// Binds and listens on `path`, open to root and `group` only. Nothing is accepted before `start`.
     /// - Parameter threadName: each connection's thread (at most 15 bytes kept), e.g. "mediad-client".
@@ -140,6 +151,10 @@ public final class ControlListener: @unchecked Sendable {
     }
 
     private func acceptAll() {
+        if !acceptorLowered {
+            Self.lowerPriority()
+            acceptorLowered = true
+        }
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 { return }
@@ -156,6 +171,7 @@ public final class ControlListener: @unchecked Sendable {
             }
             let started = Threads.start(name: threadName) { [self] in
                 defer { release(peer.uid) }
+                Self.lowerPriority()
                 serve(client, peer: peer)
                 closeGracefully(client)
             }
@@ -164,6 +180,35 @@ public final class ControlListener: @unchecked Sendable {
                 refuse(client)
             }
         }
+    }
+
+    /// `clientNice` for the calling thread alone: on Linux, setpriority(PRIO_PROCESS, 0) changes the
+    /// calling thread, not the whole process. Raising a nice value needs no privilege.
+    static func lowerPriority() {
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, clientNice)
+    }
+
+    /// A denied request is logged once per uid every `denialLogSeconds` at most, the next line
+    /// saying how many were not (SUPPRESSED): a user flooding the socket with requests it may not
+    /// make once wrote 2,000 journal lines a second.
+    private func noteDenied(uid: UInt32, verb: String) {
+        let now = ContinuousClock.now
+        let window = Duration.seconds(Self.denialLogSeconds)
+        let suppressed: Int? = deniedLog.withLock { log in
+            if let last = log[uid], last.at.duration(to: now) < window {
+                log[uid]?.quiet += 1
+                return nil
+            }
+            let quiet = log[uid]?.quiet ?? 0
+            log[uid] = (now, 0)
+            // Bounded: users not denied within the window are forgotten once there are many.
+            if log.count > 1024 { log = log.filter { $0.value.at.duration(to: now) < window } }
+            return quiet
+        }
+        guard let suppressed else { return }
+        var metadata: Logger.Metadata = ["UID": "\(uid)", "VERB": "\(verb)"]
+        if suppressed > 0 { metadata["SUPPRESSED"] = "\(suppressed)" }
+        logger.notice("control request denied", metadata: metadata)
     }
 
     /// Takes a place for a connection of `uid`, or says there is none.
@@ -225,7 +270,7 @@ public final class ControlListener: @unchecked Sendable {
         do {
             try request.call.permission.check(request.call.verb, caller: caller)
         } catch {
-            logger.notice("control request denied", metadata: ["UID": "\(peer.uid)", "VERB": "\(request.call.verb)"])
+            noteDenied(uid: peer.uid, verb: request.call.verb)
             connection.send(.error(error))
             return
         }
