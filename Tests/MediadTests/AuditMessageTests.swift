@@ -108,6 +108,17 @@ import Testing
         #expect(!message.succeeded)
     }
 
+    @Test func anAllowOnceNamesWhoAndWhy() {
+        let overridden = Verdict(decision: .block, violations: [Self.unregistered])
+        let message = AuditMessage.allowOnce(Self.stick(serial: "S1"), overriding: overridden, by: Actor(uid: 1000, name: "alice"),
+                                             until: Timestamp(secondsSinceEpoch: 0), reason: "vendor's installer, ticket 7")
+        #expect(message.text.hasPrefix("op=device-allow-once decision=allow device=\"1-2\" vendor=\"0781\" product=\"5567\" "
+                                       + "serial=\"S1\" medium=? violations=unregistered-medium by_uid=1000 by=\"alice\" until="))
+        // The reason is a person's free text: hex.
+        #expect(message.text.hasSuffix(" reason=76656E646F72277320696E7374616C6C65722C207469636B65742037"))
+        #expect(message.succeeded)
+    }
+
     @Test func startAndStop() {
         var config = GuardConfig()
         config.mode = .audit

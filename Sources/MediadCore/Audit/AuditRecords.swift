@@ -39,6 +39,20 @@ extension AuditMessage {
         return message
     }
 
+    /// An administrator's allow-once (`mediactl allow-once`): a blocked device authorized until
+    /// `until` (`decision=allow`), by whom and why; `violations` are those of the verdict it
+    /// overrides. Its end is a new verdict (`device-recheck` or `-attach`) like any other.
+    static func allowOnce(_ device: USBDeviceObservation, overriding verdict: Verdict, by actor: Actor, until: Timestamp,
+                          reason: String) -> AuditMessage {
+        var message = Self.verdict(device, Verdict(decision: .allow, violations: verdict.violations, medium: verdict.medium),
+                                   kind: .allowOnce)
+        message.word("by_uid", String(actor.uid))
+        message.text("by", actor.name)
+        message.text("until", until.description)
+        message.text("reason", reason)
+        return message
+    }
+
     /// A network-link verdict worth a ledger record: `op=link`, `decision=cut|allow|audit`, the
     /// link, its kind and how far it got, its USB identity; res=failed when the link is cut.
     static func link(_ link: LinkObservation, _ verdict: LinkVerdict) -> AuditMessage {
