@@ -8,7 +8,8 @@ A private auditd (its own configuration and log in the testbed, no rules, no plu
 with the kernel for the test and is stopped after it; audit's enabled flag is put back as it was.
 When an audit daemon of the machine's own is already registered, the test reads that one's log
 instead (`ausearch` without `-if`). Skipped, and named in the summary, when auditd is not installed
-or the kernel has no audit (`auditctl -s` fails).
+or kernel audit cannot be read (`auditctl -s` fails: no audit in the kernel, a container without
+CAP_AUDIT_CONTROL or outside the initial PID namespace).
 """
 
 import os
@@ -103,7 +104,9 @@ class PrivateAudit:
     def start_audit(self):
         status, failure = audit_status()
         if status is None:
-            self.skipTest(f"the kernel has no audit here (auditctl -s: {failure})")
+            # A kernel without audit, a container without CAP_AUDIT_CONTROL, or outside the
+            # initial PID or user namespace (where the kernel refuses audit's control messages).
+            self.skipTest(f"kernel audit cannot be read here (auditctl -s: {failure})")
         self.log = None   # the private auditd's log; None: the machine's own auditd's
         if status.get("pid", "0") == "0":
             self.start_private_auditd(status)
