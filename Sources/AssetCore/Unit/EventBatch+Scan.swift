@@ -22,12 +22,13 @@ extension EventBatch: ScannedPayload {
         var records: [ChainedRecord]?
         let read = scanner.object { scanner, key in
             switch key {
-            case "unit": unit = scanner.string(); return unit != nil
-            case "computer": computer = scanner.string(); return computer != nil
-            case "sentAt": sentAt = scanner.string().flatMap(Timestamp.init(parsing:)); return sentAt != nil
-            case "head": head = scanner.int64(); return head != nil
-            case "ledgerVersion": ledgerVersion = scanner.int64(); return ledgerVersion != nil
+            case "unit": return once(&unit) { scanner.string() }
+            case "computer": return once(&computer) { scanner.string() }
+            case "sentAt": return once(&sentAt) { scanner.string().flatMap(Timestamp.init(parsing:)) }
+            case "head": return once(&head) { scanner.int64() }
+            case "ledgerVersion": return once(&ledgerVersion) { scanner.int64() }
             case "records":
+                guard records == nil else { return false }
                 var list: [ChainedRecord] = []
                 let complete = scanner.array { scanner in
                     guard let record = ChainedRecord.scan(&scanner) else { return false }
@@ -49,17 +50,27 @@ extension ChainedRecord {
         var seq: Int64?, table: String?, localID: Int64?, at: Timestamp?, content: String?, previous: String?, hash: String?
         let read = scanner.object { scanner, key in
             switch key {
-            case "seq": seq = scanner.int64(); return seq != nil
-            case "table": table = scanner.string(); return table != nil
-            case "localID": localID = scanner.int64(); return localID != nil
-            case "at": at = scanner.string().flatMap(Timestamp.init(parsing:)); return at != nil
-            case "content": content = scanner.string(); return content != nil
-            case "previous": previous = scanner.string(); return previous != nil
-            case "hash": hash = scanner.string(); return hash != nil
+            case "seq": return once(&seq) { scanner.int64() }
+            case "table": return once(&table) { scanner.string() }
+            case "localID": return once(&localID) { scanner.int64() }
+            case "at": return once(&at) { scanner.string().flatMap(Timestamp.init(parsing:)) }
+            case "content": return once(&content) { scanner.string() }
+            case "previous": return once(&previous) { scanner.string() }
+            case "hash": return once(&hash) { scanner.string() }
             default: return scanner.skipValue()
             }
         }
         guard read, let seq, let table, let localID, let at, let content, let previous, let hash else { return nil }
         return ChainedRecord(seq: seq, table: table, localID: localID, at: at, content: content, previous: previous, hash: hash)
     }
+}
+
+/// Reads a member's value into `slot`, unless the member came before: JSON leaves a repeated key's
+/// meaning open and `JSONDecoder` keeps the first, so a scanner keeping the last would hand the hub
+/// another record than the one `JSONDecoder` reads (a `previous` or `content` chosen twice). A
+/// repeated member makes the scanner give up, and the same bytes go to `JSONDecoder`.
+private func once<T>(_ slot: inout T?, _ read: () -> T?) -> Bool {
+    guard slot == nil, let value = read() else { return false }
+    slot = value
+    return true
 }

@@ -11,6 +11,12 @@ struct JSONScanner {
     private var index = 0
     /// Where a string with escapes is unescaped, reused from one string to the next.
     private var scratch: [UInt8] = []
+    /// Objects and arrays open around the reader. Each level is frames of the reader's own
+    /// recursion, so a batch of a few hundred KiB of `[` overflowed the stack (found by fuzzing).
+    /// An event batch is three levels deep; deeper than `maxDepth` the scanner gives up, and
+    /// `JSONDecoder` (which stops at 512) reads the bytes or refuses them with its own message.
+    private var depth = 0
+    static let maxDepth = 64
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -25,7 +31,9 @@ struct JSONScanner {
     /// Reads an object, calling `field` with each key; `field` reads the key's value (or skips it)
     /// and says whether it could. `false` when the text is not such an object.
     mutating func object(_ field: (inout JSONScanner, String) -> Bool) -> Bool {
-        guard take(UInt8(ascii: "{")) else { return false }
+        guard depth < Self.maxDepth, take(UInt8(ascii: "{")) else { return false }
+        depth += 1
+        defer { depth -= 1 }
         if take(UInt8(ascii: "}")) { return true }
         repeat {
             guard let key = string(), take(UInt8(ascii: ":")), field(&self, key) else { return false }
@@ -35,7 +43,9 @@ struct JSONScanner {
 
     /// Reads an array, calling `element` for each; `false` when the text is not such an array.
     mutating func array(_ element: (inout JSONScanner) -> Bool) -> Bool {
-        guard take(UInt8(ascii: "[")) else { return false }
+        guard depth < Self.maxDepth, take(UInt8(ascii: "[")) else { return false }
+        depth += 1
+        defer { depth -= 1 }
         if take(UInt8(ascii: "]")) { return true }
         repeat {
             guard element(&self) else { return false }
