@@ -33,7 +33,7 @@ APT_PACKAGES = libudev-dev libsqlite3-dev pkg-config sqlite3 util-linux iproute2
                chromium fonts-noto-cjk poppler-utils python3-pil \
                postgresql openssl python3-cryptography auditd
 
-.PHONY: all deps build release test unit-test integration-test run hub demo clean install uninstall bench
+.PHONY: all deps build release test unit-test integration-test run hub demo clean install uninstall bench fuzz
 
 all: build
 
@@ -57,7 +57,16 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	SWIFT=$(SWIFT) scripts/swift-tests.sh
+	$(BIN)/mediad-fuzz smoke --mutations $(FUZZ_SMOKE_MUTATIONS)
 	@if [ -x tests/integration/run.sh ]; then MEDIAD_BIN=$(BIN)/mediad MEDIACTL_BIN=$(BIN)/mediactl tests/integration/run.sh; fi
+
+# Fuzzing (fuzz/run.sh): every decoder of outside bytes under libFuzzer for FUZZ_SECONDS each, built
+# in .build-fuzz; FUZZ_TARGETS narrows it. `make test` runs the smoke instead: the same harnesses in
+# the ordinary build, on the seed corpus and FUZZ_SMOKE_MUTATIONS fixed-seed mutations of it.
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_MUTATIONS ?= 500
+fuzz: deps
+	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 
 unit-test: deps
 	$(SWIFT) build --build-tests

@@ -135,6 +135,9 @@ let package = Package(
         ),
         .executableTarget(name: "mediad-sync", dependencies: ["SyncCore"]),
         .executableTarget(name: "mediad-bench", dependencies: ["AssetCore"], linkerSettings: leanLinking),
+        // The fuzz harnesses (fuzz/README.md): `make test` runs their smoke from the ordinary build,
+        // `make fuzz` builds them again with libFuzzer (-sanitize=fuzzer -DLIBFUZZER) in .build-fuzz.
+        .executableTarget(name: "mediad-fuzz", dependencies: ["AssetCore", "HardwareProbe", "MediadCore"]),
         // The unit's load generator (bench/run-unit.sh): thousands of computers speaking the couriers'
         // protocol to a real mediahub.
         .executableTarget(name: "unit-bench", dependencies: ["AssetCore", "SyncCore",
