@@ -65,3 +65,33 @@ import Testing
         #expect(EventBatch.scan(Self.batch(nesting: JSONScanner.maxDepth)) == nil)
     }
 }
+
+/// event-batch: numbers JSONDecoder refuses, which the scanner read (found by the harness's oracle,
+/// the scanner held to reading what JSONDecoder reads): a leading zero in a member it reads, and a
+/// skipped member's "number" that is only a run of `+-.0123456789eE`. The hub took such a batch,
+/// and any reader with JSONDecoder (`bundle show`, a records bundle's summary) refused it. Now the
+/// scanner holds numbers to JSON's grammar and gives up otherwise; JSONDecoder's answer is the answer.
+@Suite struct FuzzNumberTests {
+    static func batch(head: String = "1", extra: String) -> String {
+        #"{"unit":"u","computer":"c","sentAt":"2026-11-22T09:30:00Z","head":"# + head + #","ledgerVersion":0,"records":[],"x":"# + extra + "}"
+    }
+
+    @Test(arguments: [batch(head: "01", extra: "0"), batch(head: "-01", extra: "0"), batch(extra: "+-e"), batch(extra: ".5"), batch(extra: "+1")])
+    func aNumberJSONDecoderRefusesIsRefused(text: String) {
+        #expect(EventBatch.scan(Data(text.utf8)) == nil)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(EventBatch.self, from: Data(text.utf8)) }
+    }
+
+    /// Outside JSON's grammar, though JSONDecoder does not look closely at a member it skips: the
+    /// scanner leaves them to it, so both readings are JSONDecoder's.
+    @Test(arguments: [batch(extra: "01"), batch(extra: "1."), batch(extra: "1e"), batch(extra: "-"), batch(extra: "1e+"), batch(extra: "--1")])
+    func anOddNumberIsLeftToJSONDecoder(text: String) {
+        #expect(EventBatch.scan(Data(text.utf8)) == nil)
+    }
+
+    @Test(arguments: [batch(head: "-0", extra: "0"), batch(extra: "-0.5e-3"), batch(extra: "12.25E+2"), batch(extra: "[1, -2.5, 3e7]")])
+    func aNumberJSONAllowsIsStillScanned(text: String) throws {
+        let scanned = try #require(EventBatch.scan(Data(text.utf8)))
+        #expect(scanned == (try JSONDecoder().decode(EventBatch.self, from: Data(text.utf8))))
+    }
+}

@@ -96,6 +96,8 @@ struct JSONScanner {
             index += 1
         }
         let start = index
+        // JSON writes no leading zero ("01"): JSONDecoder refuses it, so the scanner must not read it.
+        if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "0"), bytes[index + 1] &- UInt8(ascii: "0") < 10 { return nil }
         var value: Int64 = 0
         while index < bytes.count, case let digit = bytes[index] &- UInt8(ascii: "0"), digit < 10 {
             let (times, overflowA) = value.multipliedReportingOverflow(by: 10)
@@ -122,11 +124,36 @@ struct JSONScanner {
         case UInt8(ascii: "f"): return word("false")
         case UInt8(ascii: "n"): return word("null")
         default:
-            // A number: its characters, checked by no one (its value is not wanted).
-            let start = index
-            while index < bytes.count, "+-.0123456789eE".utf8.contains(bytes[index]) { index += 1 }
-            return index > start
+            return skipNumber()
         }
+    }
+
+    /// A number whose value is not wanted, held to JSON's grammar all the same
+    /// (`-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`): a member the scanner skips must be
+    /// one JSONDecoder would read, or the batch the hub takes is one that JSONDecoder refuses.
+    private mutating func skipNumber() -> Bool {
+        func digits() -> Int {
+            let start = index
+            while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
+            return index - start
+        }
+        func next(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
+            return true
+        }
+        _ = next(UInt8(ascii: "-"))
+        if next(UInt8(ascii: "0")) {
+            if index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 { return false }
+        } else if digits() == 0 {
+            return false
+        }
+        if next(UInt8(ascii: ".")), digits() == 0 { return false }
+        if next(UInt8(ascii: "e")) || next(UInt8(ascii: "E")) {
+            if !next(UInt8(ascii: "+")) { _ = next(UInt8(ascii: "-")) }
+            if digits() == 0 { return false }
+        }
+        return true
     }
 
     private mutating func word(_ text: StaticString) -> Bool {
