@@ -20,7 +20,7 @@ import SystemSupport
 /// other failure is logged once per errno. At most `queueLimit` records wait; beyond that new
 /// ones are dropped and counted (said once, and at stop).
 final class KernelAudit: Sendable {
-    static let queueLimit = 4_096
+    static let defaultQueueLimit = 4_096
 
     private struct Queue {
         var pending: [AuditMessage] = []
@@ -32,6 +32,7 @@ final class KernelAudit: Sendable {
     }
 
     private let queue = Mutex(Queue())
+    let queueLimit: Int
     /// The thread sleeps in read(2) on the pipe's read end; `record` writes a byte to the other
     /// (non-blocking) end when the queue was idle. (Glibc's Swift module has no eventfd.)
     private let wake: (read: Int32, write: Int32)
@@ -53,19 +54,28 @@ final class KernelAudit: Sendable {
                           metadata: ["ERROR": "\(UdevError.text(for: error.code))"])
             return nil
         }
+        guard let audit = launch(executable: Self.executablePath(), logger: logger, sender: { AuditSocket(adopting: socket) }) else {
+            close(socket)
+            return nil
+        }
+        return audit
+    }
+
+    /// Starts the sending thread, which makes its sender with `sender` (the kernel's socket, or a
+    /// test's stand-in); nil when no pipe or thread could be had (said once).
+    static func launch(executable: String, logger: Logger, queueLimit: Int = defaultQueueLimit,
+                       sender: @escaping @Sendable () -> any AuditSender) -> KernelAudit? {
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else {
             logger.notice("kernel audit records are off: no pipe", metadata: ["ERROR": "\(UdevError.text(for: errno))"])
-            close(socket)
             return nil
         }
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         _ = fcntl(ends[1], F_SETFL, fcntl(ends[1], F_GETFL) | O_NONBLOCK)
         let wake = (read: ends[0], write: ends[1])
-        let audit = KernelAudit(wake: wake, executable: Self.executablePath(), logger: logger)
-        guard Threads.start(name: "mediad-audit", { audit.run(AuditSocket(adopting: socket)) }) else {
+        let audit = KernelAudit(wake: wake, executable: executable, logger: logger, queueLimit: queueLimit)
+        guard Threads.start(name: "mediad-audit", { audit.run(sender()) }) else {
             logger.notice("kernel audit records are off: no thread", metadata: ["ERROR": "\(UdevError.text(for: errno))"])
-            close(socket)
             close(wake.read)
             close(wake.write)
             return nil
@@ -73,18 +83,22 @@ final class KernelAudit: Sendable {
         return audit
     }
 
-    private init(wake: (read: Int32, write: Int32), executable: String, logger: Logger) {
+    private init(wake: (read: Int32, write: Int32), executable: String, logger: Logger, queueLimit: Int) {
         self.wake = wake
         self.executable = executable
         self.logger = logger
+        self.queueLimit = queueLimit
     }
+
+    /// Records dropped because the queue was full (for the stop's log line and the tests).
+    var dropped: Int { queue.withLock { $0.dropped } }
 
     /// Queues a record; returns at once whatever audit's state (see the type's comment).
     func record(_ message: AuditMessage) {
         enum Step { case none, signal, firstDrop }
         let step: Step = queue.withLock { queue in
             if queue.closed { return .none }
-            guard queue.pending.count < Self.queueLimit else {
+            guard queue.pending.count < queueLimit else {
                 queue.dropped += 1
                 return queue.dropped == 1 ? .firstDrop : .none
             }
@@ -122,7 +136,7 @@ final class KernelAudit: Sendable {
 
     /// The thread: sleeps until records are queued, sends them in order, and stops for good once
     /// the kernel says audit cannot work for this process.
-    private func run(_ socket: AuditSocket) {
+    private func run(_ socket: any AuditSender) {
         var logged: Set<Int32> = []
         while true {
             var signals = (UInt64(0), UInt64(0))   // any wake-ups written since the last read
@@ -166,3 +180,11 @@ final class KernelAudit: Sendable {
         return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
+
+/// Where the sending thread hands each record: the kernel (`AuditSocket`), or a test's stand-in.
+/// Made on that thread and used by it alone.
+protocol AuditSender {
+    func send(_ text: String) -> AuditDelivery
+}
+
+extension AuditSocket: AuditSender {}
