@@ -11,11 +11,11 @@ import SystemSupport
 /// USBGuard's LinuxAudit backend sends them), so a system auditor finds them with
 /// `ausearch -m USER_DEVICE` next to logins and sudo, even if the ledger is lost or altered.
 ///
-/// Audit is a witness, never a gate: `record` only queues (a lock and at most one byte written to a pipe)
-/// and never blocks, fails, or changes a decision. One thread, `mediad-audit`, does the sending,
-/// because the kernel handles a user message inside sendto and may hold the sender there for up to
-/// `backlog_wait_time` (60 s by default) when auditd falls behind; asleep in read(2) it costs the
-/// idle daemon no wake-up. Where audit cannot work (no audit in the kernel, a user namespace, no
+/// Audit is a witness, never a gate: `record` only queues (a lock and at most one byte written to
+/// a pipe) and never blocks, fails, or changes a decision. One thread, `mediad-audit`, does the
+/// sending, because the kernel handles a user message inside sendto and may hold the sender there
+/// for up to `backlog_wait_time` (60 s by default) when auditd falls behind; asleep in read(2) it
+/// costs the idle daemon no wake-up. Where audit cannot work (no audit in the kernel, a user namespace, no
 /// CAP_AUDIT_WRITE) that is said once, at notice, and the records are dropped from then on; any
 /// other failure is logged once per errno. At most `queueLimit` records wait; beyond that new
 /// ones are dropped and counted (said once, and at stop).
