@@ -55,6 +55,7 @@ extension Guard {
         let token = overrides.grant(device.syspath, until: until)
         logger.warning("allow-once granted", metadata: metadata(device, known.verdict, ["BY": caller.actor.name, "UNTIL": until.description,
                                                                                         "REASON": reason]))
+        audit?.record(.allowOnce(device, overriding: known.verdict, by: caller.actor, until: until, reason: reason))
         let seconds = request.minutes * 60
         Task { [weak self] in
             try? await Task.sleep(for: .seconds(seconds))

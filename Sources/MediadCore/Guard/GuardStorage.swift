@@ -46,8 +46,10 @@ extension Guard {
             remember(read.observation, verdict)
         }
         spool.add(group.map { blockedRecord($0.read.observation, kind: $0.kind, at: now) })
-        for (read, _) in group {
+        for (read, kind) in group {
             let device = read.observation
+            // The kernel's audit log is the one copy of this verdict until the ledger takes it.
+            audit?.record(.unrecorded(device, kind: kind, reason: reason))
             logger.critical("cannot record the verdict in the ledger; blocking the device",
                             metadata: metadata(device, nil, ["ERROR": "\(reason)", "MEDIA_SPOOL": "\(spool.path)"]))
         }
