@@ -204,6 +204,20 @@ class KernelAudit(PrivateAudit, GuardCase):
         self.assertEqual((stop["reason"], stop["violations"], stop["sender_pid"], stop["res"]),
                          ("SIGTERM", "guard-stopped", str(os.getpid()), "success"))
 
+    def test_a_verdict_the_ledger_cannot_store_is_in_the_audit_log(self):
+        self.register()
+        daemon = self.start()
+        pid = daemon.proc.pid
+        self.execute("CREATE TRIGGER refuse BEFORE INSERT ON device_event BEGIN SELECT RAISE(ABORT, 'refused'); END")
+        stick = self.tb.add_stick(port="1-1", extra_attributes=LOCKED)
+        found = self.wait_records(pid, lambda records: any(f.get("op") == "device-attach" for _, f in records),
+                                  "the unrecorded verdict's record")
+        [blocked] = [fields for _, fields in found if fields["op"] == "device-attach"]
+        self.assertEqual(self.authorized(stick.syspath), "0")
+        # While the ledger refuses, the audit log is the verdict's one copy outside the spool.
+        self.assertEqual((blocked["decision"], blocked["device"], blocked["res"]), ("block", "1-1", "failed"))
+        self.assertIn("refused", blocked["reason"])
+
     def test_kernel_audit_no_sends_nothing(self):
         config = os.path.join(self.tb.root, "mediad.conf")
         with open(config, "w") as handle:
