@@ -27,21 +27,21 @@ NOREADER = (4308, [SOCKET_GID, ADMIN_GID])
 CLAIMANT = (4309, [SOCKET_GID])         # announces 32 MiB and sends nothing
 
 
-def control_floods(tool, socket, seconds, slow_seconds):
+def control_floods(tool, socket, seconds, slow_seconds, prefix=()):
     """The mix on a control socket, about 10,250 connection attempts a second: `status` from root,
     an admin, a user with no role and a user outside the socket's group; oversized requests; slow,
     idle and never-reading clients; clients announcing the largest request and sending nothing."""
     target = unix_target(socket)
     return [
-        Flood(tool, target, "status", 3000, seconds, name="root status"),
-        Flood(tool, target, "status", 2000, seconds, user=ADMIN, name="admin status"),
-        Flood(tool, target, "status", 2000, seconds, user=NO_ROLE, name="no-role status"),
-        Flood(tool, target, "status", 2000, seconds, user=STRANGER, name="stranger status"),
-        Flood(tool, target, "oversized", 1000, seconds, user=NO_ROLE, name="oversized"),
-        Flood(tool, target, "slow", 50, slow_seconds, user=SLOWPOKE, hold=16, trickle_ms=200, name="slow"),
-        Flood(tool, target, "idle", 50, seconds, user=SLOWPOKE, hold=16, name="idle"),
-        Flood(tool, target, "noread", 100, seconds, user=NOREADER, hold=16, name="never reads"),
-        Flood(tool, target, "claim", 50, seconds, user=CLAIMANT, hold=16, name="claims 32 MiB"),
+        Flood(tool, target, "status", 3000, seconds, prefix=prefix, name="root status"),
+        Flood(tool, target, "status", 2000, seconds, user=ADMIN, prefix=prefix, name="admin status"),
+        Flood(tool, target, "status", 2000, seconds, user=NO_ROLE, prefix=prefix, name="no-role status"),
+        Flood(tool, target, "status", 2000, seconds, user=STRANGER, prefix=prefix, name="stranger status"),
+        Flood(tool, target, "oversized", 1000, seconds, user=NO_ROLE, prefix=prefix, name="oversized"),
+        Flood(tool, target, "slow", 50, slow_seconds, user=SLOWPOKE, hold=16, trickle_ms=200, prefix=prefix, name="slow"),
+        Flood(tool, target, "idle", 50, seconds, user=SLOWPOKE, hold=16, prefix=prefix, name="idle"),
+        Flood(tool, target, "noread", 100, seconds, user=NOREADER, hold=16, prefix=prefix, name="never reads"),
+        Flood(tool, target, "claim", 50, seconds, user=CLAIMANT, hold=16, prefix=prefix, name="claims 32 MiB"),
     ]
 
 
