@@ -64,7 +64,7 @@ test: deps
 # in .build-fuzz; FUZZ_TARGETS narrows it. `make test` runs the smoke instead: the same harnesses in
 # the ordinary build, on the seed corpus and FUZZ_SMOKE_MUTATIONS fixed-seed mutations of it.
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_MUTATIONS ?= 500
+FUZZ_SMOKE_MUTATIONS ?= 2000
 fuzz: deps
 	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 

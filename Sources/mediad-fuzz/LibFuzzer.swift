@@ -24,6 +24,10 @@ public func fuzzerInitialize(_ argc: UnsafeMutablePointer<Int32>,
     }
     guard arguments.count >= 2 else { fail(usage) }
     selected = target(arguments[1])
+    // Swift's crash handler (the backtracer) holds these signals from the start, and libFuzzer
+    // leaves a signal that has a handler alone: a crash would then be reported by Swift, the input
+    // neither saved nor counted. Back to the default, libFuzzer installs its own after this call.
+    for number in [SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV] { signal(number, SIG_DFL) }
     // argv[0] stays; `fuzz <target>` go: libFuzzer sees only its own flags and folders.
     let vector = argv.pointee
     for index in 1..<(count - 2) { vector[index] = vector[index + 2] }

@@ -50,7 +50,7 @@ enum MediadFuzz {
         case "list":
             for target in FuzzTarget.all { print("\(target.name)\t\(target.summary)") }
         case "smoke":
-            var smoke = Smoke(corpus: "fuzz/corpus", mutations: 1000, seed: 1, targets: [])
+            var smoke = Smoke(corpus: "fuzz/corpus", mutations: 2000, seed: 1, targets: [])
             while let option = arguments.first, option.hasPrefix("--") {
                 arguments.removeFirst()
                 guard let value = arguments.first else { fail("\(option) needs a value") }
