@@ -38,10 +38,11 @@ public final class ControlListener: @unchecked Sendable {
     /// Connections the kernel queues before `accept`; more are refused by the kernel.
     public static let backlog: Int32 = 64
     /// The nice value of the accept thread and of every connection's thread. The guard's own threads
-    /// (uevents, decisions, sysfs writes) stay at the daemon's: when a flood of clients and the
-    /// daemon's answers to it take both cores, the scheduler still gives the guard about ten times a
-    /// client thread's share, and a stick plugged meanwhile is decided nearly as fast as on an idle
-    /// machine (BENCHMARKS.md, section 9). A client's request is answered a little later instead.
+    /// (uevents, the loop that decides, sysfs writes) stay at the daemon's, so against the daemon's
+    /// own work for clients they keep about ten times a client thread's share of a busy machine; a
+    /// client's request is answered a little later instead. The flooding processes themselves are
+    /// beyond its reach: under 10,000 connections a second the decisions' p50 doubles and their p99
+    /// does not hold (BENCHMARKS.md, section 9; bench/findings.md, floods).
     public static let clientNice: Int32 = 10
     /// At close, unread input up to this much is drained (see `closeGracefully`), for at most
     /// `drainTimeoutSeconds`.
@@ -228,9 +229,6 @@ public final class ControlListener: @unchecked Sendable {
         }
     }
 
-    /// Connections served now, for tests.
-    public var openConnections: Int { served.withLock { $0.values.reduce(0, +) } }
-
     /// The accept thread never waits on a client: the reply goes out only if the socket takes it
     /// at once (a new socket's buffer always holds it), then the connection is closed.
     private func refuse(_ client: Int32) {
@@ -297,7 +295,8 @@ public final class ControlListener: @unchecked Sendable {
 
     /// Reads at most this much at a time into a request. A header's length is only a claim: the
     /// buffer grows with the bytes that really come, so a client announcing 32 MiB and sending
-    /// nothing costs 64 KiB, not 32 MiB zeroed (32 such clients once held 1 GiB).
+    /// nothing costs 64 KiB, not 32 MiB zeroed (16 such clients took mediad from 41 to 337 MiB in
+    /// test_flood before).
     static let readChunk = 1 << 16
 
     /// `count` bytes, or nil when the peer closes, fails, or `deadline` passes first.
