@@ -57,7 +57,7 @@ final class ControlServer: ControlResponder, @unchecked Sendable {
             // The ledger's counts on this thread, not on the Guard (see `Guard.status(counts:)`).
             let guardian = self.guardian
             let counts = try? guardian.recorder.counts()
-            connection.send(.status(blocking { await guardian.status(counts: counts) }))
+            connection.send(.status(guardian.status(counts: counts)))
         case .devices:
             let guardian = self.guardian
             connection.send(.devices(blocking { await guardian.attachedDevices() }))

@@ -22,7 +22,11 @@ actor Guard {
     let startedAt: Timestamp
 
     /// The devices decided and present, with their identities (DeviceState.swift).
-    private(set) var decided = DeviceTable()
+    private(set) var decided = DeviceTable() {
+        didSet { live.setDevices(decided.count) }
+    }
+    /// What status requests read without waiting for this actor (LiveStatus.swift).
+    nonisolated let live = LiveStatus()
     /// Allow-once overrides in force.
     var overrides = Overrides()
     var lastHeartbeat = Timestamp(secondsSinceEpoch: 0)
@@ -36,8 +40,12 @@ actor Guard {
     /// The kernel audit log's copy of each verdict (Audit/KernelAudit.swift); nil when off or unavailable.
     let audit: KernelAudit?
     /// The records the ledger could not take, and the trouble while it lasts (GuardStorage.swift).
-    var spool: LedgerSpool
-    var trouble: StorageTrouble?
+    var spool: LedgerSpool {
+        didSet { live.setTrouble(ledgerTrouble) }
+    }
+    var trouble: StorageTrouble? {
+        didSet { live.setTrouble(ledgerTrouble) }
+    }
 
     init(recorder: GuardRecorder, config: GuardConfig, reader: ObservationReader = ObservationReader(),
          authorizer: SysfsAuthorizer = SysfsAuthorizer(), clock: WallClock = .system, logger: Logger,

@@ -4,16 +4,18 @@ import Logging
 /// What the control socket asks of the running guard: its status, the devices attached now, and an
 /// administrator's temporary override.
 extension Guard {
-    /// The live half of `mediactl status`; `counts` (the ledger's half) is read by the caller on its
-    /// own thread: counting a million media takes tens of milliseconds (a second from a cold cache),
-    /// and on this actor that time would hold up every device decision.
-    func status(counts: GuardRecorder.Counts?) -> GuardStatus {
+    /// The live half of `mediactl status`, from what the Guard publishes (`live`): answered on the
+    /// caller's thread, never queued on this actor's, where it would wait behind decisions and make
+    /// them wait. `counts` (the ledger's half) is read by the caller too: counting a million media
+    /// takes tens of milliseconds.
+    nonisolated func status(counts: GuardRecorder.Counts?) -> GuardStatus {
         let now = clock.now()
+        let live = self.live.current
         return GuardStatus(version: MediadVersion.string, startedAt: startedAt,
                            uptimeSeconds: now.secondsSinceEpoch - startedAt.secondsSinceEpoch, mode: config.mode,
                            lockdown: config.lockdown, host: counts?.host, mediaRegistered: counts?.media ?? 0,
-                           openViolations: counts?.openViolations ?? 0, devicesAttached: decided.count,
-                           lastEvent: counts?.lastEvent, ledgerTrouble: ledgerTrouble)
+                           openViolations: counts?.openViolations ?? 0, devicesAttached: live.devicesAttached,
+                           lastEvent: counts?.lastEvent, ledgerTrouble: live.ledgerTrouble)
     }
 
     func attachedDevices() -> [AttachedDevice] {
