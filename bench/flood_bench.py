@@ -122,9 +122,9 @@ def one_run(run, bed, template, config, tool, messages, files, expected, work):
     bed.stash()
     bed.clear_event_sockets()
     before = bed.event_sockets()
-    # BENCH_MEDIAD_NICE=-10: the daemon as a unit with Nice=-10 would run it (its client threads
-    # still set themselves to ControlListener.clientNice).
-    prefix = ["nice", "-n", str(int(os.environ.get("BENCH_MEDIAD_NICE", "0")) - HARNESS_NICE)]
+    # The daemon as its unit runs it (Nice=-10; its client threads still set themselves to
+    # ControlListener.clientNice); BENCH_MEDIAD_NICE=0 for a daemon started without the unit.
+    prefix = ["nice", "-n", str(int(os.environ.get("BENCH_MEDIAD_NICE", "-10")) - HARNESS_NICE)]
     proc = Running("mediad", [*prefix, MEDIAD, "--config", config, "--db", db, "--socket", socket], child_env(bed),
                    os.path.join(directory, "mediad.log"))
     floods = []
@@ -257,6 +257,7 @@ def main():
         machine = {"nproc": os.cpu_count(), "loadavg_at_end": os.getloadavg()[0]}
         with open(out, "w") as f:
             json.dump({"runs": results, "summary": summary, "machine": machine,
+                       "mediad_nice": int(os.environ.get("BENCH_MEDIAD_NICE", "-10")),
                        "startedAt": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}, f, indent=1)
     finally:
         if bed:
