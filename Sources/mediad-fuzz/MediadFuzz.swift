@@ -68,6 +68,8 @@ enum MediadFuzz {
                 }
             }
             smoke.targets = arguments.isEmpty ? FuzzTarget.all : arguments.map(target)
+            // Run from elsewhere, the smoke would quietly have no seeds: it is run from the tree's top.
+            guard access(smoke.corpus, R_OK) == 0 else { fail("no corpus at \(smoke.corpus); run from the top of the tree or pass --corpus") }
             CrashReport.install()
             _ = smoke.run()
             Scratch.cleanUp()
