@@ -41,7 +41,7 @@ final class SysfsTree: @unchecked Sendable {
 
     /// `…/usb1/1-1`, the device's directory.
     let device: String
-    /// What the last input created, deepest last.
+    /// What the last input created: its files, then its directories.
     private var created: [(path: String, directory: Bool)] = []
 
     private init() {
@@ -61,7 +61,8 @@ final class SysfsTree: @unchecked Sendable {
 
     /// Writes the sections as the device's files; returns the device's syspath.
     func write(_ sections: [[UInt8]]) -> String {
-        for entry in created.reversed() {
+        // Files first, then the directories they were in (`created` is kept in that order).
+        for entry in created {
             if entry.directory { rmdir(entry.path) } else { unlink(entry.path) }
         }
         created.removeAll(keepingCapacity: true)
@@ -81,8 +82,8 @@ final class SysfsTree: @unchecked Sendable {
             }
             number += 1
         }
-        // Directories go after the files written into them.
-        created.sort { !$0.directory && $1.directory }
+        // Directories go after the files written into them, to be removed after them.
+        created = created.filter { !$0.directory } + created.filter(\.directory)
         return device
     }
 
