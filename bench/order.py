@@ -8,7 +8,11 @@ pages 64 KiB at a time around each one touched (fault-around). Scattered over 19
 few hundred KiB mediad runs kept about 8 MiB of it resident; gathered, far less.
 
 The profile is callgrind's list of functions executed (complete, unlike sampling) in two of the
-benchmark's scenarios under umockdev: 20 sticks present at start, then 20 hot-plugged. valgrind
+benchmark's scenarios under umockdev: 20 sticks present at start, then 20 hot-plugged; then (unless
+ORDER_UNIT=no) a mediad enrolled in a unit as section 8's idle step runs it (bench/run-unit.sh:
+PostgreSQL, the release mediahub and mediad-sync of .build-unitbench), whose functions not already
+listed come after the guard's: an enrolled computer's unit code (enrolment, the replica's apply,
+signed records) packed together instead of scattered over the text, 64 KiB windows each. valgrind
 cannot read the toolchain's DWARF 5, so it runs a copy with the debug sections stripped; the symbol
 names are the same. A stale file only orders less well: names it lists that no longer exist are
 ignored, functions it misses stay where the linker puts them.
@@ -66,6 +70,15 @@ def main():
                     raise SystemExit(f"order: a scenario did not finish under valgrind: {result}")
             finally:
                 scenario.cleanup()
+        if os.environ.get("ORDER_UNIT", "yes") != "no":
+            wrap = (f"valgrind --tool=callgrind --dump-instr=no --demangle=no "
+                    f"--callgrind-out-file={WORK}/callgrind.unit.%p")
+            env = dict(os.environ, UNIT_ONLY="idle", UNIT_IDLE_SECONDS="5", UNIT_MEDIAD_WRAP=wrap, MEDIAD_BIN=STRIPPED)
+            env.pop("LD_PRELOAD", None)   # the unit's mediad runs outside the testbed
+            env.pop("UMOCKDEV_DIR", None)
+            subprocess.run([os.path.join(HERE, "run-unit.sh"), os.path.join(WORK, "unit.json")], env=env, check=True)
+            if not any(name.startswith("callgrind.unit.") for name in os.listdir(WORK)):
+                raise SystemExit("order: the enrolled mediad left no profile")
         ours = defined_functions(BINARY)
         names = [name for name in executed() if name in ours]
         if len(names) < 500:

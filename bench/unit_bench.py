@@ -18,6 +18,8 @@ cluster. Run by bench/run-unit.sh, which makes the work folder and cleans up aft
 
 Binaries: UNIT_BIN (mediahub, mediactl, mediad-sync, unit-bench; default .build-unitbench/release),
 MEDIAD_BIN (default .build-bench/release/mediad, the shipped build of section 5).
+UNIT_MEDIAD_WRAP: words run before the enrolled mediad of step 4 (bench/make-order.sh profiles it
+under callgrind that way, for the link order).
 """
 
 import glob
@@ -55,6 +57,7 @@ VIOLATIONS = int(os.environ.get("UNIT_VIOLATIONS", "100000"))
 RUNS = int(os.environ.get("UNIT_RUNS", "5"))
 IDLE_SECONDS = int(os.environ.get("UNIT_IDLE_SECONDS", "60"))
 ONLY = os.environ.get("UNIT_ONLY", "ingest,async,micro,propagate,report,idle").split(",")
+MEDIAD_WRAP = os.environ.get("UNIT_MEDIAD_WRAP", "").split()
 UNIT = "某单位"
 
 
@@ -438,9 +441,10 @@ class Computer:
             f.write(f"database = {self.db}\nsocket = {self.socket}\nmode = audit\nlockdown = no\n")
         self.local("person", "add", "--id", "P001", "--name", "张三", "--clearance", "core")
         self.local("host", "set", "--asset-no", asset, "--level", "secret", "--network", "standalone", "--holder", "P001")
-        self.mediad = subprocess.Popen(["unshare", "-n", MEDIAD, "--config", self.conf], stdout=subprocess.DEVNULL,
+        wrap = MEDIAD_WRAP if enrolled else []
+        self.mediad = subprocess.Popen(["unshare", "-n", *wrap, MEDIAD, "--config", self.conf], stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL, env=clean_env())
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + (300 if wrap else 30)
         while not os.path.exists(self.socket):
             if self.mediad.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"mediad for {asset} did not start")
@@ -459,7 +463,7 @@ class Computer:
                            capture_output=True, env=clean_env())
             self.sync = subprocess.Popen([MEDIAD_SYNC, "--config", self.sync_conf, "run"], stdout=subprocess.DEVNULL,
                                          stderr=subprocess.DEVNULL, env=clean_env())
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + (600 if wrap else 60)
             while True:
                 status = self.membership()
                 if status and status["ledgerVersion"] == hub.version() and status["acknowledged"] == status["head"]:
@@ -529,7 +533,7 @@ def idle(work, hub, results):
         start = {name: status_of(pid) for name, pid in watched.items()}
         time.sleep(IDLE_SECONDS)
         end = {name: status_of(pid) for name, pid in watched.items()}
-        figures = {"seconds": IDLE_SECONDS}
+        figures = {"seconds": IDLE_SECONDS, "measuredAt": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
         for name, pid in watched.items():
             rss0, cs0, th0 = start[name]
             rss1, cs1, th1 = end[name]

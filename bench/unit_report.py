@@ -170,7 +170,9 @@ def section(unit):
                   "shipped `batch = 500`, `wait = 30`, `flush = 2`), caught up with the hub before the window. "
                   "Wake-ups as in section 5 (voluntary context switches summed over the threads alive at both ends); "
                   "all switches: `perf stat -e context-switches -p PID` over the window, which also counts threads "
-                  "that started and ended inside it.", "",
+                  "that started and ended inside it."
+                  + (f" Measured apart from the rest of section 8, at {idle['measuredAt']} (`UNIT_ONLY=idle bench/run-unit.sh`)."
+                     if idle.get("measuredAt") and idle["measuredAt"] != unit.get("startedAt") else ""), "",
                   "| process | VmRSS | threads | wake-ups in window | all context switches (perf) | by thread |",
                   "| --- | --- | --- | --- | --- | --- |"]
         for name, d in (("mediad, not enrolled", alone), ("mediad, enrolled + courier", enrolled), ("mediad-sync", sync)):

@@ -73,7 +73,7 @@ extension GuardRecorder {
 
     /// The guard's sign of life.
     public func heartbeat(at: Timestamp) throws(LedgerError) {
-        try store.write { db in try Self.beat(db, at) }
+        try store.writeUnsynced { db in try Self.beat(db, at) }
     }
 
     static func beat(_ db: Database, _ at: Timestamp) throws {

@@ -52,6 +52,29 @@ public final class LedgerStore: Sendable {
         do { return try pool.read(body) } catch { throw Self.translate(error, path: path) }
     }
 
+    /// A write whose commit is not synced to the disk (SQLite `synchronous = NORMAL` for this one
+    /// transaction): for what only measures time, the guard's heartbeat, which an idle guard writes
+    /// every 15 seconds. A power cut may lose it, and the gap then looks up to 15 s longer; a sync
+    /// would wait on the disk four more times a minute. The next synced commit syncs it too.
+    func writeUnsynced<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                let previous = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 2
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = \(previous)") }
+                var result: T?
+                try db.inTransaction {
+                    result = try body(db)
+                    try hooks.beforeCommit?(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
     func write<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         do {
             return try pool.write { db in
