@@ -122,8 +122,8 @@ def one_run(run, bed, template, config, tool, messages, files, expected, work):
     bed.stash()
     bed.clear_event_sockets()
     before = bed.event_sockets()
-    # The daemon as its unit runs it (Nice=-10; its client threads still set themselves to
-    # ControlListener.clientNice); BENCH_MEDIAD_NICE=0 for a daemon started without the unit.
+    # The daemon as its unit runs it (Nice=-10); BENCH_MEDIAD_NICE=0 for a daemon started without
+    # the unit.
     prefix = ["nice", "-n", str(int(os.environ.get("BENCH_MEDIAD_NICE", "-10")) - HARNESS_NICE)]
     proc = Running("mediad", [*prefix, MEDIAD, "--config", config, "--db", db, "--socket", socket], child_env(bed),
                    os.path.join(directory, "mediad.log"))

@@ -37,13 +37,6 @@ public final class ControlListener: @unchecked Sendable {
     public static let readTimeoutSeconds = 10
     /// Connections the kernel queues before `accept`; more are refused by the kernel.
     public static let backlog: Int32 = 64
-    /// The nice value of the accept thread and of every connection's thread. The guard's own threads
-    /// (uevents, the loop that decides, sysfs writes) stay at the daemon's, so against the daemon's
-    /// own work for clients they keep about ten times a client thread's share of a busy machine; a
-    /// client's request is answered a little later instead. The flooding processes themselves are
-    /// beyond its reach: under 10,000 connections a second the decisions' p50 doubles and their p99
-    /// does not hold (BENCHMARKS.md, section 9; bench/findings.md, floods).
-    public static let clientNice: Int32 = 10
     /// At close, unread input up to this much is drained (see `closeGracefully`), for at most
     /// `drainTimeoutSeconds`.
     public static let drainLimit = 4 << 20
@@ -67,8 +60,6 @@ public final class ControlListener: @unchecked Sendable {
     public static let denialLogSeconds = 10
     /// Set by `start` before any connection is accepted, read by `stop`.
     private var acceptor: ReadinessLoop?
-    /// Touched by the accept thread only.
-    private var acceptorLowered = false
 
     /// Binds and listens on `path`, open to root and `group` only. Nothing is accepted before `start`.
     /// - Parameter threadName: each connection's thread (at most 15 bytes kept), e.g. "mediad-client".
@@ -132,7 +123,11 @@ public final class ControlListener: @unchecked Sendable {
 
     /// Starts accepting on a thread asleep in poll(2) ("<daemon>-accept"); each connection gets a
     /// thread of its own. Plain threads, not Dispatch: Dispatch's worker pool would wake the idle
-    /// daemon every second.
+    /// daemon every second. They run at the daemon's priority, not below it: lowered to nice 10,
+    /// a connection's thread preempted by other processes while it held what the process shares
+    /// (its memory map, the allocator) kept the guard's decisions waiting, and under a flood of
+    /// 10,000 connections a second their p99 went from 2 to about 200 ms; at the daemon's own
+    /// priority, about 20 ms (bench/findings.md, floods).
     public func start() throws(ControlSocketError) {
         let flags = fcntl(listener, F_GETFL)
         _ = fcntl(listener, F_SETFL, flags | O_NONBLOCK)
@@ -152,10 +147,6 @@ public final class ControlListener: @unchecked Sendable {
     }
 
     private func acceptAll() {
-        if !acceptorLowered {
-            Self.lowerPriority()
-            acceptorLowered = true
-        }
         while true {
             let client = accept(listener, nil, nil)
             if client < 0 { return }
@@ -172,7 +163,6 @@ public final class ControlListener: @unchecked Sendable {
             }
             let started = Threads.start(name: threadName) { [self] in
                 defer { release(peer.uid) }
-                Self.lowerPriority()
                 serve(client, peer: peer)
                 closeGracefully(client)
             }
@@ -181,12 +171,6 @@ public final class ControlListener: @unchecked Sendable {
                 refuse(client)
             }
         }
-    }
-
-    /// `clientNice` for the calling thread alone: on Linux, setpriority(PRIO_PROCESS, 0) changes the
-    /// calling thread, not the whole process. Raising a nice value needs no privilege.
-    static func lowerPriority() {
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, clientNice)
     }
 
     /// A denied request is logged once per uid every `denialLogSeconds` at most, the next line
