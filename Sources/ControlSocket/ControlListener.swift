@@ -123,9 +123,9 @@ public final class ControlListener: @unchecked Sendable {
 
     /// Starts accepting on a thread asleep in poll(2) ("<daemon>-accept"); each connection gets a
     /// thread of its own. Plain threads, not Dispatch: Dispatch's worker pool would wake the idle
-    /// daemon every second. They run at the daemon's priority, not below it: lowered to nice 10,
-    /// a connection's thread preempted by other processes while it held what the process shares
-    /// (its memory map, the allocator) kept the guard's decisions waiting, and under a flood of
+    /// daemon every second. They run at the daemon's priority, not below it: lowered to nice 10
+    /// (most likely: a connection's thread preempted by other processes while it held what the
+    /// process shares, its memory map or the allocator) they kept the guard's decisions waiting; under a flood of
     /// 10,000 connections a second their p99 went from 2 to about 200 ms; at the daemon's own
     /// priority, about 20 ms (bench/findings.md, floods).
     public func start() throws(ControlSocketError) {
