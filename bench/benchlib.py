@@ -456,7 +456,8 @@ def status_of(pid):
 
 
 def median(values):
-    s = sorted(values)
+    """The median of the values that are there (None is left out); None when there are none."""
+    s = sorted(v for v in values if v is not None)
     n = len(s)
     if n == 0:
         return None

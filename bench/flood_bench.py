@@ -32,7 +32,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from benchlib import (MEDIACTL, MEDIAD, Bed, Running, Sender, _libc, IN_CLOSE_WRITE, allowed, child_env,  # noqa: E402
-                      make_ledger, udev_message, wait_for, wait_ready)
+                      make_ledger, median, udev_message, wait_for, wait_ready)
 from floodbed import (OFFICER, SOCKET_GID, ADMIN_GID, OFFICER_GID, Sampler, build_flood, control_floods,  # noqa: E402
                       fd_kinds, open_fds, rss_kib, unix_target, wait_settled, warm_up)
 
@@ -214,14 +214,6 @@ def children_cpu():
     import resource
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
-
-
-def median(values):
-    ordered = sorted(v for v in values if v is not None)
-    if not ordered:
-        return None
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def main():

@@ -5,7 +5,7 @@ import Foundation
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "The running guard: version, uptime, mode, lockdown, this computer, counts, last event.")
+        abstract: "The running guard: version, uptime, mode, lockdown, this computer, counts, last event, and whether the ledger is storing.")
     @OptionGroup var globals: GlobalOptions
     @Option(help: "table or json; csv prints the table.") var format: ReportFormat = .table
 

@@ -57,22 +57,7 @@ public final class LedgerStore: Sendable {
     /// every 15 seconds. A power cut may lose it, and the gap then looks up to 15 s longer; a sync
     /// would wait on the disk four more times a minute. The next synced commit syncs it too.
     func writeUnsynced<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
-        do {
-            return try pool.writeWithoutTransaction { db in
-                let previous = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? 2
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                defer { try? db.execute(sql: "PRAGMA synchronous = \(previous)") }
-                var result: T?
-                try db.inTransaction {
-                    result = try body(db)
-                    try hooks.beforeCommit?(db)
-                    return .commit
-                }
-                return result!
-            }
-        } catch {
-            throw Self.translate(error, path: path)
-        }
+        try write(with: "synchronous", "NORMAL", body)
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
@@ -118,10 +103,16 @@ public final class LedgerStore: Sendable {
     /// and a medium the unit no longer lists may still be named by this computer's own history
     /// (movements), which is kept.
     func writeWithoutForeignKeys<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+        try write(with: "foreign_keys", "OFF", body)
+    }
+
+    /// One transaction with a connection setting changed for it alone, put back as it was after.
+    private func write<T>(with pragma: String, _ value: String, _ body: (Database) throws -> T) throws(LedgerError) -> T {
         do {
             return try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA foreign_keys = OFF")
-                defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+                let previous = try String.fetchOne(db, sql: "PRAGMA \(pragma)") ?? ""
+                try db.execute(sql: "PRAGMA \(pragma) = \(value)")
+                defer { try? db.execute(sql: "PRAGMA \(pragma) = \(previous)") }
                 var result: T?
                 try db.inTransaction {
                     result = try body(db)

@@ -130,7 +130,7 @@ actor Guard {
         // While the ledger fails, the spool is written first, so that records keep their order;
         // if it cannot be, neither can these verdicts.
         guard recoverLedger() else {
-            blockUnrecorded(group, reason: trouble?.reason ?? "the ledger failed")
+            blockUnrecorded(group, reason: troubleReason)
             return
         }
         let judged: [Judgement]
@@ -196,7 +196,7 @@ actor Guard {
         guard var verdict = Policy.recheck(device, previous: known.verdict, config: config) else { return }
         let now = clock.now()
         do throws(LedgerError) {
-            guard recoverLedger() else { throw LedgerError(.storage, zh: "台账无法写入", en: trouble?.reason ?? "the ledger failed") }
+            try ledgerReady()
             // The facts are read, never made up: if the ledger cannot be read, the record cannot be
             // written either, and the device is blocked below.
             let facts = try recorder.facts(for: device, today: now.localDay)
@@ -238,7 +238,7 @@ actor Guard {
         trouble?.blocked.remove(syspath)
         guard let known = decided.remove(syspath) else { return }
         do throws(LedgerError) {
-            guard recoverLedger() else { throw LedgerError(.storage, zh: "台账无法写入", en: trouble?.reason ?? "the ledger failed") }
+            try ledgerReady()
             broadcaster.publish(WatchItem(event: try recorder.recordDetach(known.observation, at: clock.now()), violations: []))
         } catch {
             logger.error("cannot record a detach; spooled", metadata: metadata(known.observation, nil, ["ERROR": "\(error.message.en)"]))

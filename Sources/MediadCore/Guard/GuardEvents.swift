@@ -174,7 +174,7 @@ extension Guard {
         loadLeftSpool()
         let note = "mediad \(MediadVersion.string), mode \(config.mode.rawValue)" + (config.lockdown ? "" : ", no lockdown")
         do throws(LedgerError) {
-            guard recoverLedger() else { throw LedgerError(.storage, zh: "台账无法写入", en: trouble?.reason ?? "the ledger failed") }
+            try ledgerReady()
             for event in try recorder.recordStart(at: clock.now(), note: note, config: config) {
                 if event.kind == .guardGap { logger.warning("\(event.note ?? "gap in the watch")") }
             }
@@ -206,7 +206,7 @@ extension Guard {
         }
         if let request { logger.warning("stop requested: \(request.description)") }
         do throws(LedgerError) {
-            guard recoverLedger() else { throw LedgerError(.storage, zh: "台账无法写入", en: trouble?.reason ?? "the ledger failed") }
+            try ledgerReady()
             try recorder.recordStop(at: clock.now(), note: reason, requestedBy: request)
         } catch {
             // Kept for the next start, which writes it before its own start.

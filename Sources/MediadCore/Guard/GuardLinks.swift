@@ -46,7 +46,7 @@ extension Guard {
             let record = GuardRecorder.linkRecord(last, verdict: previous, kind: .linkGone, action: nil, host: try? recorder.host(),
                                                   at: clock.now(), config: config)
             do throws(LedgerError) {
-                guard recoverLedger() else { throw LedgerError(.storage, zh: "台账无法写入", en: trouble?.reason ?? "the ledger failed") }
+                try ledgerReady()
                 let event = try recorder.store(record)
                 broadcaster.publish(WatchItem(event: event, violations: []))
             } catch {
@@ -72,7 +72,7 @@ extension Guard {
             let record = GuardRecorder.linkRecord(link, verdict: verdict, kind: .link, action: action, host: host, at: clock.now(),
                                                   config: config)
             do throws(LedgerError) {
-                guard recoverLedger() else { throw LedgerError(.storage, zh: "台账无法写入", en: trouble?.reason ?? "the ledger failed") }
+                try ledgerReady()
                 let event = try recorder.store(record)
                 broadcaster.publish(WatchItem(event: event, violations: verdict.violations.map(Violation.init)))
             } catch {

@@ -68,7 +68,7 @@ extension Guard {
         trouble?.blocked.insert(device.syspath)
         trouble?.blockedCount += 1
         return GuardRecorder.spooled(device, kind: kind, wouldBe: wouldBe, host: facts?.host, at: now,
-                                     reason: trouble?.reason ?? "the ledger failed")
+                                     reason: troubleReason)
     }
 
     /// Spools any other record the ledger refused (a detach, the guard's start or stop).
@@ -85,6 +85,15 @@ extension Guard {
                         metadata: ["ERROR": "\(reason)", "MEDIA_SPOOL": "\(spool.path)"])
         scheduleLedgerRetry()
     }
+
+    /// Throws unless the ledger takes records, the spool written first: the step before every
+    /// record while the trouble lasts, so that records keep their order.
+    func ledgerReady() throws(LedgerError) {
+        guard recoverLedger() else { throw LedgerError(.storage, zh: "台账无法写入", en: troubleReason) }
+    }
+
+    /// Why the ledger fails, as it said when the trouble began.
+    var troubleReason: String { trouble?.reason ?? "the ledger failed" }
 
     /// Writes the spool if there is trouble; true when the ledger takes records (or there was none).
     /// Called before each record while the trouble lasts, so records keep their order.
