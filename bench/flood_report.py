@@ -47,7 +47,9 @@ def section(flood):
               "announcing 2 GiB (1,000/s); and, 16 open at a time each, clients trickling a byte every 200 ms, idle clients, "
               "clients that never read their reply, and clients announcing 32 MiB and sending nothing. A stick's latency "
               "runs from its add uevent sent to inotify's report of its `authorized` written; the harness that sends and "
-              f"times runs at nice −10, the daemon at {nice(flood.get('mediad_nice', 0))}, and the flood at 0. Medians of the runs; "
+              f"times runs at nice −10 (its inotify reader at SCHED_FIFO 1, as mediad's decision threads, so that a stick's time "
+              "does not include the instrument's own wait for a core), the daemon at "
+              f"{nice(flood.get('mediad_nice', 0))}, and the flood at 0. Medians of the runs; "
               f"{flood.get('machine', {}).get('nproc', '?')} CPUs shared by the daemon, the flood and the harness.", ""]
     lines += ["| decision latency | no flood | during the flood | ratio |", "| --- | --- | --- | --- |",
               f"| p50 | {ms(s['quiet_p50_ms'])} | {ms(s['flooded_p50_ms'])} | {s['p50_ratio']:.2f} × |",

@@ -25,6 +25,8 @@ public final class ControlConnection: @unchecked Sendable {
     private let fd: Int32
     private let daemonName: String
     private let reportSlots: DispatchSemaphore
+    /// The request's place in the listener's `RequestGate`, while it holds one.
+    var pass: GatePass?
 
     init(fd: Int32, peer: PeerCredentials, daemonName: String, reportSlots: DispatchSemaphore) {
         self.fd = fd
@@ -33,15 +35,33 @@ public final class ControlConnection: @unchecked Sendable {
         self.reportSlots = reportSlots
     }
 
+    /// Gives back the request's place in the listener's `RequestGate` (once; later calls do
+    /// nothing). For a responder about to wait on something other than the processor.
+    public func leaveGate() {
+        pass?.leave()
+        pass = nil
+    }
+
     /// One framed reply. False once the client is gone or stopped reading past the send timeout.
+    /// What the socket does not take at once is sent after leaving the gate: a client that does
+    /// not read holds its own thread, never another request's turn.
     @discardableResult
     public func send(_ reply: ControlReply) -> Bool {
-        Self.send(fd, reply)
+        guard pass != nil else { return Self.send(fd, reply) }
+        guard let bytes = try? ControlProtocol.frame(ControlResponse(reply: reply)) else { return false }
+        return bytes.withUnsafeBytes { all in
+            let first = Descriptor.retryingInterrupts { Glibc.send(fd, all.baseAddress, all.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            if first == all.count { return true }
+            if first < 0 && errno != EAGAIN && errno != EWOULDBLOCK { return false }
+            leaveGate()
+            return Self.sendAll(fd, UnsafeRawBufferPointer(rebasing: all[max(first, 0)...]), flags: Int32(MSG_NOSIGNAL))
+        }
     }
 
     /// For `watch`: sends each reply `next` gives, until it gives nil or a send fails (the client
     /// went away). `next` may block; the connection's thread is this stream's alone.
     public func sendEach(_ next: () -> ControlReply?) {
+        leaveGate()
         while let reply = next() {
             guard send(reply) else { return }
         }
@@ -62,6 +82,7 @@ public final class ControlConnection: @unchecked Sendable {
     /// Watching the client's socket is what frees the thread at once when a courier is stopped or
     /// restarted, instead of at the timeout. Reads nothing from either descriptor.
     public func hold(wakingOn wake: Int32, timeout: Duration) -> HoldEnd {
+        leaveGate()
         let deadline = ContinuousClock.now + timeout
         var watched = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
         while true {
@@ -87,6 +108,8 @@ public final class ControlConnection: @unchecked Sendable {
     /// media), and the first line reaches the reader at once. Ends with `.finished`, or `.error`
     /// where it stopped.
     public func streamReport(_ call: ReportCall, service: InventoryService, caller: Caller, logger: Logger) {
+        // A listing's pace is its reader's; `reportSlots` bounds these instead.
+        leaveGate()
         // Each listing holds one of the ledger's reader connections for as long as its reader
         // takes. Left unbounded, a few pagers left open would hold them all, and every other read
         // (`status`, a lookup, another listing) would wait for one.

@@ -20,8 +20,8 @@ public protocol ControlResponder: AnyObject, Sendable {
 /// the kernel, roles from the configuration, deny by default. Each connection runs on a thread of
 /// its own with a deadline for its whole request, and one user holds at most
 /// `maxConnectionsPerUser` of the `maxConnections`, so a slow, hostile or flooding client can hold
-/// nothing but its own share (tests/integration/test_flood.py). The responder sees only requests
-/// the caller's roles allow.
+/// nothing but its own share (tests/integration/test_flood.py). A `RequestGate` bounds how many
+/// requests are worked on at once. The responder sees only requests the caller's roles allow.
 public final class ControlListener: @unchecked Sendable {
     /// Connections served at once, each on a thread of its own.
     public static let maxConnections = 64
@@ -49,6 +49,12 @@ public final class ControlListener: @unchecked Sendable {
     let threadName: String
     let logger: Logger
     let responder: any ControlResponder
+    /// At most this many requests decoded and answered at once (see `RequestGate`); nil: as many
+    /// as there are connections.
+    let gate: RequestGate?
+    /// The "busy" reply, framed once: the accept thread sends it to every refused client, which
+    /// in a flood is most of them.
+    private let busyFrame: [UInt8]
     /// Streamed listings at once (see `ControlConnection.streamReport`): one set per listener, as
     /// each daemon has one ledger whose reader connections they bound.
     let reportSlots = DispatchSemaphore(value: ControlConnection.concurrentReports)
@@ -64,9 +70,15 @@ public final class ControlListener: @unchecked Sendable {
     /// Binds and listens on `path`, open to root and `group` only. Nothing is accepted before `start`.
     /// - Parameter threadName: each connection's thread (at most 15 bytes kept), e.g. "mediad-client".
     /// - Parameter daemonName: "mediad" or "mediahub", in the 'busy' and 'already running' messages.
+    /// - Parameter gate: how many requests are worked on at once (mediad: one, so that a flood of
+    ///   requests never competes with its guard for more than one thread).
     public init(path: String, group: String, roles: RoleMap, threadName: String, daemonName: String,
-                logger: Logger, responder: any ControlResponder) throws(ControlSocketError) {
+                gate: RequestGate? = nil, logger: Logger, responder: any ControlResponder) throws(ControlSocketError) {
         self.path = path
+        self.gate = gate
+        let busy = LedgerError(.storage, zh: "\(daemonName) 连接数已满，请稍后重试",
+                               en: "\(daemonName) is busy (too many connections); try again")
+        busyFrame = (try? ControlProtocol.frame(ControlResponse(reply: .error(busy)))) ?? []
         self.roles = roles
         self.threadName = threadName
         self.daemonName = daemonName
@@ -148,12 +160,10 @@ public final class ControlListener: @unchecked Sendable {
 
     private func acceptAll() {
         while true {
-            let client = accept(listener, nil, nil)
+            // On Linux an accepted socket does not inherit the listener's O_NONBLOCK: it blocks, as
+            // the connection's thread needs.
+            let client = accept4(listener, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
             if client < 0 { return }
-            // accept4 does not import; the daemon starts no program meanwhile, so there is no race.
-            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-            // The listener is non-blocking; a client socket must not inherit that.
-            _ = fcntl(client, F_SETFL, fcntl(client, F_GETFL) & ~O_NONBLOCK)
             // Credentials first: they are what the connection is counted by.
             guard let peer = PeerCredentials.of(socket: client) else { close(client); continue }
             guard admit(peer.uid) else {
@@ -216,11 +226,7 @@ public final class ControlListener: @unchecked Sendable {
     /// The accept thread never waits on a client: the reply goes out only if the socket takes it
     /// at once (a new socket's buffer always holds it), then the connection is closed.
     private func refuse(_ client: Int32) {
-        let error = LedgerError(.storage, zh: "\(daemonName) 连接数已满，请稍后重试",
-                                en: "\(daemonName) is busy (too many connections); try again")
-        if let bytes = try? ControlProtocol.frame(ControlResponse(reply: .error(error))) {
-            _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
-        }
+        _ = busyFrame.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
         close(client)
     }
 
@@ -243,6 +249,15 @@ public final class ControlListener: @unchecked Sendable {
             connection.send(.error(LedgerError(.usage, zh: "请求不完整", en: "truncated request")))
             return
         }
+        // The request is all here: from now on it costs the processor, one gate's width at a time.
+        if let gate {
+            guard gate.enter(waitingAtMost: Self.readTimeoutSeconds) else {
+                _ = busyFrame.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+                return
+            }
+            connection.pass = GatePass(gate)
+        }
+        defer { connection.leaveGate() }
         let request: ControlRequest
         switch ControlProtocol.decodeRequest(body) {
         case .failure(let error): connection.send(.error(error)); return
@@ -311,3 +326,8 @@ public final class ControlListener: @unchecked Sendable {
         return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size)) == 0
     }
 }
+
+/// accept4(2), which the Glibc module does not import: the descriptor is close-on-exec from the start.
+@_silgen_name("accept4")
+private func accept4(_ socket: Int32, _ address: UnsafeMutablePointer<sockaddr>?,
+                     _ length: UnsafeMutablePointer<socklen_t>?, _ flags: Int32) -> Int32

@@ -16,7 +16,8 @@ public final class ReadinessLoop: Sendable {
     private let wake: (read: Int32, write: Int32)
 
     /// Starts the thread. Throws the errno when the eventfd or the thread cannot be created.
-    public init(name: String, fd: Int32, onReadable: @escaping @Sendable () -> Void,
+    /// - Parameter urgency: `.decision` for a reader a decision waits on (`Threads.Urgency`).
+    public init(name: String, fd: Int32, urgency: Threads.Urgency = .standard, onReadable: @escaping @Sendable () -> Void,
          onStop: @escaping @Sendable () -> Void) throws(ReadinessLoopError) {
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else { throw ReadinessLoopError(operation: "pipe", code: errno) }
@@ -26,7 +27,7 @@ public final class ReadinessLoop: Sendable {
             _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
         }
         wake = (ends[0], ends[1])
-        let started = Threads.start(name: name) { [self] in
+        let started = Threads.start(name: name, urgency: urgency) { [self] in
             self.loop(fd: fd, onReadable: onReadable)
             onStop()
         }

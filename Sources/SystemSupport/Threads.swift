@@ -10,10 +10,12 @@ import Glibc
 /// needs a helper thread too (AssetCore's `RowPipeline`).
 public enum Threads {
     /// Starts `body` on a new detached thread named `name` (at most 15 bytes are kept: Linux's
-    /// limit for /proc/PID/task/TID/comm). Returns false when the thread could not be created.
+    /// limit for /proc/PID/task/TID/comm), at `urgency` (a thread would otherwise inherit its
+    /// creator's: every thread the Guard's loop starts would be real-time). Returns false when the
+    /// thread could not be created.
     @discardableResult
-    public static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Bool {
-        let box = Unmanaged.passRetained(ThreadBody(name: name, body: body)).toOpaque()
+    public static func start(name: String, urgency: Urgency = .standard, _ body: @escaping @Sendable () -> Void) -> Bool {
+        let box = Unmanaged.passRetained(ThreadBody(name: name, urgency: urgency, body: body)).toOpaque()
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
@@ -22,6 +24,7 @@ public enum Threads {
         let created = pthread_create(&thread, &attributes, { argument in
             let body = Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue()
             Threads.nameCurrent(body.name)
+            Threads.setUrgency(body.urgency)
             body.body()
             return nil
         }, box)
@@ -33,23 +36,27 @@ public enum Threads {
         return true
     }
 
-    /// Names the calling thread through /proc/thread-self/comm (pthread_setname_np and prctl do
-    /// not import into Swift), so ps, top and the footprint test can tell the threads apart.
+    /// Names the calling thread (prctl(PR_SET_NAME) through glibc, no file opened: a control
+    /// socket starts thousands of threads a second in a flood), so ps, top and the footprint test
+    /// can tell the threads apart.
     public static func nameCurrent(_ name: String) {
-        let fd = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        let bytes = Array(name.utf8.prefix(15))
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
+        let bytes = Array(name.utf8.prefix(15)).map { CChar(bitPattern: $0) } + [0]
+        _ = setThreadName(pthread_self(), bytes)
     }
 }
 
 private final class ThreadBody {
     let name: String
+    let urgency: Threads.Urgency
     let body: @Sendable () -> Void
 
-    init(name: String, body: @escaping @Sendable () -> Void) {
+    init(name: String, urgency: Threads.Urgency, body: @escaping @Sendable () -> Void) {
         self.name = name
+        self.urgency = urgency
         self.body = body
     }
 }
+
+/// pthread_setname_np(3), which the Glibc module does not import.
+@_silgen_name("pthread_setname_np")
+private func setThreadName(_ thread: pthread_t, _ name: UnsafePointer<CChar>) -> Int32

@@ -80,6 +80,31 @@ class FloodCase:
         print("\n".join(lines), flush=True)
 
 
+# The threads a decision passes through, and the others (Threads.Urgency in SystemSupport). The
+# connection threads must never be real-time: a flood would then take the cores from everything.
+DECISION_THREADS = {"mediad", "mediad-udev", "mediad-netlink"}
+STANDARD_THREADS = {"mediad-accept", "mediad-client", "mediad-audit", "mediad-signals"}
+SCHED_OTHER, SCHED_FIFO = 0, 1
+
+
+def thread_scheduling(pid):
+    """{thread name: {(policy, rt priority, slice ns)}} for mediad's threads now."""
+    seen = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as handle:
+                stat = handle.read()
+            with open(f"/proc/{pid}/task/{tid}/sched") as handle:
+                slice_ns = next((int(line.split(":")[1]) for line in handle if line.startswith("se.slice")), None)
+        except (FileNotFoundError, ProcessLookupError):
+            continue   # a connection's thread that ended meanwhile
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        # proc(5): rt_priority is field 40, policy 41; `fields` starts at field 3.
+        seen.setdefault(name, set()).add((int(fields[38]), int(fields[37]), slice_ns))
+    return seen
+
+
 class MediadFlood(SocketCase, FloodCase):
 
     def setUp(self):
@@ -87,6 +112,31 @@ class MediadFlood(SocketCase, FloodCase):
         self.tools = tempfile.mkdtemp(prefix="flood-", dir="/tmp")
         self.addCleanup(shutil.rmtree, self.tools, True)
         self.tool = build_flood(self.tools)
+
+    def check_scheduling(self, seen):
+        """The decision threads run as the "guarding" line says they obtained (SCHED_FIFO 1 for root,
+        the short slice where real-time is refused); every other thread, the flood's connection
+        threads above all, is SCHED_OTHER at the standard slice."""
+        said = [line for line in self.daemon.stderr if "guarding" in line and "SCHEDULING=" in line]
+        self.assertTrue(said, self.daemon.stderr[-10:])
+        expected = {"SCHEDULING=SCHED_FIFO 1": (SCHED_FIFO, 1, None), "SCHEDULING=SCHED_OTHER, 0.1 ms slice": (SCHED_OTHER, 0, 100_000)}
+        obtained = [value for key, value in expected.items() if key in said[0]]
+        self.assertEqual(len(obtained), 1, said[0])
+        policy, priority, slice_ns = obtained[0]
+        for name in ("mediad", "mediad-udev"):
+            self.assertIn(name, seen, seen)
+        for name in DECISION_THREADS & seen.keys():
+            for thread in seen[name]:
+                self.assertEqual(thread[:2], (policy, priority), (name, seen))
+                if slice_ns is not None:
+                    self.assertEqual(thread[2], slice_ns, (name, seen))
+        self.assertIn("mediad-client", seen, seen)
+        standard_slice = next(iter(seen["mediad-accept"]))[2]
+        for name in STANDARD_THREADS & seen.keys():
+            for thread in seen[name]:
+                self.assertEqual(thread[:2], (SCHED_OTHER, 0), (name, seen))
+                self.assertEqual(thread[2], standard_slice, (name, seen))
+        self.assertNotEqual(standard_slice, 100_000, seen)
 
     def test_decisions_status_and_descriptors_survive_a_flood(self):
         sticks = {"FLOOD0000001": "1-1", "FLOOD0000002": "1-2"}
@@ -120,6 +170,7 @@ class MediadFlood(SocketCase, FloodCase):
             self.wait_authorized(stranger.syspath, "0")
             decided = time.monotonic() - started
             during = self.as_user("officer", "status")
+            scheduling = thread_scheduling(pid)
             self.assertTrue(all(f.running() for f in floods[:5]), "the sticks were decided after the flood ended")
         finally:
             results = [f.result() for f in floods]
@@ -128,6 +179,7 @@ class MediadFlood(SocketCase, FloodCase):
         self.report("mediad", results, {"sticks decided in": f"{decided:.2f} s", "fds": f"{baseline_fds} → peak {peak['fds']} → {after_fds}",
                                         "VmRSS": f"{baseline_rss} → peak {peak['rss_kib']} KiB", "threads peak": peak["threads"]})
         self.assertEqual(during.returncode, 0, during.stderr)
+        self.check_scheduling(scheduling)
         for serial, stick in plugged.items():
             self.assertEqual(self.wait_event(stick.syspath), [("attach", "allow", numbers[serial])])
         self.assertEqual(self.wait_event(stranger.syspath), [("attach", "block", None)])

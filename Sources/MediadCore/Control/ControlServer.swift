@@ -27,7 +27,7 @@ final class ControlServer: ControlResponder, @unchecked Sendable {
         self.broadcaster = broadcaster
         self.logger = logger
         listener = try ControlListener(path: path, group: group, roles: roles, threadName: "mediad-client",
-                                       daemonName: "mediad", logger: logger, responder: self)
+                                       daemonName: "mediad", gate: RequestGate(width: 1), logger: logger, responder: self)
     }
 
     /// Starts accepting connections.

@@ -194,7 +194,8 @@ extension Guard {
         // waits for the inventory to be read.
         checkHardware(trigger: "start")
         logger.notice("guarding", metadata: ["DEVICES": "\(decided.count)", "MODE": "\(config.mode.rawValue)",
-                                            "LOCKDOWN": "\(config.lockdown)"])
+                                            "LOCKDOWN": "\(config.lockdown)",
+                                            "SCHEDULING": "\(LoopExecutor.scheduling.rawValue)"])
     }
 
     /// Stop: record it (with who asked, when a signal named its sender); lockdown stays (fail

@@ -43,7 +43,7 @@ final class LinkMonitor: Sendable {
         // idle daemon every second (see ReadinessLoop).
         let reader: ReadinessLoop
         do {
-            reader = try ReadinessLoop(name: "mediad-netlink", fd: socket.fd, onReadable: {
+            reader = try ReadinessLoop(name: "mediad-netlink", fd: socket.fd, urgency: .decision, onReadable: {
                 Self.drain(socket) { continuation.yield($0) }
             }, onStop: {
                 // Keeps the socket (and its descriptor) alive until the reader has let go of it.

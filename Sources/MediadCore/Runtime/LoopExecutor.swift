@@ -1,4 +1,5 @@
 @_spi(ExperimentalCustomExecutors) @_spi(ExperimentalScheduling) import _Concurrency
+import SystemSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,6 +29,9 @@ final class LoopExecutor: MainExecutor, TaskExecutor, SchedulingExecutor, @unche
     /// The thread that made the executor: `install()` runs first thing in main.swift, so this is
     /// the main thread, the only one the runtime hands to `run()`.
     private let mainThread = pthread_self()
+    /// What the loop's thread obtained from the kernel (`Threads.Urgency.decision`), for the
+    /// start-up line in the journal. Written once by `run()` before the first job.
+    nonisolated(unsafe) private(set) static var scheduling = Threads.Scheduling.unchanged
 
     private init() {
         pthread_mutex_init(&mutex, nil)
@@ -79,6 +83,9 @@ final class LoopExecutor: MainExecutor, TaskExecutor, SchedulingExecutor, @unche
 
     /// Runs jobs on the calling thread until `stop()`; the runtime calls it on the main thread.
     func run() throws {
+        // The Guard's decisions run here. Threads started from this one are standard again
+        // (`Threads.start`).
+        Self.scheduling = Threads.setUrgency(.decision)
         pthread_mutex_lock(&mutex)
         stopping = false
         while !stopping {

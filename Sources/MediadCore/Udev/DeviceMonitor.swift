@@ -102,7 +102,7 @@ final class DeviceMonitor: Sendable {
         // idle daemon every second (see ReadinessLoop).
         let reader: ReadinessLoop
         do {
-            reader = try ReadinessLoop(name: "mediad-udev", fd: handle.fd, onReadable: {
+            reader = try ReadinessLoop(name: "mediad-udev", fd: handle.fd, urgency: .decision, onReadable: {
                 // One wake-up's events travel together, so the Guard can judge a burst as a group.
                 var batch: [DeviceEvent] = []
                 handle.drain { batch.append($0) }
