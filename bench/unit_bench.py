@@ -144,7 +144,9 @@ class Hub:
         with open(self.config, "w") as f:
             f.write(f"unit = {UNIT}\nname = hub.bench\ndatabase = host={postgres.dir} user=mediahub dbname=unit\n"
                     f"key = {self.root}/unit.key\nstate = {self.root}/state\nsocket = {self.socket}\nsocket-group = root\n"
-                    f"listen = 127.0.0.1\nport = {self.port}\ncertificate = {self.cert}\ncertificate-key = {key}\n")
+                    f"listen = 127.0.0.1\nport = {self.port}\ncertificate = {self.cert}\ncertificate-key = {key}\n"
+                    # Every simulated computer connects from 127.0.0.1 here.
+                    "connections-per-address = 65536\n")
         os.makedirs(os.path.join(self.root, "state"))
         self.proc = None
         self.log_path = os.path.join(self.root, "mediahub.log")

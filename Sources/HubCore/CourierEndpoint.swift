@@ -31,10 +31,17 @@ public struct CourierEndpoint: Sendable {
     let tls: CourierTLS
     let address: String
     let port: Int
+    let firstRequestSeconds: Int
+    let connectionsPerAddress: Int
     let logger: Logger
 
+    /// - Parameter firstRequestSeconds: a connection that has not finished its TLS handshake and
+    ///   sent a request by then is closed.
+    /// - Parameter connectionsPerAddress: connections one address holds at once.
     public init(desk: any CourierDesk, signal: LedgerVersionSignal, tls: CourierTLS, address: String, port: Int,
-                logger: Logger) {
+                firstRequestSeconds: Int = 10, connectionsPerAddress: Int = 64, logger: Logger) {
+        self.firstRequestSeconds = firstRequestSeconds
+        self.connectionsPerAddress = connectionsPerAddress
         self.desk = desk
         self.signal = signal
         self.tls = tls
@@ -54,8 +61,13 @@ public struct CourierEndpoint: Sendable {
         CourierRoutes(desk: desk, signal: signal, connections: connections, logger: logger).add(to: router)
         // Idle keep-alive connections are closed after five minutes: a courier polls far more
         // often than that, so only connections of computers that vanished without a FIN go.
+        // Before that, each connection has `firstRequestSeconds` to finish its handshake and ask,
+        // and one address holds at most `connectionsPerAddress` (CourierAdmission).
+        let admission = CourierAdmission(firstRequestSeconds: Int64(firstRequestSeconds), perAddress: connectionsPerAddress,
+                                         logger: logger)
         let http = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [CourierHangUpHandler(connections: connections)], idleTimeout: TimeAmount.minutes(5))
+            additionalChannelHandlers: [CourierAdmissionHandler(admission: admission), CourierHangUpHandler(connections: connections)],
+            idleTimeout: TimeAmount.minutes(5))
         let port = self.port
         let application = Application(
             router: router,

@@ -18,6 +18,10 @@ public struct HubConfig: Sendable, Hashable {
     /// The couriers' HTTPS endpoint.
     public var listen = "0.0.0.0"
     public var port = 8443
+    /// A connection to `port` that has not finished its TLS handshake and asked within this is closed.
+    public var firstRequestSeconds = 10
+    /// Connections one address may hold to `port` at once (a courier holds one or two).
+    public var connectionsPerAddress = 64
     public var certificate = "/etc/mediahub/tls/cert.pem"
     public var certificateKey = "/etc/mediahub/tls/key.pem"
     /// A computer not heard from for longer than this is on the officer's outstanding list.
@@ -54,6 +58,8 @@ public struct HubConfig: Sendable, Hashable {
             case "socket-group": config.socketGroup = value
             case "listen": config.listen = value
             case "port": config.port = try number(value, line, in: 1...65535)
+            case "first-request-seconds": config.firstRequestSeconds = try number(value, line, in: 1...300)
+            case "connections-per-address": config.connectionsPerAddress = try number(value, line, in: 1...65536)
             case "certificate": config.certificate = value
             case "certificate-key": config.certificateKey = value
             case "silent-after-days": config.silentAfterDays = try number(value, line, in: 1...3650)

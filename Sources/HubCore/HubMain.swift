@@ -76,7 +76,9 @@ public enum HubMain {
             defer { listener.stop() }
             let endpoint = CourierEndpoint(desk: desk, signal: signal,
                                            tls: CourierTLS(certificatePath: config.certificate, keyPath: config.certificateKey),
-                                           address: config.listen, port: config.port, logger: logger)
+                                           address: config.listen, port: config.port,
+                                           firstRequestSeconds: config.firstRequestSeconds,
+                                           connectionsPerAddress: config.connectionsPerAddress, logger: logger)
             group.addTask {
                 try await endpoint.run { port in
                     logger.notice("serving", metadata: ["UNIT": "\(config.unit)", "PORT": "\(port)", "SOCKET": "\(config.socket)",

@@ -148,7 +148,10 @@ final class RunningEndpoint: Sendable {
     static func start(desk: any CourierDesk, signal: LedgerVersionSignal, tls: CourierTLS, port: Int = 0) async throws -> RunningEndpoint {
         var logger = Logger(label: "courier-endpoint-test")
         logger.logLevel = .warning
-        let endpoint = CourierEndpoint(desk: desk, signal: signal, tls: tls, address: "127.0.0.1", port: port, logger: logger)
+        // Every test client connects from 127.0.0.1, as many as 200 at once (one address stands for
+        // the whole unit here; the cap per address is test_flood's).
+        let endpoint = CourierEndpoint(desk: desk, signal: signal, tls: tls, address: "127.0.0.1", port: port,
+                                       connectionsPerAddress: 1024, logger: logger)
         let (ports, announce) = AsyncStream<Int>.makeStream()
         let task = Task {
             defer { announce.finish() }

@@ -10,6 +10,7 @@ The flood is bench/flood.c (one epoll loop per user and mode; see floodbed.py). 
 release build: `make bench` (bench/flood_bench.py, BENCHMARKS.md).
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -231,16 +232,65 @@ class HubFlood(unittest.TestCase, FloodCase):
                               capture_output=True, text=True, env=clean_env())
 
     HEALTH = """
-import ssl, sys, urllib.request
+import http.client, ssl, sys
 context = ssl.create_default_context(cafile=sys.argv[1])
-print(urllib.request.urlopen("https://127.0.0.1:8443/v1/health", context=context, timeout=10).read().decode())
+source = (sys.argv[2], 0) if len(sys.argv) > 2 else None
+connection = http.client.HTTPSConnection("127.0.0.1", 8443, context=context, timeout=10, source_address=source)
+connection.request("GET", "/v1/health")
+response = connection.getresponse()
+print(response.status, response.read().decode())
+sys.exit(0 if response.status == 200 else 1)
 """
 
-    def health(self):
+    def health(self, source=None):
         """A courier's first question, over HTTPS, trusting only the hub's certificate (Python's ssl in
-        the hub's namespace: nothing to install)."""
-        return subprocess.run(["ip", "netns", "exec", self.ns.name, "/usr/bin/python3", "-c", self.HEALTH, self.hub.cert],
-                              capture_output=True, text=True, env=clean_env())
+        the hub's namespace: nothing to install); from `source` when given (another loopback address
+        stands for another computer)."""
+        return subprocess.run(["ip", "netns", "exec", self.ns.name, "/usr/bin/python3", "-c", self.HEALTH, self.hub.cert,
+                               *([source] if source else [])], capture_output=True, text=True, env=clean_env())
+
+    SILENT = """
+import json, select, socket, sys, time
+count, seconds = int(sys.argv[1]), float(sys.argv[2])
+started = time.monotonic()
+held = [socket.create_connection(("127.0.0.1", 8443)) for _ in range(count)]
+closed = [None] * count
+while time.monotonic() - started < seconds and None in closed:
+    ready, _, _ = select.select([s for i, s in enumerate(held) if closed[i] is None], [], [], 0.1)
+    for s in ready:
+        try:
+            data = s.recv(1)
+        except OSError:
+            data = b""
+        if not data:
+            closed[held.index(s)] = time.monotonic() - started
+print(json.dumps(closed))
+"""
+
+    def test_silent_connections_are_closed_and_one_address_holds_few(self):
+        """TCP connections that never start their TLS handshake (CourierAdmission): beyond
+        connections-per-address they are closed at once; the others at first-request-seconds."""
+        self.hub.stop()
+        with open(self.hub.config, "a") as handle:
+            handle.write("first-request-seconds = 2\nconnections-per-address = 20\n")
+        self.hub.start()
+        pid = self.hub.daemon.proc.pid
+        self.assertEqual(self.health().returncode, 0)
+        baseline = open_fds(pid)
+        result = subprocess.run(["ip", "netns", "exec", self.ns.name, "/usr/bin/python3", "-c", self.SILENT, "30", "15"],
+                                capture_output=True, text=True, env=clean_env(), timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        closed = sorted(json.loads(result.stdout), key=lambda at: float("inf") if at is None else at)
+        self.assertNotIn(None, closed, "a silent connection was still open after 15 s")
+        # Ten over the limit, closed as soon as accepted; twenty at the deadline (2 s), not before.
+        self.assertTrue(all(at < 1.0 for at in closed[:10]), closed)
+        self.assertTrue(all(1.9 <= at < 6.0 for at in closed[10:]), closed)
+        # The places are given back: the same address is served again, and no descriptor is kept.
+        self.assertEqual(self.health().returncode, 0)
+        wait_until(lambda: open_fds(pid) <= baseline, message=lambda: f"mediahub's descriptors back ({open_fds(pid)}, {baseline} before)")
+        refused = [line for line in self.hub.daemon.stderr if "too many connections from one address" in line]
+        self.assertEqual(len(refused), 1, refused)
+        self.assertIn("REFUSED=1", refused[0])
 
     def test_the_hub_keeps_its_descriptors_and_answers_after_a_flood(self):
         pid = self.hub.daemon.proc.pid
@@ -267,7 +317,9 @@ print(urllib.request.urlopen("https://127.0.0.1:8443/v1/health", context=context
                        message=lambda: f"the flood's connections at mediahub ({open_fds(pid)} fds, {baseline_fds} before)")
             # An officer, who is not among the flood's users (root is: its share is spent).
             during_unix = self.officer_ctl("unit", "computers")
-            during_https = self.health()
+            # A courier on another computer: the flood's 200 idle connections from 127.0.0.1 have
+            # spent that address's share (connections-per-address).
+            during_https = self.health(source="127.0.0.2")
             self.assertTrue(all(f.running() for f in floods[:5]), "the requests were answered after the flood ended")
         finally:
             results = [f.result() for f in floods]
