@@ -55,6 +55,9 @@ public final class ControlListener: @unchecked Sendable {
     /// The "busy" reply, framed once: the accept thread sends it to every refused client, which
     /// in a flood is most of them.
     private let busyFrame: [UInt8]
+    /// The reply when a request waited `readTimeoutSeconds` for its turn at the gate (a long ledger
+    /// command, a large import, ahead of it).
+    private let gateBusyFrame: [UInt8]
     /// Streamed listings at once (see `ControlConnection.streamReport`): one set per listener, as
     /// each daemon has one ledger whose reader connections they bound.
     let reportSlots = DispatchSemaphore(value: ControlConnection.concurrentReports)
@@ -79,6 +82,9 @@ public final class ControlListener: @unchecked Sendable {
         let busy = LedgerError(.storage, zh: "\(daemonName) 连接数已满，请稍后重试",
                                en: "\(daemonName) is busy (too many connections); try again")
         busyFrame = (try? ControlProtocol.frame(ControlResponse(reply: .error(busy)))) ?? []
+        let working = LedgerError(.storage, zh: "\(daemonName) 正忙于其他请求，请稍后重试",
+                                  en: "\(daemonName) is busy with other requests; try again")
+        gateBusyFrame = (try? ControlProtocol.frame(ControlResponse(reply: .error(working)))) ?? []
         self.roles = roles
         self.threadName = threadName
         self.daemonName = daemonName
@@ -252,7 +258,7 @@ public final class ControlListener: @unchecked Sendable {
         // The request is all here: from now on it costs the processor, one gate's width at a time.
         if let gate {
             guard gate.enter(waitingAtMost: Self.readTimeoutSeconds) else {
-                _ = busyFrame.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+                _ = gateBusyFrame.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
                 return
             }
             connection.pass = GatePass(gate)

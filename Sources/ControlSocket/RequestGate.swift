@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// How many requests a daemon works on at once, whatever the number of connections it serves.
 ///
@@ -18,6 +19,10 @@ public final class RequestGate: Sendable {
     /// Requests worked on at once.
     public let width: Int
     private let slots: DispatchSemaphore
+    private let waiting = Atomic<Int>(0)
+
+    /// Requests waiting for their turn now.
+    public var queued: Int { waiting.load(ordering: .relaxed) }
 
     public init(width: Int) {
         precondition(width > 0, "a gate lets at least one request through")
@@ -27,7 +32,9 @@ public final class RequestGate: Sendable {
 
     /// Takes a place, waiting at most `seconds`; false when none came free meanwhile.
     func enter(waitingAtMost seconds: Int) -> Bool {
-        slots.wait(timeout: .now() + .seconds(seconds)) == .success
+        waiting.add(1, ordering: .relaxed)
+        defer { waiting.subtract(1, ordering: .relaxed) }
+        return slots.wait(timeout: .now() + .seconds(seconds)) == .success
     }
 
     func leave() {
