@@ -6,6 +6,7 @@ import ControlSocket
 import Foundation
 import Logging
 import Synchronization
+import SystemSupport
 import Testing
 
 /// mediad answers one control request at a time (`RequestGate`), so that a flood of requests keeps
@@ -47,15 +48,7 @@ import Testing
     /// A connected client that has sent `call`.
     static func ask(_ path: String, _ call: ControlCall) throws -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { bytes in
-            for (index, byte) in path.utf8.enumerated() { bytes[index] = byte }
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        try #require(connected == 0)
+        try #require(UnixSocketAddress.with(path) { connect(fd, $0, $1) } == 0)
         let frame = try ControlProtocol.frame(ControlRequest(call: call))
         try #require(frame.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) } == frame.count)
         return fd
