@@ -10,8 +10,14 @@ import AssetCore
 /// invented value would be reported as a change.
 public enum HardwareProbe {
     /// Reads the inventory now. Never throws, never crashes on garbage: what cannot be read is nil ("unknown").
-    public static func read() -> HardwareInventory {
+    /// - Parameter removed: the syspath of a device whose remove uevent has just arrived, left out
+    ///   with everything below it. The kernel announces a removal before it deletes the device's
+    ///   directory, so a check run at once could still find the disk there and record nothing;
+    ///   no second uevent would follow (test_hardware caught it once the guard ran at real-time
+    ///   priority, ahead of the removal).
+    public static func read(without removed: String? = nil) -> HardwareInventory {
         var scan = ProbeScan()
+        scan.removed = removed
         var inventory = HardwareInventory(
             system: SystemProbe.identity(),
             memoryBytes: SystemProbe.memoryBytes(),

@@ -12,6 +12,9 @@ struct ProbeScan {
     /// Subsystems whose scan failed: their lists are empty because nothing could be read, not
     /// because nothing is there.
     private(set) var failed: Set<String> = []
+    /// A device whose removal was announced, left out with everything below it (see
+    /// `HardwareProbe.read(without:)`).
+    var removed: String?
 
     /// The devices of one subsystem present now, in libudev's order (sorted by path); empty, and
     /// the subsystem noted as failed, when the scan fails.
@@ -20,7 +23,10 @@ struct ProbeScan {
             guard let context else { throw UdevError("udev_new") }
             let enumerator = try UdevEnumerator(context: context)
             try enumerator.matchSubsystem(subsystem)
-            return try enumerator.scan().compactMap(context.device(syspath:))
+            let removed = self.removed
+            return try enumerator.scan()
+                .filter { path in removed.map { path != $0 && !path.hasPrefix($0 + "/") } ?? true }
+                .compactMap(context.device(syspath:))
         } catch {
             failed.insert(subsystem)
             return []

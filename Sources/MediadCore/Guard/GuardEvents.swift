@@ -53,7 +53,8 @@ extension Guard {
             break
         }
         if HardwareProbe.concerns(subsystem: event.subsystem, devtype: event.devtype, syspath: event.syspath) {
-            checkHardware(trigger: "\(event.action.name) \(event.syspath)")
+            checkHardware(trigger: "\(event.action.name) \(event.syspath)",
+                          removed: event.action == .remove ? event.syspath : nil)
         }
     }
 

@@ -9,12 +9,13 @@ extension Guard {
     /// Reads the inventory and records each difference not recorded yet. Nothing is blocked (a disk
     /// cannot be un-plugged by software); what is found is logged at once, loudly for the grave
     /// ones, and published to `mediactl watch`.
-    func checkHardware(trigger: String) {
+    /// - Parameter removed: the device a remove uevent named, gone whatever sysfs still shows.
+    func checkHardware(trigger: String, removed: String? = nil) {
         let result: HardwareCheckResult
         do {
             // A failed read is not "no baseline": the hardware is then read and recorded as usual.
             if (try? recorder.hasHardwareBaseline()) == false { return }
-            result = try recorder.recordHardware(HardwareProbe.read(), at: clock.now(), trigger: trigger)
+            result = try recorder.recordHardware(HardwareProbe.read(without: removed), at: clock.now(), trigger: trigger)
         } catch {
             logger.critical("cannot record the hardware check; differences from the baseline may go unrecorded",
                             metadata: ["TRIGGER": "\(trigger)", "ERROR": "\(error.message.en)"])
