@@ -141,11 +141,12 @@ public final class ControlListener: @unchecked Sendable {
 
     /// Starts accepting on a thread asleep in poll(2) ("<daemon>-accept"); each connection gets a
     /// thread of its own. Plain threads, not Dispatch: Dispatch's worker pool would wake the idle
-    /// daemon every second. They run at the daemon's priority, not below it: lowered to nice 10
-    /// (most likely: a connection's thread preempted by other processes while it held what the
-    /// process shares, its memory map or the allocator) they kept the guard's decisions waiting; under a flood of
-    /// 10,000 connections a second their p99 went from 2 to about 200 ms; at the daemon's own
-    /// priority, about 20 ms (bench/findings.md, floods).
+    /// daemon every second. They run at the daemon's priority, ordinary threads (`Threads.start`),
+    /// while the guard's decision threads run first (`Threads.Urgency.decision`); how much of the
+    /// processor the requests take is bounded by the `gate`. Not lowered below the daemon's nice
+    /// value: a connection's thread preempted by other processes while it held what the process
+    /// shares kept the guard's decisions waiting (p99 about 200 ms under a flood of 10,000
+    /// connections a second; bench/findings.md, floods).
     public func start() throws(ControlSocketError) {
         let flags = fcntl(listener, F_GETFL)
         _ = fcntl(listener, F_SETFL, flags | O_NONBLOCK)
@@ -232,8 +233,13 @@ public final class ControlListener: @unchecked Sendable {
     /// The accept thread never waits on a client: the reply goes out only if the socket takes it
     /// at once (a new socket's buffer always holds it), then the connection is closed.
     private func refuse(_ client: Int32) {
-        _ = busyFrame.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        Self.sendAtOnce(busyFrame, to: client)
         close(client)
+    }
+
+    /// A framed reply, only as far as the socket takes it without waiting.
+    private static func sendAtOnce(_ frame: [UInt8], to fd: Int32) {
+        _ = frame.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
     }
 
     /// One connection: one framed request, read before its deadline, its permission, then the
@@ -258,7 +264,7 @@ public final class ControlListener: @unchecked Sendable {
         // The request is all here: from now on it costs the processor, one gate's width at a time.
         if let gate {
             guard gate.enter(waitingAtMost: Self.readTimeoutSeconds) else {
-                _ = gateBusyFrame.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+                Self.sendAtOnce(gateBusyFrame, to: fd)
                 return
             }
             connection.pass = GatePass(gate)

@@ -16,17 +16,15 @@ import Synchronization
 /// Whatever may block for long leaves the gate first: a reply the socket does not take at once, a
 /// streamed listing, `watch`, a held call (`ControlConnection`).
 public final class RequestGate: Sendable {
-    /// Requests worked on at once.
-    public let width: Int
     private let slots: DispatchSemaphore
     private let waiting = Atomic<Int>(0)
 
     /// Requests waiting for their turn now.
     public var queued: Int { waiting.load(ordering: .relaxed) }
 
+    /// - Parameter width: requests worked on at once.
     public init(width: Int) {
         precondition(width > 0, "a gate lets at least one request through")
-        self.width = width
         slots = DispatchSemaphore(value: width)
     }
 
