@@ -79,15 +79,21 @@ actor PostgresCluster {
         guard let version = versions.last else {
             throw Failure(description: "no /usr/lib/postgresql/*/bin/initdb: install PostgreSQL (apt-get install -y postgresql; the Makefile does)")
         }
-        guard getpwnam("postgres") != nil else {
+        guard let postgres = getpwnam("postgres") else {
             throw Failure(description: "no postgres user: install Debian's postgresql package, which makes it")
         }
+        let (uid, gid) = (postgres.pointee.pw_uid, postgres.pointee.pw_gid)
         let bin = "/usr/lib/postgresql/\(version)/bin"
         removeAbandoned()
         var template = Array("/tmp/\(prefix)XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw Failure(description: "cannot make a folder in /tmp") }
         let directory = String(cString: made)
-        try run("/bin/chown", ["postgres:postgres", directory], log: "/dev/null")
+        // In this process rather than by running chown(1): once, initdb found the folder not yet
+        // the postgres user's ("Permission denied") although chown(1) had been waited for; a
+        // system call leaves no child whose end could be missed.
+        guard chown(directory, uid, gid) == 0 else {
+            throw Failure(description: "cannot give \(directory) to the postgres user: \(String(cString: strerror(errno)))")
+        }
         try? "\(getpid())\n".write(toFile: "\(directory)/owner", atomically: false, encoding: .utf8)
         StopOnExit.shared.add(directory)
         try run("/usr/sbin/runuser", ["-u", "postgres", "--", "\(bin)/initdb", "-D", "\(directory)/pg", "-A", "trust",
