@@ -18,7 +18,9 @@ INSTALL_FROM ?= .build/release
 # The linker also lays out first the functions the daemon runs (link/mediad.order, made by
 # bench/make-order.sh), each compiled into a section of its own so that it can be moved alone: the
 # kernel maps a binary's pages 64 KiB around each one touched, so code run together should sit
-# together. The idle daemon's VmRSS drops by about a quarter (bench/findings.md, section 5).
+# together. The idle daemon's VmRSS drops by about a quarter (bench/findings.md, section 5). The
+# guard's functions end with the marker mediad_guard_code_end; what lies after it (the unit's code,
+# rarer requests) mediad gives back once that work is done (MediadCore/Runtime/IdleMemory.swift).
 RELEASE_FLAGS ?= -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections \
                  -Xcc -ffunction-sections -Xlinker --symbol-ordering-file=$(CURDIR)/link/mediad.order \
                  -Xlinker --no-warn-symbol-ordering

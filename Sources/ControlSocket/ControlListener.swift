@@ -52,6 +52,10 @@ public final class ControlListener: @unchecked Sendable {
     /// At most this many requests decoded and answered at once (see `RequestGate`); nil: as many
     /// as there are connections.
     let gate: RequestGate?
+    /// Run on each connection's thread once its request was answered and the connection closed;
+    /// `quiet`: no other request is being worked on or waiting at the gate then, the daemon's
+    /// moment to give back what requests used.
+    let afterEach: (@Sendable (_ quiet: Bool) -> Void)?
     /// The "busy" reply, framed once: the accept thread sends it to every refused client, which
     /// in a flood is most of them.
     private let busyFrame: [UInt8]
@@ -75,10 +79,14 @@ public final class ControlListener: @unchecked Sendable {
     /// - Parameter daemonName: "mediad" or "mediahub", in the 'busy' and 'already running' messages.
     /// - Parameter gate: how many requests are worked on at once (mediad: one, so that a flood of
     ///   requests never competes with its guard for more than one thread).
+    /// - Parameter afterEach: see `afterEach` (mediad: `IdleMemory` when quiet; a flood keeps the
+    ///   gate busy, so seldom then).
     public init(path: String, group: String, roles: RoleMap, threadName: String, daemonName: String,
-                gate: RequestGate? = nil, logger: Logger, responder: any ControlResponder) throws(ControlSocketError) {
+                gate: RequestGate? = nil, afterEach: (@Sendable (_ quiet: Bool) -> Void)? = nil, logger: Logger,
+                responder: any ControlResponder) throws(ControlSocketError) {
         self.path = path
         self.gate = gate
+        self.afterEach = afterEach
         let busy = LedgerError(.storage, zh: "\(daemonName) 连接数已满，请稍后重试",
                                en: "\(daemonName) is busy (too many connections); try again")
         busyFrame = (try? ControlProtocol.frame(ControlResponse(reply: .error(busy)))) ?? []
@@ -182,6 +190,7 @@ public final class ControlListener: @unchecked Sendable {
                 defer { release(peer.uid) }
                 serve(client, peer: peer)
                 closeGracefully(client)
+                afterEach?(gate?.isIdle ?? true)
             }
             if !started {
                 release(peer.uid)

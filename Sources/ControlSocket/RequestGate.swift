@@ -18,9 +18,13 @@ import Synchronization
 public final class RequestGate: Sendable {
     private let slots: DispatchSemaphore
     private let waiting = Atomic<Int>(0)
+    private let inside = Atomic<Int>(0)
 
     /// Requests waiting for their turn now.
     public var queued: Int { waiting.load(ordering: .relaxed) }
+
+    /// No request is worked on or waiting now.
+    public var isIdle: Bool { inside.load(ordering: .relaxed) == 0 && waiting.load(ordering: .relaxed) == 0 }
 
     /// - Parameter width: requests worked on at once.
     public init(width: Int) {
@@ -32,10 +36,13 @@ public final class RequestGate: Sendable {
     func enter(waitingAtMost seconds: Int) -> Bool {
         waiting.add(1, ordering: .relaxed)
         defer { waiting.subtract(1, ordering: .relaxed) }
-        return slots.wait(timeout: .now() + .seconds(seconds)) == .success
+        guard slots.wait(timeout: .now() + .seconds(seconds)) == .success else { return false }
+        inside.add(1, ordering: .relaxed)
+        return true
     }
 
     func leave() {
+        inside.subtract(1, ordering: .relaxed)
         slots.signal()
     }
 }

@@ -87,6 +87,8 @@ enum Daemon {
         // Ready only now: every device present at start has been decided.
         let notifier = SystemdNotifier.fromProcessEnvironment()
         notifier.notify("READY=1\nSTATUS=guarding, mode \(config.mode.rawValue)")
+        // What starting ran and allocated, and will not run again, need not stay resident.
+        IdleMemory.release()
         let watchdog = Task { await Self.watch(guardian, notifier) }
         let linkLoop = Task {
             guard let linkEvents else { return }

@@ -35,12 +35,14 @@ import Testing
         }
     }
 
-    static func start(_ responder: Holding, gate: RequestGate) throws -> (ControlListener, String) {
+    static func start(_ responder: Holding, gate: RequestGate,
+                      afterEach: (@Sendable (Bool) -> Void)? = nil) throws -> (ControlListener, String) {
         let directory = NSTemporaryDirectory() + "request-gate-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = directory + "/mediad.sock"
         let listener = try ControlListener(path: path, group: String(getgid()), roles: RoleMap(), threadName: "test-client",
-                                           daemonName: "mediad", gate: gate, logger: Logger(label: "test"), responder: responder)
+                                           daemonName: "mediad", gate: gate, afterEach: afterEach, logger: Logger(label: "test"),
+                                           responder: responder)
         try listener.start()
         return (listener, path)
     }
@@ -110,6 +112,37 @@ import Testing
         #expect(responder.entered.wait(timeout: .now() + 5) == .success, "the next request waited for the reader")
         responder.release.signal()
         #expect(Self.reply(next, within: 5) == "done")
+    }
+
+    /// What mediad gives back after requests (`IdleMemory`) waits until none is worked on or
+    /// waiting: the first of two requests ends while the second is inside the gate, and is told
+    /// so; the second ends with nothing behind it.
+    @Test func theHookAfterEachRequestSaysWhetherOthersAreInside() throws {
+        let responder = Holding()
+        let gate = RequestGate(width: 1)
+        let ended = Mutex<[Bool]>([])
+        let (listener, path) = try Self.start(responder, gate: gate, afterEach: { quiet in ended.withLock { $0.append(quiet) } })
+        defer { listener.stop() }
+        #expect(gate.isIdle)
+        let first = try Self.ask(path, .status)
+        #expect(responder.entered.wait(timeout: .now() + 10) == .success)
+        let second = try Self.ask(path, .status)
+        defer { close(second) }
+        try waitUntil { gate.queued == 1 }
+        #expect(!gate.isIdle)
+        responder.release.signal()
+        #expect(Self.reply(first, within: 10) == "done")
+        close(first)
+        // The second is inside now, held until released below.
+        #expect(responder.entered.wait(timeout: .now() + 10) == .success)
+        try waitUntil { ended.withLock { $0.count } == 1 }
+        #expect(ended.withLock { $0 } == [false])
+        responder.release.signal()
+        #expect(Self.reply(second, within: 10) == "done")
+        shutdown(second, Int32(SHUT_WR))
+        try waitUntil { ended.withLock { $0.count } == 2 }
+        #expect(ended.withLock { $0 } == [false, true])
+        #expect(gate.isIdle)
     }
 
     /// Polls observed state, for at most 10 s.

@@ -33,7 +33,7 @@ extension ControlServer {
             let left = ContinuousClock.now.duration(to: deadline)
             guard running, left > .zero else { return .unit(.batch(nil)) }
             if !trimmed {
-                Self.giveBackFreedMemory()
+                IdleMemory.release()
                 trimmed = true
             }
             switch connection.hold(wakingOn: waiter.read, timeout: left) {
@@ -43,21 +43,3 @@ extension ControlServer {
         }
     }
 }
-
-extension ControlServer {
-    /// Gives the heap's free pages back to the system. A change set or snapshot is decoded, checked
-    /// and applied on a connection's thread, and glibc keeps what it freed in that thread's arena:
-    /// an enrolled mediad that had applied a snapshot of 5,001 computers kept 8.9 MiB of free heap
-    /// in thread arenas (idle at 30.1 MiB VmRSS, 21.5 MiB with this: medians of 3 runs of
-    /// bench/unit_bench.py's idle step). Called after an apply, and once per held outbox call, as it
-    /// goes to sleep: the moment mediad goes idle, so what an apply's request still held when it
-    /// was answered goes back too.
-    /// Nothing the guard decides by is touched: only free memory is returned.
-    static func giveBackFreedMemory() {
-        _ = malloc_trim(0)
-    }
-}
-
-/// glibc's malloc_trim(3): <malloc.h> is not part of the Glibc module.
-@_silgen_name("malloc_trim")
-private func malloc_trim(_ pad: Int) -> Int32

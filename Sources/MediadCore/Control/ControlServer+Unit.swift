@@ -90,8 +90,9 @@ extension ControlServer {
     /// What follows a unit ledger change, however it came (the courier's change sets, a bundle):
     /// each change applied, a joining and a refusal are records of their own for the hub (the held
     /// `await-outbox` is woken); a refusal is logged and shown to watchers; present devices and links
-    /// are judged again by the new ledger (`rejudge` logs why, naming the version and `from`); and
-    /// the heap the apply freed goes back.
+    /// are judged again by the new ledger (`rejudge` logs why, naming the version and `from`). The
+    /// heap the apply freed and the unit's code go back once the request is answered
+    /// (`IdleMemory`, from the listener's `afterEach`).
     private func settle(applied: [ChangeSet], joined: Bool, refused: LedgerError?, refusal: GuardEvent?, what: String, from: String) {
         if !applied.isEmpty || joined || refusal != nil { broadcaster.records.notify() }
         if let refused { logger.warning("refused \(what)", metadata: ["ERROR": "\(refused.message.en)"]) }
@@ -100,7 +101,6 @@ extension ControlServer {
             blocking { await guardian.rejudge(reason: reason) }
         }
         if let refusal { guardian.broadcaster.publish(WatchItem(event: refusal, violations: [])) }
-        Self.giveBackFreedMemory()
     }
 
     private func loadKey(create: Bool) throws(LedgerError) -> SigningKey {

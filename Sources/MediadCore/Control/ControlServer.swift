@@ -26,8 +26,10 @@ final class ControlServer: ControlResponder, @unchecked Sendable {
         self.guardian = guardian
         self.broadcaster = broadcaster
         self.logger = logger
-        listener = try ControlListener(path: path, group: group, roles: roles, threadName: "mediad-client",
-                                       daemonName: "mediad", gate: RequestGate(width: 1), logger: logger, responder: self)
+        // What a request left resident goes back once no other is being answered (`IdleMemory`).
+        let afterEach: @Sendable (Bool) -> Void = { quiet in if quiet { IdleMemory.release() } }
+        listener = try ControlListener(path: path, group: group, roles: roles, threadName: "mediad-client", daemonName: "mediad",
+                                       gate: RequestGate(width: 1), afterEach: afterEach, logger: logger, responder: self)
     }
 
     /// Starts accepting connections.
