@@ -452,14 +452,15 @@ class Computer:
         wrap = MEDIAD_WRAP if enrolled else ALONE_WRAP
         self.mediad = subprocess.Popen(["unshare", "-n", *wrap, MEDIAD, "--config", self.conf], stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL, env=clean_env())
+        # Started once it answers `status`, as whoever installs a guard checks it: both have then
+        # answered the control socket before the window, so that what differs between them is the
+        # unit's part alone. (The socket's file exists a moment before mediad accepts on it.)
         deadline = time.monotonic() + (300 if wrap else 30)
-        while not os.path.exists(self.socket):
+        while not (os.path.exists(self.socket) and subprocess.run(
+                [MEDIACTL, "--socket", self.socket, "status"], capture_output=True, env=clean_env()).returncode == 0):
             if self.mediad.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"mediad for {asset} did not start")
             time.sleep(0.05)
-        # As whoever installs a guard checks it: both have answered the control socket before the
-        # window, so that what differs between them is the unit's part alone.
-        subprocess.run([MEDIACTL, "--socket", self.socket, "status"], check=True, capture_output=True, env=clean_env())
         self.sync = None
         if enrolled:
             hub.ctl("computer", "add", "--asset-no", asset, "--level", "secret", "--network", "standalone", "--holder", "P001")

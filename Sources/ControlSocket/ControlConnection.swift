@@ -139,7 +139,7 @@ public final class ControlConnection: @unchecked Sendable {
             send(.error(error))
         }
         // The report's helper thread leaves a malloc arena behind; give its free pages back.
-        _ = malloc_trim(0)
+        FreeHeap.giveBack()
     }
 
     /// A framed reply on a descriptor; also the listener's, for a client refused before it is served.
@@ -167,7 +167,3 @@ extension ReportSinkError {
     /// reading for longer than `reportSendTimeoutSeconds`.
     static let readerGone = ReportSinkError(zh: "读取报表的一方已断开", en: "the reader of the report went away")
 }
-
-/// glibc's malloc_trim(3): <malloc.h> is not part of the Glibc module.
-@_silgen_name("malloc_trim")
-private func malloc_trim(_ pad: Int) -> Int32

@@ -101,8 +101,7 @@ public enum ResidentCode {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 14)
         while true {
-            let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if got < 0 && errno == EINTR { continue }
+            let got = chunk.withUnsafeMutableBytes { buffer in Descriptor.retryingInterrupts { read(fd, buffer.baseAddress, buffer.count) } }
             guard got >= 0 else { return nil }
             if got == 0 { return bytes }
             bytes.append(contentsOf: chunk[..<got])

@@ -24,7 +24,7 @@ extension ControlServer {
         guard timeout > .zero, let waiter = broadcaster.records.join() else { return try look() ?? .unit(.batch(nil)) }
         defer { broadcaster.records.leave(waiter) }
         let deadline = ContinuousClock.now + timeout
-        var trimmed = false
+        var released = false
         while true {
             // Drained before the look, so that a record committed after the look began is notified
             // into the pipe and wakes the poll below (`RecordSignal`).
@@ -32,9 +32,9 @@ extension ControlServer {
             if let reply = try look() { return reply }
             let left = ContinuousClock.now.duration(to: deadline)
             guard running, left > .zero else { return .unit(.batch(nil)) }
-            if !trimmed {
+            if !released {
                 IdleMemory.release()
-                trimmed = true
+                released = true
             }
             switch connection.hold(wakingOn: waiter.read, timeout: left) {
             case .woken: continue

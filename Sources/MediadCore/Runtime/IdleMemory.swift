@@ -35,7 +35,7 @@ enum IdleMemory {
     }
 
     static func release() {
-        _ = malloc_trim(0)
+        FreeHeap.giveBack()
         if let beyondGuard { ResidentCode.release(beyondGuard) }
     }
 }
@@ -45,7 +45,3 @@ enum IdleMemory {
 /// is never run; only its address is used.
 @_cdecl("mediad_guard_code_end")
 func mediadGuardCodeEnd() {}
-
-/// glibc's malloc_trim(3): <malloc.h> is not part of the Glibc module.
-@_silgen_name("malloc_trim")
-private func malloc_trim(_ pad: Int) -> Int32
